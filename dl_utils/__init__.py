@@ -1,0 +1,41 @@
+"""dl_utils: the reference library of the course, and the checks of its exercises.
+
+The course builds an L-layer network step by step; each step's reference functions
+live in a module of their own, in course order::
+
+    initialize   initialize_parameters_deep
+    forward      linear_forward, linear_activation_forward, L_model_forward
+    cost         compute_cost
+    backward     linear_backward, linear_activation_backward, L_model_backward
+    update       update_parameters
+    model        L_layer_model, predict
+
+Conventions: ``X`` is (n_x, m) and ``Y`` is (1, m), examples are columns; a layer
+cache is ``((A_prev, W, b), Z)``; backward functions return ``(dA_prev, dW, db)``.
+"""
+
+from .activations import relu, relu_backward, sigmoid, sigmoid_backward
+from .backward import L_model_backward, linear_activation_backward, linear_backward
+from .cost import compute_cost
+from .forward import L_model_forward, linear_activation_forward, linear_forward
+from .initialize import initialize_parameters_deep
+from .model import L_layer_model, predict
+from .update import update_parameters
+
+__all__ = [
+    "L_layer_model",
+    "L_model_backward",
+    "L_model_forward",
+    "compute_cost",
+    "initialize_parameters_deep",
+    "linear_activation_backward",
+    "linear_activation_forward",
+    "linear_backward",
+    "linear_forward",
+    "predict",
+    "relu",
+    "relu_backward",
+    "sigmoid",
+    "sigmoid_backward",
+    "update_parameters",
+]

@@ -1,0 +1,39 @@
+"""Step 1: the parameters of an L-layer network, drawn at random with a scale that trains."""
+
+import numpy as np
+
+from ._validate import layers_dims as _check_layers_dims
+
+
+def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+    """Initialize the weights and biases of an L-layer network.
+
+    Weights are drawn from a normal distribution scaled by the fan-in,
+    :math:`W^{[l]} \\sim \\mathcal{N}(0, 1/n_{l-1})`, so the variance of ``Z`` neither
+    grows nor shrinks from layer to layer; biases start at zero (the random weights
+    already break the symmetry between units).
+
+    Parameters
+    ----------
+    layers_dims : list of int, length L + 1
+        ``[n_x, n_1, ..., n_L]``: the size of the input and of each layer.
+    seed : int or numpy.random.Generator, default 0
+        Source of randomness, passed to ``numpy.random.default_rng``. The same seed
+        always gives the same parameters; the global numpy random state is never used.
+    dtype : numpy dtype, default float64
+        The dtype of every array returned.
+
+    Returns
+    -------
+    parameters : dict
+        ``W1, b1, ..., WL, bL`` with ``Wl`` of shape ``(n_l, n_{l-1})`` and ``bl`` of
+        shape ``(n_l, 1)``.
+    """
+    dims = _check_layers_dims(layers_dims)
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(dims)):
+        W = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
+        parameters[f"W{l}"] = W.astype(dtype, copy=False)
+        parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters

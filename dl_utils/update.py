@@ -1,0 +1,41 @@
+"""Step 5: one step of gradient descent on every parameter."""
+
+from ._validate import as_matrix, num_layers
+
+
+def update_parameters(parameters, grads, learning_rate):
+    """Gradient descent, :math:`W^{[l]} \\leftarrow W^{[l]} - \\alpha\\, dW^{[l]}`, :math:`b^{[l]} \\leftarrow b^{[l]} - \\alpha\\, db^{[l]}`.
+
+    Parameters
+    ----------
+    parameters : dict
+        ``W1, b1, ..., WL, bL``.
+    grads : dict
+        At least ``dW1, db1, ..., dWL, dbL``, each of the shape of its parameter.
+    learning_rate : float
+        The step size :math:`\\alpha`.
+
+    Returns
+    -------
+    parameters : dict
+        A new dict of new arrays; the arguments are left unchanged.
+    """
+    L = num_layers(parameters)
+    try:
+        # A Python float, so the update keeps the parameters' dtype (float32 stays float32).
+        learning_rate = float(learning_rate)
+    except (TypeError, ValueError):
+        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
+    if not isinstance(grads, dict):
+        raise ValueError(f"grads must be a dict with keys dW1, db1, ..., dWL, dbL, got {type(grads).__name__}")
+    updated = {}
+    for l in range(1, L + 1):
+        for p in "Wb":
+            key = f"d{p}{l}"
+            if key not in grads:
+                raise ValueError(f"grads has no {key}: expected dW1, db1, ..., dW{L}, db{L}, got {sorted(grads)}")
+            value, grad = as_matrix(f"{p}{l}", parameters[f"{p}{l}"]), as_matrix(key, grads[key])
+            if grad.shape != value.shape:
+                raise ValueError(f"{key} has shape {grad.shape} but {p}{l} has shape {value.shape}")
+            updated[f"{p}{l}"] = value - learning_rate * grad
+    return updated

@@ -4,7 +4,10 @@ from ._validate import as_matrix, num_layers
 
 
 def update_parameters(parameters, grads, learning_rate):
-    """Gradient descent, :math:`W^{[l]} \\leftarrow W^{[l]} - \\alpha\\, dW^{[l]}`, :math:`b^{[l]} \\leftarrow b^{[l]} - \\alpha\\, db^{[l]}`.
+    """One step of gradient descent on every layer's parameters.
+
+    .. math::
+        W^{[l]} \\leftarrow W^{[l]} - \\alpha \\, dW^{[l]}, \\quad b^{[l]} \\leftarrow b^{[l]} - \\alpha \\, db^{[l]}
 
     Parameters
     ----------

@@ -5,6 +5,8 @@ says what was expected and what came, so a learner never meets a numpy
 broadcasting error three frames down.
 """
 
+import numbers
+
 import numpy as np
 
 
@@ -42,8 +44,9 @@ def activation_name(activation):
 def layers_dims(dims):
     """Return ``dims`` as a list of positive ints ``[n_x, n_1, ..., n_L]`` with at least two entries."""
     try:
-        dims = [int(n) if float(n) == int(n) else n for n in dims]
-    except (TypeError, ValueError):
+        # Only real numbers with a whole value become ints: "4" and inf stay as they are and are rejected below.
+        dims = [int(n) if isinstance(n, numbers.Real) and float(n).is_integer() else n for n in dims]
+    except TypeError:
         raise ValueError(f"layers_dims must be a list of layer sizes [n_x, ..., n_L], got {dims!r}") from None
     if len(dims) < 2:
         raise ValueError(

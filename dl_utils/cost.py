@@ -14,8 +14,8 @@ def compute_cost(AL, Y):
 
     A saturated output (``AL`` exactly 0 or 1, which float rounding of the sigmoid
     produces for large ``|Z|``) would give ``log(0)``. ``AL`` is clipped to the
-    open interval between the smallest positive float and the largest float below 1,
-    so the cost stays finite and is exact wherever ``0 < AL < 1``.
+    open interval between the smallest positive (subnormal) float and the largest
+    float below 1, so the cost stays finite and is exact wherever ``0 < AL < 1``.
 
     Parameters
     ----------
@@ -38,7 +38,9 @@ def compute_cost(AL, Y):
             "AL must hold probabilities in [0, 1], got values from "
             f"{AL.min():.4g} to {AL.max():.4g}: did you pass Z instead of A = sigmoid(Z)?"
         )
-    info = np.finfo(AL.dtype)
-    A = np.clip(AL, info.tiny, 1 - info.epsneg)
+    # The lower bound is the smallest subnormal, not finfo.tiny: sigmoid(Z) for Z < -708 is subnormal
+    # and its log must stay exact (log of a subnormal is finite and raises no warning).
+    zero, one = AL.dtype.type(0), AL.dtype.type(1)
+    A = np.clip(AL, np.nextafter(zero, one), np.nextafter(one, zero))
     m = Y.shape[1]
     return float(-(np.sum(Y * np.log(A)) + np.sum((1 - Y) * np.log1p(-A))) / m)

@@ -4,15 +4,18 @@ The gradient checks of the tests compare dl_utils' analytic gradients with
 
     df/dx[i] ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)
 
-whose error is O(eps^2) from truncation plus O(machine epsilon / eps) from rounding.
-With eps = 1e-6 in float64 both are far below the threshold the tests use throughout:
+whose error is O(eps^2) from truncation plus O(machine epsilon * |f| / eps) from rounding.
+With eps = 1e-5 in float64 both stay far below the threshold the tests use throughout:
 
     rel_error(analytic, numeric) < GRAD_RTOL = 1e-7
+
+Rounding dominates here: on the 5-4-3-2-1 net with m = 7, whose dW1 is small (norm 3e-3), the
+worst relative error measured is 2e-8 with eps = 1e-6 and 2e-9 with eps = 1e-5, hence 1e-5.
 """
 
 import numpy as np
 
-EPS = 1e-6
+EPS = 1e-5
 GRAD_RTOL = 1e-7
 
 

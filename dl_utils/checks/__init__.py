@@ -1,0 +1,68 @@
+"""Checks of the course's exercises: ``checks.<exercise>(fn)``, one per function a learner writes.
+
+Each check runs the learner's function on a case computed by hand, then on random cases
+compared with the reference library, and prints one line when every result is right::
+
+    >>> checks.linear_forward(linear_forward)
+    linear_forward: all checks passed.
+
+``hidden=True`` runs the extra cases of the graded version (one example, a single unit,
+float32 inputs, deeper and wider networks) and prints ``<name>: all hidden checks passed.``
+
+When a result is wrong the check raises AssertionError saying what is wrong (type, shape,
+value, a changed argument, an exception), on which inputs, and the likely cause, taken
+from the catalogue of common mistakes in :mod:`dl_utils.checks.mistakes`. Every
+mathematically correct answer passes, however it is written.
+"""
+
+from . import _cases, _engine, _exercises, _initialize
+
+__all__ = [
+    "initialize_parameters_deep",
+    "linear_forward",
+    "linear_activation_forward",
+    "L_model_forward",
+    "compute_cost",
+    "relu_backward",
+    "sigmoid_backward",
+    "linear_backward",
+    "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
+]
+
+
+def _check(name):
+    def check(fn, hidden=False):
+        _engine.run(name, fn, _cases.cases(name, hidden), getattr(_exercises, name),
+                    _cases.diagnostic_cases(name), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"""Check a learner's ``{name}``.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's ``{name}``.
+    hidden : bool, default False
+        Run the hidden edge cases instead of the visible ones.
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong, on which inputs, and the likely cause.
+    """
+    return check
+
+
+initialize_parameters_deep = _initialize.check
+linear_forward = _check("linear_forward")
+linear_activation_forward = _check("linear_activation_forward")
+L_model_forward = _check("L_model_forward")
+compute_cost = _check("compute_cost")
+relu_backward = _check("relu_backward")
+sigmoid_backward = _check("sigmoid_backward")
+linear_backward = _check("linear_backward")
+linear_activation_backward = _check("linear_activation_backward")
+L_model_backward = _check("L_model_backward")
+update_parameters = _check("update_parameters")

@@ -1,0 +1,203 @@
+"""Compare a learner's result with the expected one, and say precisely what differs.
+
+Each ``check_*`` function raises :class:`Mismatch` with one sentence naming the output
+(``dW``, ``grads['dW1']``, ``caches[0]``), what was expected and what came. :func:`same`
+answers the looser question the diagnosis asks: do two results agree, yes or no.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .mistakes import OFF_BY_ONE
+
+
+class Mismatch(Exception):
+    """A learner's result differs from the expected one; the message says how."""
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|got - expected| <= atol + rtol * |expected|``, as in ``np.allclose``."""
+
+    rtol: float
+    atol: float
+
+
+FLOAT64 = Tolerance(rtol=1e-6, atol=1e-9)
+# float32 keeps about 7 digits; a correct answer written another way can lose two of them.
+FLOAT32 = Tolerance(rtol=1e-4, atol=1e-6)
+
+
+def tolerance_for(*arrays):
+    """The tolerance for results computed from ``arrays``: float32's if any of them is float32."""
+    return FLOAT32 if any(getattr(a, "dtype", None) == np.float32 for a in arrays) else FLOAT64
+
+
+def check_array(label, got, expected, tol, m=None):
+    """Raise Mismatch unless ``got`` is an ndarray of ``expected``'s shape with close, finite values.
+
+    With ``tol=None`` only the type, shape and finiteness are checked, not the values.
+    """
+    expected_desc = f"a numpy array of shape {expected.shape}"
+    if got is None:
+        raise Mismatch(f"{label} is None, expected {expected_desc}: did you forget `return` or an assignment?")
+    if isinstance(got, (list, tuple)):
+        raise Mismatch(f"{label} is {type_name(got)}, expected {expected_desc}: "
+                       "compute it with numpy operations, or wrap it in np.array(...)")
+    if not isinstance(got, np.ndarray) or not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
+        dtype = f" of dtype {got.dtype}" if isinstance(got, np.ndarray) else ""
+        raise Mismatch(f"{label} is {type_name(got)}{dtype}, expected {expected_desc}")
+    if got.shape != expected.shape:
+        raise Mismatch(f"{label} has shape {got.shape}, expected {expected.shape}{_shape_hint(got, expected)}")
+    if not np.all(np.isfinite(got)):
+        bad = np.argwhere(~np.isfinite(got))[0]
+        raise Mismatch(f"{label} contains NaN or inf (first at index {tuple(int(i) for i in bad)}: "
+                       f"{got[tuple(bad)]}), expected finite values")
+    wrong = None if tol is None else ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol)
+    if wrong is not None and np.any(wrong):
+        diff = np.where(wrong, np.abs(got - expected.astype(np.float64)), -1)
+        at = np.unravel_index(np.argmax(diff), got.shape)
+        raise Mismatch(f"{label} has wrong values: {int(wrong.sum())} of {got.size} entries differ, e.g. at index "
+                       f"{tuple(int(i) for i in at)} expected {expected[at]:.6g}, got {got[at]:.6g}"
+                       f"{_ratio_hint(label, got, expected, m)}")
+
+
+def _shape_hint(got, expected):
+    if got.shape == expected.shape[::-1]:
+        return ": rows and columns are swapped"
+    if got.ndim == 1 and expected.ndim == 2 and got.shape[0] == expected.size:
+        return ": a 1-D array; keep the 2-D column shape (keepdims=True, or .reshape)"
+    return ""
+
+
+def _ratio_hint(label, got, expected, m):
+    nonzero = np.abs(expected) > 1e-12
+    if not np.any(nonzero):
+        return ""
+    ratio = got[nonzero] / expected[nonzero]
+    r = float(np.median(ratio))
+    if not np.allclose(ratio, r, rtol=1e-4) or r == 0 or np.isclose(r, 1):
+        return ""
+    if np.isclose(r, -1):
+        return f": {label} has the wrong sign"
+    if m is not None and m > 1 and np.isclose(r, m):
+        return f": {label} is m = {m} times too large"
+    if m is not None and m > 1 and np.isclose(r, 1 / m):
+        return f": {label} is m = {m} times too small"
+    return f": {label} is {r:.4g} times the expected value"
+
+
+def type_name(value):
+    """The type of ``value`` with its article, for messages: "a list", "an ndarray"."""
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def check_scalar(label, got, expected, tol, m=None):
+    """Raise Mismatch unless ``got`` is a real scalar (float, numpy scalar, 0-d array) close to ``expected``."""
+    if got is None:
+        raise Mismatch(f"{label} is None, expected a number: did you forget `return`?")
+    if isinstance(got, np.ndarray) and got.ndim > 0:
+        raise Mismatch(f"{label} is an array of shape {got.shape}, expected a single number: "
+                       "use float(cost) or np.squeeze(cost)")
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        raise Mismatch(f"{label} is {type_name(got)}, expected a single number (a float)") from None
+    if not np.isfinite(value):
+        raise Mismatch(f"{label} is {value}, expected a finite number near {expected:.6g}")
+    if not np.isclose(value, expected, rtol=tol.rtol, atol=tol.atol):
+        raise Mismatch(f"{label} has the wrong value: expected {expected:.6g}, got {value:.6g}"
+                       f"{_ratio_hint(label, np.array([value]), np.array([expected]), m)}")
+
+
+def check_tuple(label, got, names):
+    """Raise Mismatch unless ``got`` is a tuple (or list) of ``len(names)`` values; return it as a tuple."""
+    what = f"the tuple ({', '.join(names)})"
+    if got is None:
+        raise Mismatch(f"{label} is None, expected {what}: did you forget `return {', '.join(names)}`?")
+    if isinstance(got, np.ndarray):
+        raise Mismatch(f"{label} is a single array of shape {got.shape}, expected {what}: "
+                       f"did you forget to return {', '.join(names[1:])}?")
+    if not isinstance(got, (tuple, list)):
+        raise Mismatch(f"{label} is {type_name(got)}, expected {what}")
+    if len(got) != len(names):
+        raise Mismatch(f"{label} is {type_name(got)} of {len(got)} values, expected {len(names)}: {what}")
+    return tuple(got)
+
+
+def check_linear_cache(label, got, expected, tol):
+    """Raise Mismatch unless ``got`` is the tuple ``(A_prev, W, b)`` with the expected values."""
+    if not isinstance(got, tuple):
+        raise Mismatch(f"{label} is {type_name(got)}, expected the tuple (A_prev, W, b)")
+    for name, g, e in zip(("A_prev", "W", "b"), check_tuple(label, got, ("A_prev", "W", "b")), expected, strict=True):
+        check_array(f"{label} ({name})", g, e, tol)
+
+
+def check_layer_cache(label, got, expected, tol):
+    """Raise Mismatch unless ``got`` is ``((A_prev, W, b), Z)`` with the expected values."""
+    if not isinstance(got, tuple):
+        raise Mismatch(f"{label} is {type_name(got)}, expected the tuple (linear_cache, activation_cache)")
+    linear_cache, Z = check_tuple(label, got, ("linear_cache", "activation_cache"))
+    check_linear_cache(f"{label}[0]", linear_cache, expected[0], tol)
+    check_array(f"{label}[1] (activation_cache, Z)", Z, expected[1], tol)
+
+
+def check_dict(label, got, expected, tol, exact=False, m=None):
+    """Raise Mismatch unless ``got`` is a dict with ``expected``'s keys (``exact``: no more) and close arrays."""
+    check_keys(label, got, expected, exact)
+    for key in sorted(expected, key=_key_order):
+        check_array(f"{label}[{key!r}]", got[key], expected[key], tol, m)
+
+
+def check_keys(label, got, expected, exact=False):
+    """Raise Mismatch unless ``got`` is a dict holding the keys of ``expected`` (``exact``: and no others)."""
+    if got is None:
+        raise Mismatch(f"{label} is None, expected a dict: did you forget `return {label}`?")
+    if not isinstance(got, dict):
+        raise Mismatch(f"{label} is {type_name(got)}, expected a dict with keys {_keys(expected)}")
+    missing, extra = expected.keys() - got.keys(), got.keys() - expected.keys()
+    if missing or (exact and extra):
+        shifted = {_shift(k, 1) for k in got} == set(expected) or {_shift(k, -1) for k in got} == set(expected)
+        raise Mismatch(f"{label} has keys {_keys(got)}, expected {_keys(expected)}"
+                       + (f": {OFF_BY_ONE}" if shifted or _shift_partly(got, expected) else ""))
+
+
+def _shift(key, by):
+    stem = key.rstrip("0123456789")
+    return f"{stem}{int(key[len(stem):]) + by}" if stem != key else key
+
+
+def _shift_partly(got, expected):
+    # One kind of key (say dA) shifted while the others are right.
+    for stem in {k.rstrip("0123456789") for k in expected}:
+        e = {k for k in expected if k.rstrip("0123456789") == stem}
+        g = {k for k in got if k.rstrip("0123456789") == stem}
+        if e != g and ({_shift(k, 1) for k in g} == e or {_shift(k, -1) for k in g} == e):
+            return True
+    return False
+
+
+def _key_order(key):
+    stem = key.rstrip("0123456789")
+    return (int(key[len(stem):]) if stem != key else -1, stem)
+
+
+def _keys(d):
+    return "[" + ", ".join(sorted(d, key=_key_order)) + "]"
+
+
+def same(a, b, tol):
+    """True if the results ``a`` and ``b`` agree: same structure, same shapes, values within ``tol``."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
+            same(a[k], b[k], tol) for k in a)
+    if isinstance(a, (tuple, list)) or isinstance(b, (tuple, list)):
+        return (isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b)
+                and all(same(x, y, tol) for x, y in zip(a, b, strict=True)))
+    try:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol.rtol, atol=tol.atol, equal_nan=True))

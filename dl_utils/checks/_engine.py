@@ -1,0 +1,151 @@
+"""The one engine every check runs on: call, compare, diagnose, report.
+
+For each case of an exercise the learner's function is called on copies of the inputs
+(:mod:`._runner`), its result is compared with the expected one (:mod:`._compare`), and
+on the first failure an AssertionError is raised that says what is wrong, on which
+inputs, and the likely cause, found by running the catalogued mistakes
+(:mod:`.mistakes`) on the same inputs and by looking for globals the function reads.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import mistakes
+from ._compare import Mismatch, same
+from ._runner import call, describe_args
+
+NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
+
+
+@dataclass
+class Case:
+    """One set of inputs for an exercise, with the expected result.
+
+    Attributes
+    ----------
+    label : str
+        Where the inputs come from, for messages ("the hand-computed case").
+    args : dict
+        Positional arguments by name.
+    expected : object
+        The expected result (for a random case, the reference function's).
+    tol : Tolerance
+        How close a result must be.
+    kwargs : dict
+        Keyword arguments.
+    """
+
+    label: str
+    args: dict
+    expected: object
+    tol: object
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def m(self):
+        """The number of examples, the last axis of the first argument (None if it has none)."""
+        first = next(iter(self.args.values()))
+        return first.shape[-1] if isinstance(first, np.ndarray) and first.ndim == 2 else None
+
+
+def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
+    """Check ``fn`` on every case; print the success line or raise AssertionError with the first failure.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name.
+    fn : callable
+        The learner's function.
+    cases : list of Case
+        The cases, the hand-computed one first.
+    compare : callable
+        ``compare(got, case)`` raises :class:`Mismatch` if ``got`` is not ``case.expected``.
+    diagnostic_cases : list of Case
+        Inputs on which the catalogued mistakes are told apart even when they fail with an
+        exception on ``cases`` (square matrices, where a missing transpose still runs).
+    hidden : bool
+        Whether these are the hidden cases (only changes the success line).
+    """
+    if not callable(fn):
+        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
+                             f"checks.{name}({name}), without calling it")
+    for case in cases:
+        check_case(name, fn, case, compare, diagnostic_cases)
+    print(f"{name}: all {'hidden ' if hidden else ''}checks passed.")
+
+
+def check_case(name, fn, case, compare, diagnostic_cases=()):
+    """Check ``fn`` on one case; raise AssertionError describing the first thing wrong."""
+    outcome = call(fn, case.args, case.kwargs)
+    where = f"Inputs: {case.label}: {describe_args(case.args)}."
+    error = outcome.error
+    if isinstance(error, NotImplementedError):
+        raise AssertionError(f"{name}: {NOT_IMPLEMENTED}.") from None
+    if error is not None:
+        causes = likely_causes(name, fn, outcome, case, diagnostic_cases)
+        raise AssertionError(_message(f"{name} raised {type(error).__name__}: {error}", where, causes)) from error
+    if outcome.mutations:
+        raise AssertionError(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where, []))
+    try:
+        compare(outcome.value, case)
+    except Mismatch as mismatch:
+        causes = likely_causes(name, fn, outcome, case, diagnostic_cases)
+        raise AssertionError(_message(f"{name}: {mismatch}", where, causes)) from None
+
+
+def _message(problem, where, causes):
+    # One sentence of what is wrong, the inputs, then each cause not already said, one a line.
+    lines = [_sentence(problem), where]
+    for cause in causes:
+        if not any(cause[1] in line for line in lines):
+            lines.append(_sentence(cause[0] + cause[1]))
+    return "\n  ".join(lines)
+
+
+def _sentence(text):
+    return text if text.rstrip().endswith((".", "?", "!")) else text.rstrip() + "."
+
+
+def likely_causes(name, fn, outcome, case, diagnostic_cases=()):
+    """The likely causes of a failure, as (prefix, text) pairs: the matching catalogued mistake,
+    the globals the function reads, the warnings it issued."""
+    causes = []
+    globals_read = read_globals(fn)
+    if globals_read:
+        causes.append((f"Likely cause: {name} ", f"{mistakes.READS_GLOBAL}: it uses the notebook's global "
+                       f"variable(s) {', '.join(globals_read)}; use the function's arguments instead"))
+    hint = matching_mistake(name, outcome, case)
+    for extra in diagnostic_cases if hint is None else ():
+        hint = matching_mistake(name, call(fn, extra.args, extra.kwargs), extra)
+        if hint:
+            break
+    if hint:
+        causes.append(("Likely cause: ", hint))
+    if outcome.warnings:
+        causes.append(("numpy warned: ", "; ".join(outcome.warnings)))
+    return causes
+
+
+def matching_mistake(name, outcome, case):
+    """The hint of the first catalogued mistake of ``name`` that does what the learner's function did."""
+    for entry in mistakes.for_exercise(name):
+        theirs = call(entry.fn, case.args, case.kwargs)
+        if outcome.error is not None or theirs.error is not None:
+            if (type(outcome.error), str(outcome.error)) == (type(theirs.error), str(theirs.error)):
+                return entry.hint
+        elif same(outcome.value, theirs.value, case.tol):
+            return entry.hint
+    return None
+
+
+def read_globals(fn):
+    """Names that ``fn`` reads from its module globals and that hold data (arrays, dicts, lists)."""
+    code, env = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+    names, todo = [], [code] if code is not None else []
+    while todo:  # the function's code and the code of its comprehensions and inner functions
+        code = todo.pop()
+        names += code.co_names
+        todo += [c for c in code.co_consts if hasattr(c, "co_names")]
+    return sorted({n for n in names if isinstance(env.get(n), (np.ndarray, dict, list))})

@@ -1,0 +1,74 @@
+"""What each exercise returns, and how its result is compared with the expected one."""
+
+import numpy as np
+
+from ._compare import (
+    Mismatch,
+    check_array,
+    check_dict,
+    check_layer_cache,
+    check_linear_cache,
+    check_scalar,
+    check_tuple,
+    type_name,
+)
+
+RESULT = "the returned value"
+
+
+def linear_forward(got, case):
+    Z, cache = check_tuple(RESULT, got, ("Z", "cache"))
+    check_array("Z", Z, case.expected[0], case.tol)
+    check_linear_cache("cache", cache, case.expected[1], case.tol)
+
+
+def linear_activation_forward(got, case):
+    A, cache = check_tuple(RESULT, got, ("A", "cache"))
+    check_array("A", A, case.expected[0], case.tol)
+    check_layer_cache("cache", cache, case.expected[1], case.tol)
+
+
+def L_model_forward(got, case):
+    AL, caches = check_tuple(RESULT, got, ("AL", "caches"))
+    check_array("AL", AL, case.expected[0], case.tol)
+    expected = case.expected[1]
+    if not isinstance(caches, (list, tuple)):
+        raise Mismatch(f"caches is {type_name(caches)}, expected a list of the {len(expected)} layer caches")
+    if len(caches) != len(expected):
+        raise Mismatch(f"caches has {len(caches)} entries, expected {len(expected)}, one cache per layer")
+    for l, (got_cache, expected_cache) in enumerate(zip(caches, expected, strict=True), start=1):
+        check_layer_cache(f"caches[{l - 1}] (layer {l})", got_cache, expected_cache, case.tol)
+
+
+def compute_cost(got, case):
+    check_scalar("cost", got, case.expected, case.tol, case.m)
+
+
+def _dZ(got, case):
+    check_array("dZ", got, case.expected, case.tol)
+
+
+relu_backward = sigmoid_backward = _dZ
+
+
+def _backward_step(got, case):
+    names = ("dA_prev", "dW", "db")
+    got = check_tuple(RESULT, got, names)
+    shapes, expected_shapes = [np.shape(g) for g in got], [e.shape for e in case.expected]
+    if shapes != expected_shapes and sorted(shapes) == sorted(expected_shapes):
+        wanted = ", ".join(f"{n} {s}" for n, s in zip(names, expected_shapes, strict=True))
+        raise Mismatch(f"the returned values come in the wrong order: their shapes are "
+                       f"{', '.join(map(str, shapes))}, expected {wanted}")
+    for name, g, e in zip(names, got, case.expected, strict=True):
+        check_array(name, g, e, case.tol, case.m)
+
+
+linear_backward = linear_activation_backward = _backward_step
+
+
+def L_model_backward(got, case):
+    check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
+
+
+def update_parameters(got, case):
+    check_dict("parameters", got, case.expected, case.tol, exact=True)

@@ -1,0 +1,140 @@
+"""Call a learner's function safely: on copies, with its warnings and exceptions caught.
+
+The function gets deep copies of the inputs (copied together, so an array shared by two
+arguments stays shared). The originals are kept, and after the call the copies are
+compared with them: whatever the function changed in its arguments is reported, by name.
+"""
+
+import copy
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .mistakes import HINTS
+
+
+@dataclass
+class Outcome:
+    """What one call of a learner's function did.
+
+    Attributes
+    ----------
+    value : object
+        What it returned (None if it raised).
+    error : Exception or None
+        What it raised.
+    warnings : list of str
+        The warnings it issued (numpy floating-point errors included), each once.
+    mutations : list of str
+        One sentence for each change it made to its arguments.
+    """
+
+    value: object = None
+    error: Exception = None
+    warnings: list = field(default_factory=list)
+    mutations: list = field(default_factory=list)
+
+
+def call(fn, args, kwargs=None):
+    """Call ``fn`` on deep copies of ``args`` (a dict name -> value, passed by position) and ``kwargs``.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's function.
+    args : dict
+        Positional arguments by name, in order; the names are used in messages.
+    kwargs : dict, optional
+        Keyword arguments.
+
+    Returns
+    -------
+    Outcome
+    """
+    kwargs = kwargs or {}
+    passed_args, passed_kwargs = copy.deepcopy((args, kwargs))
+    ids = {name: _ids(value) for name, value in passed_args.items()}
+    outcome = Outcome()
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        try:
+            outcome.value = fn(*passed_args.values(), **passed_kwargs)
+        except Exception as error:  # noqa: BLE001 - every error of the learner's code is reported
+            outcome.error = error
+    outcome.warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    for name, original in args.items():
+        outcome.mutations += _changes(name, original, passed_args[name], ids[name])
+    return outcome
+
+
+def _ids(value):
+    # The identity of each value of a dict, to tell "changed in place" from "replaced".
+    return {key: id(v) for key, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _changes(path, original, now, ids):
+    if isinstance(original, np.ndarray):
+        if not (isinstance(now, np.ndarray) and now.shape == original.shape
+                and np.array_equal(now, original, equal_nan=True)):
+            yield f"{path} was changed in place (by -=, += or a slice assignment): compute a new array instead"
+    elif isinstance(original, dict):
+        yield from _dict_changes(path, original, now, ids)
+    elif isinstance(original, (list, tuple)):
+        if len(now) != len(original):
+            yield f"{path} was changed from {len(original)} to {len(now)} entries (append, pop or del on an argument)"
+            return
+        for i, (a, b) in enumerate(zip(original, now, strict=True)):
+            yield from _changes(f"{path}[{i}]", a, b, {})
+
+
+def _dict_changes(path, original, now, ids):
+    added, removed = sorted(now.keys() - original.keys()), sorted(original.keys() - now.keys())
+    replaced, in_place = [], []
+    for key in [k for k in original if k in now]:
+        if id(now[key]) != ids.get(key, id(now[key])):
+            replaced += [key] if not _equal(original[key], now[key]) else []
+        elif isinstance(original[key], np.ndarray):
+            in_place += [key] if not _equal(original[key], now[key]) else []
+        else:
+            yield from _changes(f"{path}[{key!r}]", original[key], now[key], {})
+    for keys, what in ((added, "added to"), (removed, "removed from"), (replaced, "replaced in")):
+        if keys:
+            yield f"{_list(path, keys)} {_were(keys)} {what} the dict passed in: {HINTS['up_notes_mutation']}"
+    if in_place:
+        yield (f"{_list(path, in_place)} {_were(in_place)} changed in place: {HINTS['up_shallow_copy']} (write "
+               f"updated[{in_place[0]!r}] = {path}[{in_place[0]!r}] - ..., which makes a new array)")
+
+
+def _list(path, keys):
+    return ", ".join(f"{path}[{key!r}]" for key in keys)
+
+
+def _were(keys):
+    return "was" if len(keys) == 1 else "were"
+
+
+def _equal(a, b):
+    try:
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def describe_args(args):
+    """One line naming the arguments and their shapes, e.g. ``dZ (2, 3), cache (A_prev (4, 3), W (2, 4), b (2, 1))``."""
+    return ", ".join(f"{name} {_describe(value)}" for name, value in args.items())
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"{value.shape}" + ("" if value.dtype == np.float64 else f" {value.dtype}")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, tuple) for v in value):
+        return f"{type(value).__name__} of {len(value)} caches"
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_describe(v) for v in value) + ")"
+    return repr(value)

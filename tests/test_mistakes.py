@@ -1,0 +1,28 @@
+"""Every catalogued mistake fails its check, and the failure message carries the mistake's hint."""
+
+import pytest
+
+from dl_utils import checks
+from dl_utils.checks import mistakes
+
+EXERCISES = checks.__all__
+
+
+def test_catalogue_is_large_and_covers_every_exercise():
+    assert len(mistakes.CATALOGUE) >= 14
+    assert {m.exercise for m in mistakes.CATALOGUE} == set(EXERCISES)
+
+
+def test_ids_are_unique():
+    ids = [m.id for m in mistakes.CATALOGUE]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("entry", mistakes.CATALOGUE, ids=lambda m: m.id)
+def test_mistake_fails_with_its_hint(entry, hidden, capsys):
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
+    assert entry.hint in str(failure.value)
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "")

@@ -25,6 +25,9 @@ def update_parameters(parameters, grads, learning_rate):
     """
     L = num_layers(parameters)
     try:
+        # float() would also read the string "0.01"; a learning rate must be a number.
+        if isinstance(learning_rate, (str, bytes)):
+            raise TypeError
         # A Python float, so the update keeps the parameters' dtype (float32 stays float32).
         learning_rate = float(learning_rate)
     except (TypeError, ValueError):

@@ -2,13 +2,11 @@
 
 import numpy as np
 
+from ._train import TrainingStep
 from ._validate import as_matrix, same_shape
 from ._validate import layers_dims as _check_layers_dims
-from .backward import L_model_backward
-from .cost import compute_cost
 from .forward import L_model_forward
 from .initialize import initialize_parameters_deep
-from .update import update_parameters
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, seed=0):
@@ -54,20 +52,20 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     X = X.astype(dtype, copy=False)
     parameters = initialize_parameters_deep(dims, seed=seed, dtype=dtype)
+    # One iteration is L_model_forward, compute_cost, L_model_backward and update_parameters;
+    # TrainingStep computes the same numbers in preallocated memory, without dA0 (see _train.py).
+    step = TrainingStep(X, Y, parameters)
     costs = []
     for i in range(num_iterations):
-        AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
+        cost = step.forward()
         if not np.isfinite(cost):
             raise FloatingPointError(_diverged(cost, i, learning_rate))
-        grads = L_model_backward(AL, Y, caches)
-        with np.errstate(over="ignore", invalid="ignore"):
-            parameters = update_parameters(parameters, grads, learning_rate)
+        step.backward_update(learning_rate)
         if i % 100 == 0 or i == num_iterations - 1:
             costs.append(cost)
             if print_cost:
                 print(f"Cost after iteration {i}: {cost:.6f}")
-    return parameters, costs
+    return step.parameters(), costs
 
 
 def predict(X, parameters):

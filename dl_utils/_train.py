@@ -1,0 +1,148 @@
+"""The training step that :func:`dl_utils.L_layer_model` runs: the course's mathematics, organised for speed.
+
+This module is internal. The learner writes (and the notebooks teach) ``L_model_forward``,
+``compute_cost``, ``L_model_backward`` and ``update_parameters``; one iteration of
+``L_layer_model`` computes exactly what those four compute, in the same order of floating
+point operations wherever it matters, so its parameters and costs equal the straightforward
+loop's (``tests/test_train_fast.py`` proves it). What changes is only how the work is laid out:
+
+- **Nothing is allocated per iteration.** Every array (activations, gradients, parameters) is
+  allocated once, in :class:`TrainingStep`, and written with ``out=`` arguments; the
+  parameters are updated in place in the step's own copies, never in the caller's arrays.
+- **The forward pass keeps only what the backward pass needs.** A hidden layer keeps
+  ``A = relu(Z)`` and not ``Z``: ``Z`` is computed into ``A``'s buffer and rectified in place,
+  and the ReLU's slope ``1[Z > 0]`` equals ``1[A > 0]``.
+- **The backward pass writes ``dA_prev`` over ``A_prev``.** Once ``dW = dZ A_prev^T / m`` is
+  computed and the mask ``A_prev > 0`` saved, ``A_prev`` is dead, so ``W^T dZ`` goes into its
+  buffer and is masked there: the gradients need no activation-sized memory of their own.
+- **``dA0 = W1^T dZ1`` is not computed.** Nobody uses the gradient with respect to the input;
+  for a wide input (12288 features) it would be a third of the iteration's work.
+- **Each layer is updated as soon as its gradient is known.** ``W_l`` is last used to compute
+  ``dA_prev``; it is updated right after, while ``dW_l`` is still in cache.
+- **No validation per call.** :func:`L_layer_model` checks its arguments once.
+- **The output layer** starts from ``dZ = AL - Y`` as ``L_model_backward`` does, and its cost is
+  ``compute_cost``'s formula without the input checks.
+
+Everything follows the dtype of ``X`` (float32 stays float32 end to end).
+"""
+
+import numpy as np
+
+
+class TrainingStep:
+    """Full-batch gradient descent on an L-layer network, one iteration per call, in preallocated memory.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, m)
+        Inputs, float32 or float64; its dtype is the dtype of every array of the step.
+    Y : ndarray of shape (1, m)
+        Labels, 0 or 1.
+    parameters : dict
+        ``W1, b1, ..., WL, bL`` of ``X``'s dtype; copied, never modified.
+
+    Notes
+    -----
+    Memory kept between iterations: the parameters and one gradient buffer of each
+    parameter's shape, the activations ``A1 .. A{L-1}`` (each ``(n_l, m)``), three ``(1, m)``
+    rows for the output layer, and one boolean mask ``(max n_l, m)`` for the ReLU slopes.
+    """
+
+    def __init__(self, X, Y, parameters):
+        self.X = X
+        self.dtype = X.dtype
+        self.m = X.shape[1]
+        self.L = len(parameters) // 2
+        self.W = [None] + [np.array(parameters[f"W{l}"], dtype=self.dtype, order="C") for l in range(1, self.L + 1)]
+        self.b = [None] + [np.array(parameters[f"b{l}"], dtype=self.dtype, order="C") for l in range(1, self.L + 1)]
+        self.dW = [None] + [np.empty_like(W) for W in self.W[1:]]
+        self.db = [None] + [np.empty_like(b) for b in self.b[1:]]
+        # A[0] is X; A[l] for 1 <= l < L holds relu(Z_l), later dA_l then dZ_l of the backward pass.
+        self.A = [X] + [np.empty((W.shape[0], self.m), dtype=self.dtype) for W in self.W[1 : self.L]]
+        hidden = [W.shape[0] for W in self.W[1 : self.L]]
+        self._mask = np.empty((max(hidden, default=0), self.m), dtype=bool)
+        # The output layer: Z_L, then AL in place; E for the sigmoid; dZ_L = AL - Y.
+        self.Y = Y
+        self._Yd = Y.astype(self.dtype)
+        self.AL = np.empty((1, self.m), dtype=self.dtype)
+        self._E = np.empty_like(self.AL)
+        self._T = np.empty_like(self.AL)
+        self._dZ = np.empty_like(self.AL)
+        zero, one = self.dtype.type(0), self.dtype.type(1)
+        self._lo, self._hi = np.nextafter(zero, one), np.nextafter(one, zero)
+        self._one_minus_Y = 1 - Y
+
+    def parameters(self):
+        """Return the current parameters as a new dict of new arrays ``W1, b1, ..., WL, bL``."""
+        out = {}
+        for l in range(1, self.L + 1):
+            out[f"W{l}"], out[f"b{l}"] = self.W[l].copy(), self.b[l].copy()
+        return out
+
+    def forward(self):
+        """Forward pass and cost; returns the cost as a Python float (nan or inf if training diverged)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = self.X
+            for l in range(1, self.L):
+                Z = self.A[l]
+                np.matmul(self.W[l], A, out=Z)
+                Z += self.b[l]
+                np.maximum(Z, 0, out=Z)
+                A = Z
+            AL = self.AL
+            np.matmul(self.W[self.L], A, out=AL)
+            AL += self.b[self.L]
+            return self._sigmoid_and_cost(AL)
+
+    def _sigmoid_and_cost(self, Z):
+        # activations._sigmoid, in place: AL = 1/(1+E) where Z >= 0, else E/(1+E), E = exp(-|Z|).
+        E, T = self._E, self._T
+        pos = Z >= 0
+        np.abs(Z, out=E)
+        np.negative(E, out=E)
+        np.exp(E, out=E)
+        np.add(E, 1, out=T)
+        np.divide(E, T, out=Z)
+        np.divide(1, T, out=T)
+        np.copyto(Z, T, where=pos)
+        # compute_cost, without its checks: A clipped to the open interval (0, 1).
+        np.clip(Z, self._lo, self._hi, out=E)
+        np.log1p(-E, out=T)
+        np.log(E, out=E)
+        m = self.m
+        return float(-(np.sum(self.Y * E) + np.sum(self._one_minus_Y * T)) / m)
+
+    def backward_update(self, learning_rate):
+        """Backward pass from the last forward pass, each layer updated in place as soon as its gradient is known.
+
+        Parameters
+        ----------
+        learning_rate : float
+            Step size of gradient descent.
+        """
+        try:
+            lr = float(learning_rate)
+        except (TypeError, ValueError):
+            # update_parameters' message: the straightforward loop raises it at the same point.
+            raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
+        m, L = self.m, self.L
+        with np.errstate(over="ignore", invalid="ignore"):
+            dZ = np.subtract(self.AL, self._Yd, out=self._dZ)
+            for l in range(L, 0, -1):
+                A_prev, W, dW, db = self.A[l - 1], self.W[l], self.dW[l], self.db[l]
+                np.matmul(dZ, A_prev.T, out=dW)
+                dW /= m
+                np.sum(dZ, axis=1, keepdims=True, out=db)
+                db /= m
+                if l > 1:
+                    # relu_backward's slope 1[Z > 0] is 1[A > 0]; saved before dA_prev overwrites A_prev.
+                    off = self._mask[: A_prev.shape[0]]
+                    np.less_equal(A_prev, 0, out=off)
+                    np.matmul(W.T, dZ, out=A_prev)
+                    np.copyto(A_prev, 0, where=off)
+                    dZ = A_prev
+                # update_parameters: W - learning_rate * dW, written over W once W is no longer needed.
+                dW *= lr
+                W -= dW
+                db *= lr
+                self.b[l] -= db

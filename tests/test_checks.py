@@ -1,0 +1,254 @@
+"""The checks: the reference passes them silently but for one line, and each kind of failure
+(None returned, a wrong type, an exception, NotImplementedError, NaN, a mutated argument,
+a global read) gets its own message."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import dl_utils
+from dl_utils import checks
+from dl_utils.checks import _cases
+from dl_utils.checks._compare import same
+
+EXERCISES = checks.__all__
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("name", EXERCISES)
+def test_reference_passes_with_one_line_and_no_stderr(name, hidden, capsys):
+    assert getattr(checks, name)(getattr(dl_utils, name), hidden=hidden) is None
+    out, err = capsys.readouterr()
+    assert out == f"{name}: all {'hidden ' if hidden else ''}checks passed.\n"
+    assert err == ""
+
+
+def test_from_dl_utils_import_checks_gives_the_package():
+    from dl_utils import checks as imported
+
+    assert imported is checks
+    assert all(callable(getattr(checks, name)) for name in EXERCISES)
+    assert len(EXERCISES) == 11
+
+
+@pytest.mark.parametrize("name", [n for n in EXERCISES if n != "initialize_parameters_deep"])
+def test_hand_computed_values_agree_with_the_reference(name):
+    # The hand arithmetic in _cases.py and the reference library are independent: each checks the other.
+    hand = _cases.HAND[name] if isinstance(_cases.HAND[name], list) else [_cases.HAND[name]]
+    for case in hand:
+        got = _cases.REFERENCE[name](*copy.deepcopy(list(case.args.values())))
+        assert same(got, case.expected, case.tol), case.args
+
+
+@pytest.mark.parametrize("name", [n for n in EXERCISES if n != "initialize_parameters_deep"])
+def test_random_cases_are_seeded(name):
+    first, again = _cases.cases(name), _cases.cases(name)
+    assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
+    assert len(_cases.cases(name, hidden=True)) > len(first) - 1
+
+
+def failure(check, fn, **kwargs):
+    with pytest.raises(AssertionError) as info:
+        check(fn, **kwargs)
+    return info.value
+
+
+def test_none_returned_asks_about_return():
+    def linear_forward(A_prev, W, b):
+        Z = W @ A_prev + b  # noqa: F841 - the forgotten return is the point
+
+    message = str(failure(checks.linear_forward, linear_forward))
+    assert "is None" in message and "did you forget `return Z, cache`?" in message
+
+
+def test_none_returned_by_cost():
+    message = str(failure(checks.compute_cost, lambda AL, Y: None))
+    assert "cost is None" in message and "did you forget `return`?" in message
+
+
+def test_tuple_of_wrong_length():
+    message = str(failure(checks.linear_backward, lambda dZ, cache: dl_utils.linear_backward(dZ, cache)[:2]))
+    assert "tuple of 2 values, expected 3: the tuple (dA_prev, dW, db)" in message
+
+
+def test_list_instead_of_ndarray():
+    message = str(failure(checks.relu_backward, lambda dA, cache: (dA * (cache > 0)).tolist()))
+    assert "dZ is a list, expected a numpy array of shape (2, 3)" in message and "np.array" in message
+
+
+def test_cache_as_list_is_named():
+    def linear_forward(A_prev, W, b):
+        return W @ A_prev + b, [A_prev, W, b]
+
+    assert "cache is a list, expected the tuple (A_prev, W, b)" in str(failure(checks.linear_forward, linear_forward))
+
+
+def test_wrong_shape_says_expected_and_got():
+    message = str(failure(checks.linear_backward, lambda dZ, cache: (
+        *dl_utils.linear_backward(dZ, cache)[:2], np.sum(dZ, axis=1, keepdims=True).T / dZ.shape[1])))
+    assert "db has shape (1, 2), expected (2, 1)" in message
+
+
+def test_wrong_value_names_the_key_and_the_entry():
+    def L_model_backward(AL, Y, caches):
+        grads = dl_utils.L_model_backward(AL, Y, caches)
+        grads["db1"] = grads["db1"] + np.array([[0.0], [1.0]])
+        return grads
+
+    message = str(failure(checks.L_model_backward, L_model_backward))
+    assert "grads['db1'] has wrong values: 1 of 2 entries differ, e.g. at index (1, 0)" in message
+    assert "the hand-computed case" in message
+
+
+def test_exception_is_the_cause_and_is_described():
+    def linear_forward(A_prev, W, b):
+        raise KeyError("W1")
+
+    error = failure(checks.linear_forward, linear_forward)
+    assert isinstance(error.__cause__, KeyError)
+    assert "linear_forward raised KeyError: 'W1'" in str(error)
+
+
+def test_the_learners_own_assert_is_reported_as_theirs():
+    def compute_cost(AL, Y):
+        cost = np.dot(Y, np.log(AL).T)
+        assert cost.shape == ()
+        return cost
+
+    error = failure(checks.compute_cost, compute_cost)
+    assert isinstance(error.__cause__, AssertionError) and "compute_cost raised AssertionError" in str(error)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_not_implemented(name):
+    def unsolved(*args, **kwargs):
+        raise NotImplementedError()
+
+    message = str(failure(getattr(checks, name), unsolved))
+    assert message == f"{name}: not implemented yet: replace `raise NotImplementedError()` with your code."
+
+
+def test_nan_output_is_named_with_numpys_warning(capsys):
+    def sigmoid_backward(dA, cache):
+        return dA * np.log(cache - cache)
+
+    message = str(failure(checks.sigmoid_backward, sigmoid_backward))
+    assert "dZ contains NaN or inf (first at index (0, 0): -inf)" in message
+    assert "numpy warned: RuntimeWarning: divide by zero encountered in log" in message
+    assert capsys.readouterr() == ("", "")
+
+
+def test_warnings_of_a_correct_answer_stay_silent(capsys):
+    def relu_backward(dA, cache):
+        np.log(np.zeros(1))  # a warning, with no effect on the result
+        return dA * (cache > 0)
+
+    checks.relu_backward(relu_backward)
+    assert capsys.readouterr() == ("relu_backward: all checks passed.\n", "")
+
+
+def test_mutated_array_argument_is_named():
+    def relu_backward(dA, cache):
+        dA[cache <= 0] = 0
+        return dA
+
+    message = str(failure(checks.relu_backward, relu_backward))
+    assert "relu_backward changed its arguments: dA was changed in place" in message
+
+
+def test_mutated_cache_is_named():
+    def L_model_backward(AL, Y, caches):
+        grads = dl_utils.L_model_backward(AL, Y, caches)
+        caches.pop()
+        return grads
+
+    assert "caches was changed from 2 to 1 entries" in str(failure(checks.L_model_backward, L_model_backward))
+
+
+def test_shallow_copy_mutation_names_the_key_and_the_reason():
+    def update_parameters(parameters, grads, learning_rate):
+        parameters = parameters.copy()
+        parameters["W1"] -= learning_rate * grads["dW1"]
+        parameters["b1"] = parameters["b1"] - learning_rate * grads["db1"]
+        parameters["W2"] = parameters["W2"] - learning_rate * grads["dW2"]
+        parameters["b2"] = parameters["b2"] - learning_rate * grads["db2"]
+        return parameters
+
+    message = str(failure(checks.update_parameters, update_parameters))
+    assert "parameters['W1'] was changed in place: parameters.copy() copies the dict, not the arrays" in message
+
+
+def test_the_checks_inputs_are_not_touched_by_the_learner():
+    case = _cases.cases("relu_backward")[0]
+    before = copy.deepcopy(case.args)
+
+    def relu_backward(dA, cache):
+        dA *= cache > 0
+        return dA
+
+    failure(checks.relu_backward, relu_backward)
+    assert same(_cases.cases("relu_backward")[0].args, before, case.tol)
+
+
+def test_global_read_is_named():
+    namespace = {"np": np, "A": np.ones((3, 2))}
+    exec("def linear_forward(A_prev, W, b):\n    return W @ A + b, (A_prev, W, b)\n", namespace)
+    message = str(failure(checks.linear_forward, namespace["linear_forward"]))
+    assert "reads a global variable instead of its argument: it uses the notebook's global variable(s) A" in message
+
+
+def test_passing_a_result_instead_of_the_function():
+    message = str(failure(checks.linear_forward, (np.zeros((1, 1)), ())))
+    assert "expected a function, got tuple" in message and "without calling it" in message
+
+
+@pytest.mark.parametrize("returned", [np.float64(0.5), np.array(0.5), 0.5], ids=["numpy scalar", "0-d", "float"])
+def test_cost_accepts_any_scalar(returned):
+    def compute_cost(AL, Y):
+        value = dl_utils.compute_cost(AL, Y)
+        return type(returned)(value) if not isinstance(returned, np.ndarray) else np.array(value)
+
+    checks.compute_cost(compute_cost)
+
+
+def test_cost_rejects_shape_1_1_with_a_hint():
+    message = str(failure(checks.compute_cost, lambda AL, Y: np.array([[dl_utils.compute_cost(AL, Y)]])))
+    assert "cost is an array of shape (1, 1), expected a single number: use float(cost) or np.squeeze(cost)" in message
+
+
+def test_float32_answers_within_float32_tolerance_pass():
+    def linear_forward(A_prev, W, b):
+        Z = (W.astype(np.float64) @ A_prev.astype(np.float64) + b).astype(A_prev.dtype)
+        return Z, (A_prev, W, b)
+
+    checks.linear_forward(linear_forward, hidden=True)
+
+
+def test_he_initialization_fails_naming_the_scale():
+    def initialize_parameters_deep(layers_dims, seed=0):
+        rng = np.random.default_rng(seed)
+        return {k: v for l in range(1, len(layers_dims)) for k, v in (
+            (f"W{l}", rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * np.sqrt(2 / layers_dims[l - 1])),
+            (f"b{l}", np.zeros((layers_dims[l], 1))))}
+
+    message = str(failure(checks.initialize_parameters_deep, initialize_parameters_deep))
+    assert "standard deviation 0.07" in message and "He initialization" in message
+
+
+def test_initialize_rejects_float32():
+    def initialize_parameters_deep(layers_dims, seed=0):
+        return dl_utils.initialize_parameters_deep(layers_dims, seed=seed, dtype=np.float32)
+
+    assert "has dtype float32, expected float64" in str(failure(checks.initialize_parameters_deep,
+                                                                 initialize_parameters_deep))
+
+
+def test_missing_transpose_hint_with_the_shapes():
+    # The conventions' own example: the wrong shape and the likely cause, in one message.
+    def linear_backward(dZ, cache):
+        A_prev, W, b = cache
+        return W.T @ dZ, np.dot(dZ, A_prev) / dZ.shape[1], np.sum(dZ, axis=1, keepdims=True) / dZ.shape[1]
+
+    message = str(failure(checks.linear_backward, linear_backward))
+    assert "did you multiply by A_prev instead of A_prev.T?" in message

@@ -39,11 +39,19 @@ def check_array(label, got, expected, tol, m=None):
 
     With ``tol=None`` only the type, shape and finiteness are checked, not the values.
     """
+    with np.errstate(all="ignore"):  # a learner's huge or odd values must not make the check itself warn
+        _check_array(label, got, expected, tol, m)
+
+
+def _check_array(label, got, expected, tol, m):
     expected_desc = f"a numpy array of shape {expected.shape}"
     if got is None:
         raise Mismatch(f"{label} is None, expected {expected_desc}: did you forget `return` or an assignment?")
-    if isinstance(got, (list, tuple)):
-        raise Mismatch(f"{label} is {type_name(got)}, expected {expected_desc}: "
+    if isinstance(got, tuple):
+        raise Mismatch(f"{label} is a tuple of {len(got)}, expected {expected_desc}: "
+                       "is it a (value, cache) pair where only the value belongs?")
+    if isinstance(got, list):
+        raise Mismatch(f"{label} is a list, expected {expected_desc}: "
                        "compute it with numpy operations, or wrap it in np.array(...)")
     if not isinstance(got, np.ndarray) or not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
         dtype = f" of dtype {got.dtype}" if isinstance(got, np.ndarray) else ""

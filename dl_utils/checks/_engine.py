@@ -7,6 +7,9 @@ inputs, and the likely cause, found by running the catalogued mistakes
 (:mod:`.mistakes`) on the same inputs and by looking for globals the function reads.
 """
 
+import contextlib
+import dis
+import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,7 +121,9 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=()):
                        f"variable(s) {', '.join(globals_read)}; use the function's arguments instead"))
     hint = matching_mistake(name, outcome, case)
     for extra in diagnostic_cases if hint is None else ():
-        hint = matching_mistake(name, call(fn, extra.args, extra.kwargs), extra)
+        with contextlib.redirect_stdout(io.StringIO()):  # what the learner's code prints was seen once already
+            theirs = call(fn, extra.args, extra.kwargs)
+        hint = matching_mistake(name, theirs, extra)
         if hint:
             break
     if hint:
@@ -146,6 +151,6 @@ def read_globals(fn):
     names, todo = [], [code] if code is not None else []
     while todo:  # the function's code and the code of its comprehensions and inner functions
         code = todo.pop()
-        names += code.co_names
+        names += [i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")]
         todo += [c for c in code.co_consts if hasattr(c, "co_names")]
     return sorted({n for n in names if isinstance(env.get(n), (np.ndarray, dict, list))})

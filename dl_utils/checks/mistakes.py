@@ -158,6 +158,13 @@ def laf_cache_order(A_prev, W, b, activation):
     return A, (Z, linear_cache)
 
 
+@mistake("linear_activation_forward", "relu(Z) and sigmoid(Z) return a pair (A, activation_cache): unpack it, "
+         "A, activation_cache = sigmoid(Z)")
+def laf_not_unpacked(A_prev, W, b, activation):
+    Z, linear_cache = fwd.linear_forward(A_prev, W, b)
+    return {"relu": act.relu, "sigmoid": act.sigmoid}[activation](Z), (linear_cache, Z)
+
+
 @mistake("linear_activation_forward", "the output is the activation A = g(Z): did you return Z?")
 def laf_returns_Z(A_prev, W, b, activation):
     _, (linear_cache, Z) = fwd.linear_activation_forward(A_prev, W, b, activation)
@@ -212,6 +219,24 @@ def lmf_last_cache_missing(X, parameters):
     return _forward(X, parameters, len(parameters) // 2, lambda l, L: "relu" if l < L else "sigmoid", False)
 
 
+@mistake("L_model_forward", "the output layer L is missing: after the loop over the hidden layers, run layer L "
+         "with sigmoid and append its cache")
+def lmf_no_output_layer(X, parameters):
+    L = len(parameters) // 2
+    return _forward(X, parameters, L - 1, lambda l, L: "relu")
+
+
+@mistake("L_model_forward", "layers are numbered from 1: parameters has W1..WL, so loop over range(1, L)")
+def lmf_range_from_0(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(L - 1):
+        A, cache = fwd.linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [cache]
+
+
 CATALOGUE.append(Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
     "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))})))
@@ -235,7 +260,8 @@ def cost_no_minus(AL, Y):
     return float(sum(_terms(AL, Y)) / Y.shape[1])
 
 
-@mistake("compute_cost", "the cost is m times too large: did you forget the 1/m (sum instead of mean)?")
+@mistake("compute_cost", "the cost is m times too large: did you forget the 1/m (sum instead of mean), or take "
+         "m = Y.shape[0], which is 1, instead of Y.shape[1]?")
 def cost_no_1_over_m(AL, Y):
     return float(-sum(_terms(AL, Y)))
 
@@ -324,6 +350,12 @@ def lb_dW_no_1_over_m(dZ, cache):
 @mistake("linear_backward", "db is m times too large: did you forget the 1/m?")
 def lb_db_no_1_over_m(dZ, cache):
     return _lb(dZ, cache, db_scale=cache[0].shape[1])
+
+
+@mistake("linear_backward", "m is the number of examples, the columns: m = A_prev.shape[1], not shape[0]")
+def lb_m_from_rows(dZ, cache):
+    n_prev, m = cache[0].shape
+    return _lb(dZ, cache, dW_scale=m / n_prev, db_scale=m / n_prev)
 
 
 @mistake("linear_backward", "dA_prev has no 1/m: with this course's convention the 1/m enters only dW and db")
@@ -446,6 +478,19 @@ def lmb_dZ_through_sigmoid(AL, Y, caches):
     return _backward(AL, Y, caches, AL - Y, _relu_then_sigmoid)
 
 
+@mistake(LMB, "the loop must cover the hidden layers L-1, ..., 1 only: the output layer L is done before it "
+         "(in the notes' indexing, reversed(range(L - 1)))")
+def lmb_loop_too_far(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = bwd.linear_activation_backward(
+        _dAL(AL, Y), caches[L - 1], "sigmoid")
+    for l in reversed(range(L)):
+        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = bwd.linear_activation_backward(
+            grads[f"dA{l + 1}"], caches[l], "relu")
+    return grads
+
+
 # -- 05 update_parameters: the two mutations are detected by comparing the arguments -------------
 
 UP = "update_parameters"
@@ -476,6 +521,12 @@ def up_plus(parameters, grads, learning_rate):
 def up_len_parameters(parameters, grads, learning_rate):
     L = len(parameters)
     return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L + 1) for p in "Wb"}
+
+
+@mistake(UP, "layers are numbered from 1: loop over range(1, L + 1), or use 'W' + str(l + 1)")
+def up_range_from_0(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(L) for p in "Wb"}
 
 
 @mistake(UP, "b must be updated too: b = b - learning_rate * db")

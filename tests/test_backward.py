@@ -220,6 +220,16 @@ def test_L_model_backward_does_not_mutate():
             np.testing.assert_array_equal(got, expected)
 
 
+def test_linear_backward_does_not_mutate():
+    rng = np.random.default_rng(4)
+    cache, dZ = tuple(rng.standard_normal(s) for s in [(3, 4), (2, 3), (2, 1)]), rng.standard_normal((2, 4))
+    cache_copy, dZ_copy = copy.deepcopy(cache), dZ.copy()
+    linear_backward(dZ, cache)
+    np.testing.assert_array_equal(dZ, dZ_copy)
+    for got, expected in zip(cache, cache_copy, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
 def test_linear_activation_backward_does_not_mutate(activation):
     rng = np.random.default_rng(3)

@@ -96,6 +96,14 @@ def test_L_model_forward_keeps_float32():
 # --- arguments never mutated --------------------------------------------------------------------
 
 
+def test_linear_forward_does_not_mutate():
+    A_prev, W_in, b_in = A_PREV.copy(), W.copy(), B.copy()
+    linear_forward(A_prev, W_in, b_in)
+    np.testing.assert_array_equal(A_prev, A_PREV)
+    np.testing.assert_array_equal(W_in, W)
+    np.testing.assert_array_equal(b_in, B)
+
+
 def test_linear_activation_forward_does_not_mutate():
     A_prev, W_in, b_in = A_PREV.copy(), W.copy(), B.copy()
     for activation in ("relu", "sigmoid"):

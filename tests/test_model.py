@@ -153,6 +153,15 @@ def test_predict_is_int_0_1_matching_AL_above_half(m):
     np.testing.assert_array_equal(predictions, (AL > 0.5).astype(int))
 
 
+def test_predict_does_not_mutate():
+    X = np.random.default_rng(2).standard_normal((3, 5))
+    parameters = initialize_parameters_deep([3, 4, 1], seed=2)
+    X_copy, parameters_copy = X.copy(), copy.deepcopy(parameters)
+    predict(X, parameters)
+    np.testing.assert_array_equal(X, X_copy)
+    assert_same_dicts(parameters, parameters_copy)
+
+
 def test_predict_at_exactly_one_half_is_0():
     # Z = 0 gives AL = 0.5, which is not above 0.5
     parameters = {"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))}

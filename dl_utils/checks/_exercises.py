@@ -1,4 +1,8 @@
-"""What each exercise returns, and how its result is compared with the expected one."""
+"""What each exercise returns, and how its result is compared with the expected one.
+
+Each function here takes the learner's result and the :class:`~._engine.Case` and raises
+:class:`~._compare.Mismatch` at the first difference.
+"""
 
 import numpy as np
 
@@ -17,18 +21,21 @@ RESULT = "the returned value"
 
 
 def linear_forward(got, case):
+    """``(Z, cache)`` with ``cache = (A_prev, W, b)``."""
     Z, cache = check_tuple(RESULT, got, ("Z", "cache"))
     check_array("Z", Z, case.expected[0], case.tol)
     check_linear_cache("cache", cache, case.expected[1], case.tol)
 
 
 def linear_activation_forward(got, case):
+    """``(A, cache)`` with ``cache = ((A_prev, W, b), Z)``."""
     A, cache = check_tuple(RESULT, got, ("A", "cache"))
     check_array("A", A, case.expected[0], case.tol)
     check_layer_cache("cache", cache, case.expected[1], case.tol)
 
 
 def L_model_forward(got, case):
+    """``(AL, caches)``, one layer cache per layer, layer 1 first."""
     AL, caches = check_tuple(RESULT, got, ("AL", "caches"))
     check_array("AL", AL, case.expected[0], case.tol)
     expected = case.expected[1]
@@ -41,10 +48,12 @@ def L_model_forward(got, case):
 
 
 def compute_cost(got, case):
+    """A single number: a float, a numpy scalar or a 0-d array."""
     check_scalar("cost", got, case.expected, case.tol, case.m)
 
 
 def _dZ(got, case):
+    """``dZ``, of the shape of ``dA``."""
     check_array("dZ", got, case.expected, case.tol)
 
 
@@ -52,6 +61,7 @@ relu_backward = sigmoid_backward = _dZ
 
 
 def _backward_step(got, case):
+    """``(dA_prev, dW, db)``, in that order."""
     names = ("dA_prev", "dW", "db")
     got = check_tuple(RESULT, got, names)
     shapes, expected_shapes = [np.shape(g) for g in got], [e.shape for e in case.expected]
@@ -67,8 +77,10 @@ linear_backward = linear_activation_backward = _backward_step
 
 
 def L_model_backward(got, case):
+    """``grads`` with at least ``dA0..dA{L-1}, dW1..dWL, db1..dbL``."""
     check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
 
 
 def update_parameters(got, case):
+    """A dict with exactly the keys ``W1, b1, ..., WL, bL``."""
     check_dict("parameters", got, case.expected, case.tol, exact=True)

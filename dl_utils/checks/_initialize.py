@@ -69,7 +69,12 @@ def _check_scale(label, W, n_prev):
 
 
 def _check_seed(fn):
-    first, again, other = (call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}).value for s in (1, 1, 2))
+    outcomes = [call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}) for s in (1, 1, 2)]
+    for seed, outcome in zip((1, 1, 2), outcomes, strict=True):
+        if outcome.error is not None:
+            raise AssertionError(f"{NAME} raised {type(outcome.error).__name__} with seed={seed}: "
+                                 f"{outcome.error}") from outcome.error
+    first, again, other = (outcome.value for outcome in outcomes)
     if not np.array_equal(first["W1"], again["W1"]):
         raise AssertionError(f"{NAME}: two calls with seed=1 gave different W1: the result must depend only on "
                              f"the seed; {HINTS['init_unseeded']}.")

@@ -252,3 +252,32 @@ def test_missing_transpose_hint_with_the_shapes():
 
     message = str(failure(checks.linear_backward, linear_backward))
     assert "did you multiply by A_prev instead of A_prev.T?" in message
+
+
+def test_no_likely_cause_is_invented_for_an_uncatalogued_mistake():
+    def linear_forward(A_prev, W, b):
+        return W @ A_prev + b + 0.1, (A_prev, W, b)
+
+    message = str(failure(checks.linear_forward, linear_forward))
+    assert "Z has wrong values: 4 of 4 entries differ" in message and "Likely cause" not in message
+
+
+@pytest.mark.parametrize(("error", "passes"), [(1e-10, True), (1e-4, False)])
+def test_float64_tolerance(error, passes, capsys):
+    def sigmoid_backward(dA, cache):
+        return dl_utils.sigmoid_backward(dA, cache) * (1 + error)
+
+    if passes:
+        checks.sigmoid_backward(sigmoid_backward)
+        assert capsys.readouterr().out == "sigmoid_backward: all checks passed.\n"
+    else:
+        assert "dZ has wrong values" in str(failure(checks.sigmoid_backward, sigmoid_backward))
+
+
+def test_float32_tolerance_still_catches_a_real_error():
+    def linear_forward(A_prev, W, b):
+        Z = W @ A_prev + b
+        return Z * (1 + 1e-3 * (Z.dtype == np.float32)), (A_prev, W, b)
+
+    checks.linear_forward(linear_forward)
+    assert "random case (seed 10, float32)" in str(failure(checks.linear_forward, linear_forward, hidden=True))

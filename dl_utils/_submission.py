@@ -1,0 +1,227 @@
+"""Read a learner's submitted notebook and rebuild the notebook the grader runs.
+
+nbgrader's autograde trusts nothing a learner can edit: it restores every locked cell
+and every check cell from the instructor's source (``OverwriteCells``) and adds back
+the check cells a learner deleted. This module does the same without nbgrader's
+gradebook database, matching cells by their nbgrader ``grade_id``:
+
+* the notebook that runs has the cells of the *source*, in the source's order, so a
+  deleted, edited or moved text, setup or check cell (hidden tests included) is put back
+  as the instructor wrote it;
+* each exercise cell (an nbgrader solution cell) holds the learner's code, found by its
+  ``grade_id``, or failing that (metadata stripped by another editor) by its ``def`` line;
+  an exercise cell missing from the submission is run as the blank learner version, so
+  its check fails;
+* cells the learner added (no nbgrader ``grade_id`` of the source) are kept, after the
+  source cell they followed in the submission, as nbgrader keeps them.
+
+Nothing here executes code; everything works on copies.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+
+MAX_NOTEBOOK_BYTES = 50_000_000
+
+
+class InvalidSubmission(Exception):
+    """The submitted file is not a notebook the grader can read."""
+
+
+@dataclass
+class Exercise:
+    """One graded exercise of a source notebook: its check cell and its exercise (solution) cell."""
+
+    name: str  # the check cell's grade_id without "check_"
+    check_id: str
+    points: float
+    solution_id: str | None  # grade_id of the exercise cell, None if the source has none
+
+
+@dataclass
+class Assembled:
+    """The notebook to run, and what the grader had to repair to build it."""
+
+    nb: object
+    index_of: dict  # grade_id -> index of that source cell in ``nb``
+    notes: dict = field(default_factory=dict)  # exercise name -> list of notes
+
+
+def read_submission(data):
+    """Parse the bytes of a submitted file into an nbformat 4 notebook, or raise InvalidSubmission."""
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise InvalidSubmission(f"the file is {len(data) / 1e6:.0f} MB, over the grader's limit of "
+                                f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidSubmission(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
+                                "was it saved from Jupyter, and not edited as text?") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        raise InvalidSubmission("the file is JSON but not a Jupyter notebook (it has no list of cells)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as e:  # nbformat raises several types for malformed notebooks
+        raise InvalidSubmission(f"the file is not a readable Jupyter notebook: {type(e).__name__}: {e}") from None
+    cells = []
+    for cell in nb.cells:
+        # Be lenient with cells that other editors or hand edits left incomplete.
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(s) for s in source)
+        metadata = cell.get("metadata")
+        cells.append({"cell_type": cell["cell_type"], "source": str(source),
+                      "metadata": metadata if isinstance(metadata, dict) else {}})
+    return cells
+
+
+def grade_id(cell):
+    """The nbgrader grade_id of a cell (dict or NotebookNode), or None."""
+    meta = cell.get("metadata", {}).get("nbgrader")
+    if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
+        return meta["grade_id"]
+    return None
+
+
+def _nbgrader(cell):
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}
+
+
+def exercises(source_nb):
+    """The graded exercises of a source notebook, in order: one per nbgrader grade cell."""
+    solution_ids = [grade_id(c) for c in source_nb.cells if _nbgrader(c).get("solution")]
+    found = []
+    for cell in source_nb.cells:
+        meta = _nbgrader(cell)
+        if not meta.get("grade"):
+            continue
+        gid = meta["grade_id"]
+        name = gid.removeprefix("check_")
+        solution_id = f"ex_{name}" if f"ex_{name}" in solution_ids else None
+        found.append(Exercise(name=name, check_id=gid, points=float(meta.get("points", 0)), solution_id=solution_id))
+    return found
+
+
+def _defines(source, name):
+    return re.search(rf"^def\s+{re.escape(name)}\s*\(", source, flags=re.MULTILINE) is not None
+
+
+def _moved(sequence):
+    """The items of ``sequence`` (distinct numbers) outside one longest increasing subsequence."""
+    best = []  # best[i]: longest increasing subsequence ending at sequence[i]
+    for i, x in enumerate(sequence):
+        prev = max((best[j] for j in range(i) if sequence[j] < x), key=len, default=[])
+        best.append(prev + [x])
+    keep = set(max(best, key=len, default=[]))
+    return {x for x in sequence if x not in keep}
+
+
+def assemble(source_nb, blank_nb, submitted_cells):
+    """Build the notebook to run from the source notebook and a learner's cells.
+
+    Parameters
+    ----------
+    source_nb : nbformat.NotebookNode
+        The instructor's source notebook (solutions, hidden tests).
+    blank_nb : nbformat.NotebookNode
+        Its learner version (solutions cleared), used for an exercise cell that is missing.
+    submitted_cells : list of dict
+        The learner's cells, as returned by :func:`read_submission`.
+
+    Returns
+    -------
+    Assembled
+    """
+    source_ids = [grade_id(c) for c in source_nb.cells]
+    position = {gid: i for i, gid in enumerate(source_ids) if gid is not None}
+    solution_ids = {grade_id(c) for c in source_nb.cells if _nbgrader(c).get("solution")}
+    by_exercise = {ex.solution_id: ex.name for ex in exercises(source_nb) if ex.solution_id}
+    by_exercise.update({ex.check_id: ex.name for ex in exercises(source_nb)})
+    notes = {}
+
+    def note(gid, text):
+        if gid in by_exercise:
+            notes.setdefault(by_exercise[gid], []).append(text)
+
+    # Which submitted cell stands for which source cell; the rest are the learner's own cells.
+    matched = {}  # source grade_id -> submitted index
+    extra = []  # submitted indices of learner cells
+    for i, cell in enumerate(submitted_cells):
+        gid = grade_id(cell)
+        if gid in position and gid not in matched:
+            matched[gid] = i
+        else:
+            extra.append(i)
+    # Exercise cells whose metadata was lost: the learner cell that defines the function.
+    for gid in sorted(solution_ids - set(matched), key=position.get):
+        name = by_exercise.get(gid, gid.removeprefix("ex_"))
+        candidates = [i for i in extra if submitted_cells[i]["cell_type"] == "code"
+                      and _defines(submitted_cells[i]["source"], name)]
+        if candidates:
+            matched[gid] = candidates[0]
+            extra.remove(candidates[0])
+            note(gid, f"the exercise cell had lost its nbgrader metadata; the cell that defines {name}() was used")
+
+    moved = _moved([position[gid] for gid, _ in sorted(matched.items(), key=lambda kv: kv[1])])
+    for gid in matched:
+        if position[gid] in moved:
+            note(gid, "this exercise's cells were moved in the submission; they were run in the course's order")
+
+    # Anchor each learner cell after the source cell it followed in the submission.
+    after = {}  # source index (or -1 for the top) -> learner cells
+    anchor = -1
+    matched_at = {i: position[gid] for gid, i in matched.items()}
+    for i in range(len(submitted_cells)):
+        if i in matched_at:
+            anchor = matched_at[i]
+        else:
+            after.setdefault(anchor, []).append(i)
+
+    cells = []
+    index_of = {}
+
+    def add_learner_cells(key):
+        for i in after.get(key, []):
+            cell = submitted_cells[i]
+            new = (nbformat.v4.new_code_cell if cell["cell_type"] == "code" else nbformat.v4.new_markdown_cell)(
+                cell["source"])
+            new.metadata["dl_utils_grade"] = {"learner_cell": True}
+            cells.append(new)
+
+    add_learner_cells(-1)
+    for k, (source_cell, blank_cell) in enumerate(zip(source_nb.cells, blank_nb.cells, strict=True)):
+        gid = source_ids[k]
+        cell = nbformat.from_dict(source_cell)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if gid in solution_ids:
+            if gid in matched:
+                cell.source = submitted_cells[matched[gid]]["source"]
+            else:
+                cell.source = blank_cell.source
+                note(gid, "the exercise cell is missing from the submission (deleted?), so it was run blank")
+        elif gid in matched:
+            submitted = submitted_cells[matched[gid]]
+            if submitted["source"] not in (blank_cell.source, source_cell.source) and gid in by_exercise:
+                note(gid, "the check cell had been edited; it was restored from the course notebook")
+        elif gid is not None and gid in by_exercise:
+            note(gid, "the check cell was missing from the submission; it was restored from the course notebook")
+        cell.pop("id", None)
+        cells.append(cell)
+        if gid is not None:
+            index_of[gid] = len(cells) - 1
+        add_learner_cells(k)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i}"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=nbformat.from_dict(source_nb.metadata))
+    return Assembled(nb=nb, index_of=index_of, notes=notes)

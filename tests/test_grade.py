@@ -1,0 +1,258 @@
+"""The grader against every kind of submission it must survive, on a small course of our own.
+
+tests/fixtures/course/notebooks/01_tiny.ipynb has two exercises: ``add`` (1 point, with
+hidden tests) and ``mean_of`` (2 points). Each learner below is made from its learner
+version by filling in the exercises, one of them or both broken in a way learners (or
+their editors) break notebooks. All of them are graded in one run, as an instructor
+would, and each test reads its rows of the report; every submission must come out of
+the run byte for byte unchanged. The real course notebooks are graded in
+test_grade_course.py.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dl_utils import grade, release
+
+SOURCE = Path(__file__).parent / "fixtures" / "course" / "notebooks"
+TIMEOUT = 4  # seconds per cell: the fixture's cells take milliseconds
+
+ADD = "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n"
+MEAN = "def mean_of(x):\n    \"\"\"Return the mean of x.\"\"\"\n"
+GOOD = {"ex_add": ADD + "    return a + b", "ex_mean_of": MEAN + "    return float(np.mean(x))"}
+
+
+def learner_version():
+    return release.learner_version(nbformat.read(SOURCE / "01_tiny.ipynb", as_version=4))
+
+
+def cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def solved(**answers):
+    """The learner version with each exercise's cell source from ``answers``, else the right answer."""
+    nb = learner_version()
+    for grade_id, source in {**GOOD, **answers}.items():
+        cell(nb, grade_id).source = source
+    return nb
+
+
+def deleted(nb, *grade_ids):
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in grade_ids]
+    return nb
+
+
+def moved_after(nb, grade_id, after_id):
+    moving = cell(nb, grade_id)
+    nb.cells.remove(moving)
+    nb.cells.insert(nb.cells.index(cell(nb, after_id)) + 1, moving)
+    return nb
+
+
+def stripped(nb):
+    for c in nb.cells:
+        c.metadata = {}
+    return nb
+
+
+def tampered(nb):
+    cell(nb, "check_add").source = "print('add: all checks passed.')"
+    return nb
+
+
+SUBMISSIONS = {
+    "solved": solved(),
+    "blank": learner_version(),
+    "syntax_error__returns_none": solved(ex_add=ADD + "    return a +", ex_mean_of=MEAN + "    float(np.mean(x))"),
+    "endless_loop__nan": solved(ex_add=ADD + "    while True:\n        pass",
+                                ex_mean_of=MEAN + "    return float('nan')"),
+    "stubborn_loop": solved(ex_add=ADD + "    import time\n    while True:\n        try:\n"
+                            "            time.sleep(0.05)\n        except BaseException:\n            pass"),
+    "kernel_dies": solved(ex_add=ADD + "    import os\n    os._exit(3)"),
+    "renamed__wrong_type": solved(ex_add="def plus(a, b):\n    return a + b", ex_mean_of=MEAN + "    return str(x)"),
+    "exception__huge_output": solved(ex_add=ADD + "    raise ValueError('boom')",
+                                     ex_mean_of=MEAN + "    print('spam ' * 2_000_000)\n"
+                                     "    for i in range(20_000):\n        print(i)\n    return float(np.mean(x))"),
+    "stderr__deleted_exercise": deleted(solved(ex_add=ADD + "    import sys\n    print('careful!', file=sys.stderr)\n"
+                                               "    return a + b"), "ex_mean_of"),
+    "deleted_check__moved_exercise": moved_after(deleted(solved(), "check_add"), "ex_mean_of", "check_mean_of"),
+    "metadata_stripped": stripped(solved()),
+    "tampered_check": tampered(solved(ex_add=ADD + "    return a - b")),
+    "learner_cells": solved(),
+}
+# A learner's own cells, kept where they were: a helper above the exercise that uses it.
+_nb = SUBMISSIONS["learner_cells"]
+_nb.cells.insert(_nb.cells.index(cell(_nb, "ex_add")), nbformat.v4.new_code_cell("def helper(a, b):\n    return a + b"))
+cell(_nb, "ex_add").source = ADD + "    return helper(a, b)"
+RAW = {"not_json": b'{"cells": [ this is not json', "not_a_notebook": b"[1, 2, 3]"}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """Grade every learner at once; return the rows by (learner, exercise), and the files' hashes before/after."""
+    folder = tmp_path_factory.mktemp("submissions")
+    for learner, nb in SUBMISSIONS.items():
+        (folder / learner).mkdir()
+        nbformat.write(nb, folder / learner / "01_tiny.ipynb")
+    for learner, data in RAW.items():
+        (folder / learner).mkdir()
+        (folder / learner / "01_tiny.ipynb").write_bytes(data)
+
+    def hashes():
+        return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = hashes()
+    rows = grade.grade(folder, SOURCE, timeout=TIMEOUT, jobs=2)
+    out = tmp_path_factory.mktemp("report") / "report"
+    grade.write_report(rows, out)
+    return {(r.learner, r.exercise): r for r in rows}, before, hashes(), out
+
+
+def row(report, learner, exercise):
+    return report[0][learner, exercise]
+
+
+def assert_row(report, learner, exercise, points, status, *words):
+    r = row(report, learner, exercise)
+    assert (r.points, r.status) == (points, status), r
+    for word in words:
+        assert word in r.message, r
+    return r
+
+
+def test_no_submission_is_modified(report):
+    _, before, after, _ = report
+    assert after == before and len(before) == len(SUBMISSIONS) + len(RAW)
+
+
+def test_the_report_has_one_row_per_learner_and_exercise_in_csv_and_json(report):
+    rows, _, _, out = report
+    assert set(rows) == {(learner, ex) for learner in [*SUBMISSIONS, *RAW] for ex in ("add", "mean_of")}
+    csv_lines = out.with_name("report.csv").read_text().splitlines()
+    assert csv_lines[0] == "learner,notebook,exercise,points,max_points,status,message"
+    assert len(csv_lines) == 1 + len(rows)
+    data = json.loads(out.with_name("report.json").read_text())
+    assert len(data["rows"]) == len(rows)
+    assert data["totals"]["solved"] == {"points": 3.0, "max_points": 3.0}
+    assert {r["notebook"] for r in data["rows"]} == {"01_tiny"}
+
+
+def test_solved_scores_full_marks_with_the_checks_own_words(report):
+    assert_row(report, "solved", "add", 1.0, "passed", "add: all checks passed.", "add: all hidden checks passed.")
+    assert_row(report, "solved", "mean_of", 2.0, "passed", "mean_of: all checks passed.")
+
+
+def test_blank_learner_version_scores_zero(report):
+    for exercise in ("add", "mean_of"):
+        assert_row(report, "blank", exercise, 0.0, "error", "NotImplementedError", "not done yet")
+
+
+def test_syntax_error(report):
+    assert_row(report, "syntax_error__returns_none", "add", 0.0, "error",
+               "your exercise cell failed: SyntaxError", "NameError: name 'add' is not defined")
+
+
+def test_function_returning_none(report):
+    assert_row(report, "syntax_error__returns_none", "mean_of", 0.0, "failed",
+               "AssertionError: mean_of returned None: did you forget the return statement?")
+
+
+def test_endless_loop_is_interrupted_and_the_next_exercise_still_graded(report):
+    assert_row(report, "endless_loop__nan", "add", 0.0, "timeout", f"did not finish within {TIMEOUT} s")
+
+
+def test_nan_result(report):
+    assert_row(report, "endless_loop__nan", "mean_of", 0.0, "failed", "which is not finite")
+
+
+def test_loop_that_ignores_interrupts_gets_its_kernel_killed_and_only_costs_its_exercise(report):
+    assert_row(report, "stubborn_loop", "add", 0.0, "timeout", "did not stop when interrupted", "kernel was stopped")
+    assert_row(report, "stubborn_loop", "mean_of", 2.0, "passed", "mean_of: all checks passed.")
+
+
+def test_kernel_that_dies_costs_only_its_exercise(report):
+    assert_row(report, "kernel_dies", "add", 0.0, "kernel_died", "the kernel died")
+    assert_row(report, "kernel_dies", "mean_of", 2.0, "passed")
+
+
+def test_renamed_function(report):
+    assert_row(report, "renamed__wrong_type", "add", 0.0, "error", "NameError: name 'add' is not defined")
+
+
+def test_wrong_type(report):
+    assert_row(report, "renamed__wrong_type", "mean_of", 0.0, "failed", "mean_of returned a str, expected a number")
+
+
+def test_exception(report):
+    assert_row(report, "exception__huge_output", "add", 0.0, "error", "ValueError: boom")
+
+
+def test_huge_output_is_cut_and_does_not_cost_points(report):
+    r = assert_row(report, "exception__huge_output", "mean_of", 2.0, "passed", "output cut after")
+    assert len(r.message) <= grade.MAX_MESSAGE
+    assert report[3].with_name("report.json").stat().st_size < 50_000
+
+
+def test_stderr_scores_zero_as_in_nbgrader(report):
+    assert_row(report, "stderr__deleted_exercise", "add", 0.0, "stderr", "wrote to stderr", "careful!")
+
+
+def test_deleted_exercise_cell_is_run_blank(report):
+    assert_row(report, "stderr__deleted_exercise", "mean_of", 0.0, "error",
+               "exercise cell is missing from the submission", "NotImplementedError")
+
+
+def test_deleted_check_cell_is_restored(report):
+    assert_row(report, "deleted_check__moved_exercise", "add", 1.0, "passed",
+               "check cell was missing from the submission; it was restored")
+
+
+def test_moved_cells_are_run_in_the_course_order(report):
+    assert_row(report, "deleted_check__moved_exercise", "mean_of", 2.0, "passed", "moved in the submission")
+
+
+def test_exercise_found_by_its_def_line_when_nbgrader_metadata_is_gone(report):
+    assert_row(report, "metadata_stripped", "add", 1.0, "passed", "lost its nbgrader metadata")
+    assert_row(report, "metadata_stripped", "mean_of", 2.0, "passed")
+
+
+def test_edited_check_cell_is_restored_and_hidden_tests_run(report):
+    assert_row(report, "tampered_check", "add", 0.0, "failed", "check cell had been edited", "expected 3")
+
+
+def test_learner_cells_are_kept_in_place(report):
+    assert_row(report, "learner_cells", "add", 1.0, "passed")
+
+
+@pytest.mark.parametrize(
+    "learner, words", [("not_json", "not valid JSON"), ("not_a_notebook", "not a Jupyter notebook")]
+)
+def test_file_that_is_not_a_notebook(report, learner, words):
+    for exercise in ("add", "mean_of"):
+        assert_row(report, learner, exercise, 0.0, "invalid", words)
+
+
+def test_cli_writes_the_report_and_refuses_to_write_into_the_submissions(tmp_path, capsys):
+    folder = tmp_path / "submissions"
+    (folder / "ada").mkdir(parents=True)
+    nbformat.write(solved(), folder / "ada" / "01_tiny.ipynb")
+    (folder / "bob").mkdir()
+    nbformat.write(learner_version(), folder / "bob" / "01_tiny-Copy1.ipynb")  # matched by its 01_ prefix
+    (folder / "cy").mkdir()  # submitted nothing
+    with pytest.raises(SystemExit):
+        grade.main([str(folder), "--out", str(folder / "report"), "--source", str(SOURCE)])
+    assert "outside the submissions folder" in capsys.readouterr().err
+    assert grade.main([str(folder), "--out", str(tmp_path / "r"), "--source", str(SOURCE), "--timeout", "20",
+                       "--jobs", "2", "--executed", str(tmp_path / "executed")]) == 0
+    assert "ada: 3 / 3" in capsys.readouterr().out
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["totals"] == {"ada": {"points": 3.0, "max_points": 3.0}, "bob": {"points": 0.0, "max_points": 3.0},
+                              "cy": {"points": 0.0, "max_points": 3.0}}
+    assert {r["status"] for r in data["rows"] if r["learner"] == "cy"} == {"not_submitted"}
+    executed = nbformat.read(tmp_path / "executed" / "ada" / "01_tiny.ipynb", as_version=4)
+    assert "add: all hidden checks passed." in cell(executed, "check_add").outputs[0]["text"]

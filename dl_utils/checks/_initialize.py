@@ -18,9 +18,11 @@ NAME = "initialize_parameters_deep"
 # By hand: layers_dims [3, 2, 1] gives W1 (n_1, n_0) = (2, 3), b1 (2, 1), W2 (n_2, n_1) = (1, 2), b2 (1, 1).
 VISIBLE = [[3, 2, 1], [5, 4, 3, 1]]
 HIDDEN = [[1, 1], [4, 1], [6, 8, 7, 5, 4, 1], [2, 30, 1]]
-# Layers of 10,000 to 40,000 weights: the sample standard deviation is within 0.7% of the true
-# one (one standard error), far inside the 5% tolerance; 0.01 scaling, He's sqrt(2/n) and
-# Glorot's sqrt(2/(n_prev + n)) (1.26 times too large in layer 1) all land outside it.
+# Layers of 10,000 to 40,000 weights: the standard error of the sample standard deviation is
+# at most 0.7%, so the 5% tolerance is 7 standard errors, and the mean is allowed 6. Measured over
+# 1000 seeds x 3 layers of the reference: std within 2.7%, mean within 4.1 standard errors.
+# 0.01 scaling, He's sqrt(2/n) and Glorot's sqrt(2/(n_prev + n)) (1.26 times too large in
+# layer 1) all land outside.
 STATS_DIMS = [400, 100, 100, 100]
 STD_TOLERANCE = 0.05
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
@@ -58,8 +60,8 @@ def _compare(parameters, case):
 
 def _check_scale(label, W, n_prev):
     mean, std, target = float(W.mean()), float(W.std()), 1 / np.sqrt(n_prev)
-    if abs(mean) > 5 * std / np.sqrt(W.size):
-        raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {5 * std / np.sqrt(W.size):.4f}): "
+    if abs(mean) > 6 * std / np.sqrt(W.size):
+        raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {6 * std / np.sqrt(W.size):.4f}): "
                        f"{HINTS['init_uniform']}")
     if abs(std / target - 1) > STD_TOLERANCE:
         found = [key for key, scale in SCALES.items() if abs(std / scale(n_prev) - 1) <= STD_TOLERANCE]

@@ -77,7 +77,7 @@ def _changes(path, original, now, ids):
     if isinstance(original, np.ndarray):
         if not (isinstance(now, np.ndarray) and now.shape == original.shape
                 and np.array_equal(now, original, equal_nan=True)):
-            yield f"{path} was changed in place (by -=, += or a slice assignment): compute a new array instead"
+            yield f"{path} was changed in place (by -=, *=, or a slice assignment): {HINTS['rb_no_copy']}"
     elif isinstance(original, dict):
         yield from _dict_changes(path, original, now, ids)
     elif isinstance(original, (list, tuple)):

@@ -237,6 +237,11 @@ def lmf_range_from_0(X, parameters):
     return AL, caches + [cache]
 
 
+@mistake("L_model_forward", "return AL and the caches: did you forget to return caches?")
+def lmf_no_caches(X, parameters):
+    return fwd.L_model_forward(X, parameters)[0]
+
+
 CATALOGUE.append(Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
     "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))})))
@@ -276,6 +281,12 @@ def cost_log10(AL, Y):
     return float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / Y.shape[1])
 
 
+@mistake("compute_cost", "the cross-entropy has two terms: Y log(AL) + (1 - Y) log(1 - AL); the second one is "
+         "what penalises wrong predictions on the examples with label 0")
+def cost_one_term(AL, Y):
+    return float(-np.sum(Y * np.log(AL)) / Y.shape[1])
+
+
 @mistake("compute_cost", "use float(cost) or np.squeeze(cost)")
 def cost_shape_11(AL, Y):
     return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / Y.shape[1]
@@ -289,6 +300,14 @@ ELEMENTWISE = "np.dot is a matrix product: here you need the elementwise product
 @mistake("relu_backward", ELEMENTWISE)
 def rb_dot(dA, cache):
     return np.dot(dA, (cache > 0).astype(dA.dtype))
+
+
+@mistake("relu_backward", "dZ = dA gives the same array a second name, it does not copy it: start from "
+         "np.array(dA, copy=True), or compute a new array such as dA * (Z > 0)")
+def rb_no_copy(dA, cache):
+    dZ = dA
+    dZ[cache <= 0] = 0
+    return dZ
 
 
 @mistake("relu_backward", "multiply dA by the slope of ReLU (1 where Z > 0, else 0), not by Z itself")
@@ -367,6 +386,13 @@ def lb_dA_1_over_m(dZ, cache):
 def lb_db_no_keepdims(dZ, cache):
     dA_prev, dW, db = _lb(dZ, cache)
     return dA_prev, dW, db[:, 0]
+
+
+@mistake("linear_backward", "np.sum(dZ) adds up every entry into one number: sum over the examples only, "
+         "np.sum(dZ, axis=1, keepdims=True)")
+def lb_db_no_axis(dZ, cache):
+    dA_prev, dW, _ = _lb(dZ, cache)
+    return dA_prev, dW, np.sum(dZ) / dZ.shape[1]
 
 
 @mistake("linear_backward", "db sums over the examples, the columns: axis=1, not axis=0")

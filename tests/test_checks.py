@@ -281,3 +281,12 @@ def test_float32_tolerance_still_catches_a_real_error():
 
     checks.linear_forward(linear_forward)
     assert "random case (seed 10, float32)" in str(failure(checks.linear_forward, linear_forward, hidden=True))
+
+
+def test_an_entry_of_a_list_argument_replaced_is_named():
+    def L_model_backward(AL, Y, caches):
+        grads = dl_utils.L_model_backward(AL, Y, caches)
+        caches[0] = None
+        return grads
+
+    assert "caches[0] was replaced by NoneType" in str(failure(checks.L_model_backward, L_model_backward))

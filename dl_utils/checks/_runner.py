@@ -74,7 +74,9 @@ def _ids(value):
 
 
 def _changes(path, original, now, ids):
-    if isinstance(original, np.ndarray):
+    if type(now) is not type(original):
+        yield f"{path} was replaced by {type(now).__name__} (an argument must be left unchanged)"
+    elif isinstance(original, np.ndarray):
         if not (isinstance(now, np.ndarray) and now.shape == original.shape
                 and np.array_equal(now, original, equal_nan=True)):
             yield f"{path} was changed in place (by -=, *=, or a slice assignment): {HINTS['rb_no_copy']}"

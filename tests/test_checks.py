@@ -290,3 +290,9 @@ def test_an_entry_of_a_list_argument_replaced_is_named():
         return grads
 
     assert "caches[0] was replaced by NoneType" in str(failure(checks.L_model_backward, L_model_backward))
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_each_check_has_a_numpydoc_docstring(name):
+    doc = getattr(checks, name).__doc__
+    assert f"``{name}``" in doc and "Parameters\n    ----------" in doc and "Raises" in doc

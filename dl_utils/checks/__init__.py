@@ -38,20 +38,7 @@ def _check(name):
                     _cases.diagnostic_cases(name), hidden)
 
     check.__name__ = check.__qualname__ = name
-    check.__doc__ = f"""Check a learner's ``{name}``.
-
-    Parameters
-    ----------
-    fn : callable
-        The learner's ``{name}``.
-    hidden : bool, default False
-        Run the hidden edge cases instead of the visible ones.
-
-    Raises
-    ------
-    AssertionError
-        Saying what is wrong, on which inputs, and the likely cause.
-    """
+    check.__doc__ = _engine.docstring(name)
     return check
 
 

@@ -52,6 +52,25 @@ class Case:
         return first.shape[-1] if isinstance(first, np.ndarray) and first.ndim == 2 else None
 
 
+def docstring(name):
+    """The numpydoc docstring of the check of exercise ``name``."""
+    return f"""Check a learner's ``{name}``; print ``{name}: all checks passed.`` if it is right.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's ``{name}``.
+    hidden : bool, default False
+        Run the hidden edge cases (one example, a single unit, float32 inputs, deeper and
+        wider networks) instead of the visible ones, and print ``{name}: all hidden checks passed.``
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong, on which inputs, and the likely cause.
+    """
+
+
 def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
     """Check ``fn`` on every case; print the success line or raise AssertionError with the first failure.
 

@@ -9,7 +9,7 @@ and different ones for another seed.
 import numpy as np
 
 from ._compare import FLOAT64, Mismatch, check_array, check_keys
-from ._engine import Case, check_case
+from ._engine import Case, check_case, docstring
 from ._runner import call
 from .mistakes import HINTS
 
@@ -30,7 +30,6 @@ SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "ini
 
 
 def check(fn, hidden=False):
-    """Check a learner's ``initialize_parameters_deep(layers_dims, seed=...)``; see :mod:`dl_utils.checks`."""
     if not callable(fn):
         raise AssertionError(f"{NAME}: expected a function, got {type(fn).__name__}")
     for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]:
@@ -38,6 +37,10 @@ def check(fn, hidden=False):
         check_case(NAME, fn, case, _compare)
     _check_seed(fn)
     print(f"{NAME}: all {'hidden ' if hidden else ''}checks passed.")
+
+
+check.__name__ = check.__qualname__ = NAME
+check.__doc__ = docstring(NAME)
 
 
 def _compare(parameters, case):

@@ -296,3 +296,22 @@ def test_an_entry_of_a_list_argument_replaced_is_named():
 def test_each_check_has_a_numpydoc_docstring(name):
     doc = getattr(checks, name).__doc__
     assert f"``{name}``" in doc and "Parameters\n    ----------" in doc and "Raises" in doc
+
+
+ODD_RETURNS = [None, "x", 3, 2.5, [], (), {}, np.zeros(3), np.zeros((1, 1)), (None, None), (None, None, None),
+               ((1, 2, 3), 4), {"W1": None}, np.array("a"), np.array([1, None], dtype=object), float("nan"),
+               (np.zeros((2, 2)), [1, 2]), (np.zeros((2, 2)), ((1, 2, 3), None)), {"dA0": 1, "dW1": "a"}]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
+    for returned in ODD_RETURNS:
+        with pytest.raises(AssertionError):
+            getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_attribute_names_are_not_mistaken_for_globals():
+    namespace = {"np": np, "shape": [1, 2], "T": {}}
+    exec("def linear_forward(A_prev, W, b):\n    return W.T.shape, (A_prev, W, b)\n", namespace)
+    assert "global" not in str(failure(checks.linear_forward, namespace["linear_forward"]))

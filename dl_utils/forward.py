@@ -88,6 +88,10 @@ def L_model_forward(X, parameters):
     caches = []
     for l in range(1, L + 1):
         activation = "relu" if l < L else "sigmoid"
-        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
+        try:
+            A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
+        except ValueError as error:
+            # linear_forward knows its arguments only as W, b and A_prev: say which layer they are.
+            raise ValueError(f"layer {l} (W{l}, b{l}): {error}") from None
         caches.append(cache)
     return A, caches

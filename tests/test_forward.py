@@ -156,6 +156,21 @@ def test_linear_activation_forward_rejects_unknown_activation(activation):
         linear_activation_forward(A_PREV, W, B, activation)
 
 
+@pytest.mark.parametrize(
+    "key, shape, message",
+    [
+        ("W2", (1, 2), r"layer 2 \(W2, b2\): W has 2 columns but A_prev has 3 rows"),
+        ("b1", (1, 3), r"layer 1 \(W1, b1\): b must have shape \(n_l, 1\) = \(3, 1\).*got \(1, 3\)"),
+        ("W1", (3,), r"layer 1 \(W1, b1\): W must be a 2-D array"),
+    ],
+)
+def test_L_model_forward_names_the_layer_of_a_bad_parameter(key, shape, message):
+    parameters = initialize_parameters_deep([4, 3, 1])
+    parameters[key] = np.ones(shape)
+    with pytest.raises(ValueError, match=message):
+        L_model_forward(np.ones((4, 5)), parameters)
+
+
 def test_L_model_forward_rejects_1d_X():
     with pytest.raises(ValueError, match=r"X must be a 2-D array"):
         L_model_forward(np.ones(2), hand_net()[1])

@@ -39,3 +39,7 @@ __all__ = [
     "sigmoid_backward",
     "update_parameters",
 ]
+
+from .data import load_dataset
+
+__all__ += ["load_dataset"]

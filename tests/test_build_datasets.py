@@ -1,0 +1,72 @@
+"""data/build_datasets.py rebuilds the committed .h5 files byte for byte, wherever it runs from,
+and the three records of their sha256 (the loader's table, data/SHA256SUMS, data/README.md) agree."""
+
+import hashlib
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dl_utils.data import DATA_DIR, DATASETS
+
+pytest.importorskip("sklearn", reason="rebuilding the digits needs scikit-learn (requirements-dev.txt)")
+
+SCRIPT = DATA_DIR / "build_datasets.py"
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("build_datasets", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """Build twice, into two directories, the second time from another working directory."""
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second") / "nested"
+    for out, cwd in ((first, DATA_DIR.parent), (second, first)):
+        subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], cwd=cwd, check=True, capture_output=True)
+    return first, second
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_rebuild_matches_the_committed_file_byte_for_byte(rebuilt, name):
+    filename, expected = DATASETS[name]
+    first, second = rebuilt
+    assert sha256(first / filename) == sha256(second / filename), f"two builds of {filename} differ"
+    assert sha256(DATA_DIR / filename) == expected, f"the committed data/{filename} is not the one dl_utils expects"
+    assert sha256(first / filename) == expected, (
+        f"a fresh build of {filename} differs from the committed one: did build_datasets.py, scikit-learn's "
+        "digits or the HDF5 library change? (see data/README.md, 'Reproducibility')"
+    )
+
+
+def test_sha256sums_and_readme_agree_with_the_loader(rebuilt):
+    listed = dict(line.split()[::-1] for line in (DATA_DIR / "SHA256SUMS").read_text().splitlines())
+    assert listed == {filename: digest for filename, digest in DATASETS.values()}
+    assert (rebuilt[0] / "SHA256SUMS").read_text() == (DATA_DIR / "SHA256SUMS").read_text()
+    readme = (DATA_DIR / "README.md").read_text()
+    for filename, digest in DATASETS.values():
+        assert f"`{digest}`" in readme, f"data/README.md does not give the sha256 of {filename}"
+
+
+def test_stratified_split_is_a_partition_with_equal_shares():
+    build = load_script()
+    groups = np.repeat(np.arange(3), [50, 100, 31])
+    train, val, test = build.stratified_split(groups, seed=1, val_fraction=0.2, test_fraction=0.2)
+    together = np.concatenate([train, val, test])
+    assert together.size == groups.size and np.array_equal(np.sort(together), np.arange(groups.size))
+    np.testing.assert_array_equal(np.bincount(groups[test]), [10, 20, 6])  # round(0.2 * n) of each group
+    np.testing.assert_array_equal(np.bincount(groups[val]), [10, 20, 6])
+    again = build.stratified_split(groups, seed=1, val_fraction=0.2, test_fraction=0.2)
+    other = build.stratified_split(groups, seed=2, val_fraction=0.2, test_fraction=0.2)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val, test), again, strict=True))
+    assert not np.array_equal(test, other[2])

@@ -41,5 +41,6 @@ __all__ = [
 ]
 
 from .data import load_dataset
+from .plots import plot_costs, plot_decision_boundary, plot_examples
 
-__all__ += ["load_dataset"]
+__all__ += ["load_dataset", "plot_costs", "plot_decision_boundary", "plot_examples"]

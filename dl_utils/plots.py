@@ -1,0 +1,140 @@
+"""Pictures the course draws: cost curves, a grid of images, a decision boundary.
+
+Each function draws on the Axes (or Figure) it creates, or on the ``ax`` it is given,
+and returns it; none calls ``plt.show()`` or changes matplotlib's settings, so the
+notebook decides when a figure is shown. pyplot is imported when a picture is first drawn,
+so ``import dl_utils`` stays light and leaves matplotlib's backend alone.
+"""
+
+import numpy as np
+
+
+def cost_iterations(num_iterations):
+    """Return the iterations at which ``L_layer_model`` records the cost: every 100th and the last."""
+    return [i for i in range(num_iterations) if i % 100 == 0 or i == num_iterations - 1]
+
+
+def plot_costs(costs, num_iterations, ax=None):
+    """Plot cost curves against the iteration, one line per model.
+
+    Parameters
+    ----------
+    costs : dict of str to list of float, or list of float
+        ``{label: costs}`` as returned by ``L_layer_model`` (the cost at iterations
+        0, 100, ... and at the last one); a bare list is one unlabelled curve.
+    num_iterations : int
+        The ``num_iterations`` the models were trained with.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    curves = costs if isinstance(costs, dict) else {None: costs}
+    x = cost_iterations(num_iterations)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4))
+    for label, ys in curves.items():
+        if len(ys) != len(x):
+            raise ValueError(
+                f"costs{'' if label is None else f'[{label!r}]'} has {len(ys)} values but "
+                f"num_iterations={num_iterations} records {len(x)}: is num_iterations the one used in training?"
+            )
+        ax.plot(x, ys, label=label)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost J")
+    if not isinstance(costs, list) and any(label is not None for label in curves):
+        ax.legend()
+    return ax
+
+
+def plot_examples(X, image_shape, titles=None, ncols=8, title_colors=None):
+    """Show examples as a grid of grey images, each with an optional title.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, k)
+        ``k`` examples, one per column, each ``n_x = height * width`` pixels row by row.
+    image_shape : tuple of int
+        ``(height, width)`` of one image.
+    titles : list of str, optional
+        One title per example, e.g. its label.
+    ncols : int, default 8
+        Images per row.
+    title_colors : list of str, optional
+        One matplotlib color per title, e.g. red for a wrong prediction.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] != int(np.prod(image_shape)):
+        raise ValueError(f"X must have shape (height * width, k) = ({int(np.prod(image_shape))}, k), got {X.shape}")
+    k = X.shape[1]
+    for arg, value in (("titles", titles), ("title_colors", title_colors)):
+        if value is not None and len(value) != k:
+            raise ValueError(f"{arg} must have one entry per example ({k}), got {len(value)}")
+    ncols = max(1, min(ncols, k))
+    nrows = max(1, -(-k // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.3 * nrows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i < k:
+            ax.imshow(X[:, i].reshape(image_shape), cmap="gray_r", vmin=X.min(), vmax=X.max())
+            if titles is not None:
+                color = {} if title_colors is None else {"color": title_colors[i]}
+                ax.set_title(titles[i], fontsize=9, **color)
+    fig.tight_layout()
+    return fig
+
+
+def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None):
+    """Colour the plane by a model's prediction and draw the labelled points on it.
+
+    Parameters
+    ----------
+    predict_fn : callable
+        Maps points ``(2, k)`` to predictions ``(1, k)`` of 0/1, e.g.
+        ``lambda P: predict(P, parameters)``.
+    X : ndarray of shape (2, m)
+        Points, one per column.
+    Y : ndarray of shape (1, m)
+        Their labels, 0 or 1.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+    resolution : int, default 200
+        Grid points along each axis.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"X must have shape (2, m), one point per column, got {X.shape}")
+    if Y.shape != (1, X.shape[1]):
+        raise ValueError(f"Y must have shape (1, m) = (1, {X.shape[1]}) to match X, got {Y.shape}")
+    pad = 0.1 * (X.max(axis=1) - X.min(axis=1))
+    lo, hi = X.min(axis=1) - pad, X.max(axis=1) + pad
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.stack([g0.ravel(), g1.ravel()]).astype(X.dtype)
+    Z = np.asarray(predict_fn(grid)).reshape(g0.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    ax.contourf(g0, g1, Z, levels=[-0.5, 0.5, 1.5], colors=["#c6dbef", "#fdd0a2"])
+    ax.scatter(X[0], X[1], c=np.where(Y[0] == 1, "#e6550d", "#3182bd"), s=10, edgecolors="none")
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    return ax

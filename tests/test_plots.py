@@ -1,0 +1,103 @@
+"""The plot helpers: what they draw, from which numbers, and their errors on bad input."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from dl_utils import plot_costs, plot_decision_boundary, plot_examples  # noqa: E402
+from dl_utils.plots import cost_iterations  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_cost_iterations_match_what_L_layer_model_records():
+    assert cost_iterations(250) == [0, 100, 200, 249]
+    assert cost_iterations(201) == [0, 100, 200]
+    assert cost_iterations(1) == [0]
+
+
+def test_plot_costs_draws_one_labelled_line_per_model():
+    costs = {"a": [0.7, 0.5, 0.4, 0.35], "b": [0.7, 0.3, 0.2, 0.1]}
+    ax = plot_costs(costs, num_iterations=250)
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b"]
+    for line, ys in zip(ax.get_lines(), costs.values(), strict=True):
+        np.testing.assert_array_equal(line.get_xdata(), [0, 100, 200, 249])
+        np.testing.assert_array_equal(line.get_ydata(), ys)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    assert ax.get_xlabel() == "iteration"
+
+
+def test_plot_costs_takes_a_bare_list_and_a_given_axes():
+    _, given = plt.subplots()
+    ax = plot_costs([0.7, 0.6], num_iterations=101, ax=given)
+    assert ax is given and len(ax.get_lines()) == 1 and ax.get_legend() is None
+
+
+def test_plot_costs_rejects_a_wrong_num_iterations():
+    with pytest.raises(ValueError, match=r"costs\['a'\] has 3 values but num_iterations=1000 records 11"):
+        plot_costs({"a": [0.7, 0.6, 0.5]}, num_iterations=1000)
+
+
+def test_plot_examples_shows_each_column_as_an_image_with_its_title():
+    X = np.arange(6 * 5).reshape(6, 5) / 29.0  # 5 examples of 2x3 pixels
+    fig = plot_examples(X, (2, 3), titles=list("vwxyz"), ncols=2, title_colors=["red"] * 5)
+    axes = fig.get_axes()
+    assert len(axes) == 6  # 3 rows of 2, the last one empty
+    shown = [ax for ax in axes if ax.get_images()]
+    assert len(shown) == 5 and not axes[5].get_images()
+    for i, ax in enumerate(shown):
+        np.testing.assert_array_equal(ax.get_images()[0].get_array(), X[:, i].reshape(2, 3))
+        assert ax.get_title() == "vwxyz"[i]
+        assert matplotlib.colors.same_color(ax.title.get_color(), "red")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"X": np.zeros((5, 2)), "image_shape": (2, 3)}, r"X must have shape \(height \* width, k\) = \(6, k\)"),
+        ({"X": np.zeros((6, 2)), "image_shape": (2, 3), "titles": ["a"]}, "titles must have one entry per example"),
+    ],
+)
+def test_plot_examples_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plot_examples(**kwargs)
+
+
+def test_plot_decision_boundary_asks_for_predictions_over_the_points_range():
+    X = np.array([[-1.0, 0.0, 2.0], [0.0, 1.0, 3.0]])
+    Y = np.array([[0, 1, 1]])
+    seen = []
+
+    def right_half(P):
+        seen.append(P)
+        return (P[0:1] > 0).astype(np.int64)
+
+    ax = plot_decision_boundary(right_half, X, Y, resolution=50, title="x > 0")
+    (P,) = seen
+    assert P.shape == (2, 50 * 50)
+    # the grid covers the points with a margin of a tenth of their range on each side
+    np.testing.assert_allclose(P.min(axis=1), [-1.3, -0.3])
+    np.testing.assert_allclose(P.max(axis=1), [2.3, 3.3])
+    assert ax.get_title() == "x > 0"
+    points = ax.collections[-1]
+    np.testing.assert_array_equal(points.get_offsets(), X.T)
+    colors = points.get_facecolors()
+    assert np.array_equal(colors[1], colors[2]) and not np.array_equal(colors[0], colors[1])
+
+
+def test_plot_decision_boundary_rejects_bad_shapes():
+    def predict_fn(P):
+        return np.zeros((1, P.shape[1]))
+
+    with pytest.raises(ValueError, match=r"X must have shape \(2, m\)"):
+        plot_decision_boundary(predict_fn, np.zeros((3, 4)), np.zeros((1, 4)))
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 4\)"):
+        plot_decision_boundary(predict_fn, np.zeros((2, 4)), np.zeros((4,)))

@@ -315,3 +315,17 @@ def test_attribute_names_are_not_mistaken_for_globals():
     namespace = {"np": np, "shape": [1, 2], "T": {}}
     exec("def linear_forward(A_prev, W, b):\n    return W.T.shape, (A_prev, W, b)\n", namespace)
     assert "global" not in str(failure(checks.linear_forward, namespace["linear_forward"]))
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_random_caches_come_from_a_forward_pass(hidden):
+    for case in _cases.cases("L_model_backward", hidden):  # the hand-computed case included
+        tol, caches = case.tol, case.args["caches"]
+        for l, ((A_prev, W, b), Z) in enumerate(caches):
+            assert np.allclose(Z, W @ A_prev + b, rtol=tol.rtol, atol=tol.atol)
+            if l > 0:  # each layer's input is the ReLU of the previous layer's Z
+                assert np.array_equal(A_prev, np.maximum(caches[l - 1][1], 0))
+        assert np.allclose(case.args["AL"], dl_utils.sigmoid(caches[-1][1])[0], rtol=tol.rtol, atol=tol.atol)
+    for case in _cases.cases("linear_activation_backward", hidden):
+        (A_prev, W, b), Z = case.args["cache"]
+        assert np.allclose(Z, W @ A_prev + b, rtol=case.tol.rtol, atol=case.tol.atol)

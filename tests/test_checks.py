@@ -3,6 +3,7 @@
 a global read) gets its own message."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -18,7 +19,10 @@ EXERCISES = checks.__all__
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_passes_with_one_line_and_no_stderr(name, hidden, capsys):
-    assert getattr(checks, name)(getattr(dl_utils, name), hidden=hidden) is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert getattr(checks, name)(getattr(dl_utils, name), hidden=hidden) is None
+    assert [str(w.message) for w in caught] == []
     out, err = capsys.readouterr()
     assert out == f"{name}: all {'hidden ' if hidden else ''}checks passed.\n"
     assert err == ""
@@ -298,17 +302,21 @@ def test_each_check_has_a_numpydoc_docstring(name):
     assert f"``{name}``" in doc and "Parameters\n    ----------" in doc and "Raises" in doc
 
 
-ODD_RETURNS = [None, "x", 3, 2.5, [], (), {}, np.zeros(3), np.zeros((1, 1)), (None, None), (None, None, None),
+ODD_RETURNS = [None, "x", 3, 2.5, [], (), {}, np.zeros(3), np.zeros((1, 1)), (None, None), (None, None, None), 1j,
+               np.zeros((2, 3), dtype=complex), np.ones((2, 2), dtype=bool), (np.zeros((1, 1)) + 1j, ()),
                ((1, 2, 3), 4), {"W1": None}, np.array("a"), np.array([1, None], dtype=object), float("nan"),
                (np.zeros((2, 2)), [1, 2]), (np.zeros((2, 2)), ((1, 2, 3), None)), {"dA0": 1, "dW1": "a"}]
 
 
 @pytest.mark.parametrize("name", EXERCISES)
-def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
-    for returned in ODD_RETURNS:
-        with pytest.raises(AssertionError):
-            getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
+def test_any_odd_return_gives_an_assertion_error_never_a_crash_nor_a_warning(name, capsys):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for returned in ODD_RETURNS:
+            with pytest.raises(AssertionError):
+                getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
     assert capsys.readouterr() == ("", "")
+    assert [str(w.message) for w in caught] == []
 
 
 def test_attribute_names_are_not_mistaken_for_globals():

@@ -8,6 +8,7 @@ returned as a float, a 0-d array or a numpy scalar.
 """
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -286,7 +287,10 @@ def test_every_exercise_has_two_other_answers():
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 @pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[fn.__name__ for _, fn in ANSWERS])
 def test_correct_answer_passes(name, fn, hidden, capsys):
-    getattr(checks, name)(fn, hidden=hidden)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        getattr(checks, name)(fn, hidden=hidden)
+    assert [str(w.message) for w in caught] == []
     out, err = capsys.readouterr()
     assert out == f"{name}: all {'hidden ' if hidden else ''}checks passed.\n"
     assert err == ""

@@ -1,5 +1,7 @@
 """Every catalogued mistake fails its check, and the failure message carries the mistake's hint."""
 
+import warnings
+
 import pytest
 
 from dl_utils import checks
@@ -21,8 +23,9 @@ def test_ids_are_unique():
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 @pytest.mark.parametrize("entry", mistakes.CATALOGUE, ids=lambda m: m.id)
 def test_mistake_fails_with_its_hint(entry, hidden, capsys):
-    with pytest.raises(AssertionError) as failure:
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(AssertionError) as failure:
+        warnings.simplefilter("always")
         getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
     assert entry.hint in str(failure.value)
-    out, err = capsys.readouterr()
-    assert (out, err) == ("", "")
+    assert capsys.readouterr() == ("", "")
+    assert [str(w.message) for w in caught] == []

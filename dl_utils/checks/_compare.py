@@ -53,7 +53,7 @@ def _check_array(label, got, expected, tol, m):
     if isinstance(got, list):
         raise Mismatch(f"{label} is a list, expected {expected_desc}: "
                        "compute it with numpy operations, or wrap it in np.array(...)")
-    if not isinstance(got, np.ndarray) or not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
+    if not isinstance(got, np.ndarray) or not _numeric(got) or np.iscomplexobj(got):
         dtype = f" of dtype {got.dtype}" if isinstance(got, np.ndarray) else ""
         raise Mismatch(f"{label} is {type_name(got)}{dtype}, expected {expected_desc}")
     if got.shape != expected.shape:
@@ -99,7 +99,7 @@ def _ratio_hint(label, got, expected, m):
 def type_name(value):
     """The type of ``value`` with its article, for messages: "a list", "an ndarray"."""
     name = type(value).__name__
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    return f"{'an' if name[0] in 'aeiou' or name == 'ndarray' else 'a'} {name}"
 
 
 def check_scalar(label, got, expected, tol, m=None):
@@ -206,8 +206,12 @@ def same(a, b, tol):
                 and all(same(x, y, tol) for x, y in zip(a, b, strict=True)))
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a == b
-    try:
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    except (TypeError, ValueError):
+    a, b = np.asarray(a), np.asarray(b)
+    if not (_numeric(a) and _numeric(b)) or a.shape != b.shape:
         return False
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol.rtol, atol=tol.atol, equal_nan=True))
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a, b, rtol=tol.rtol, atol=tol.atol, equal_nan=True))
+
+
+def _numeric(a):
+    return np.issubdtype(a.dtype, np.number) or a.dtype == bool

@@ -1,0 +1,365 @@
+"""Benchmark of the training path: ``python -m dl_utils.bench``.
+
+Trains full-batch gradient descent for a fixed number of iterations on three workloads and
+prints, for each workload and dtype, the seconds per iteration, the GFLOP/s and the share of
+numpy's own matrix-multiply peak measured in the same run, for
+
+- ``ours``: the loop of :func:`dl_utils.L_layer_model` (its :class:`~dl_utils._train.TrainingStep`);
+- ``straightforward``: the same iteration written with the public reference functions,
+  ``L_model_forward``, ``compute_cost``, ``L_model_backward``, ``update_parameters``;
+- ``torch`` (when PyTorch is installed and ``--no-torch`` is not given): the same network,
+  same initial parameters, same dtype, same full-batch SGD, with autograd and
+  ``torch.optim.SGD``, on as many threads as numpy's BLAS uses.
+
+Workloads (``layers_dims``, ``m``): ``digits`` ([64, 32, 16, 1], 1257), ``image``
+([12288, 20, 7, 5, 1], 209: the cat/non-cat shape) and ``gemm`` ([1024, 1024, 1024, 1], 4096).
+
+Method. Each measurement is the wall time of ``iterations`` consecutive iterations, divided by
+``iterations``; the three implementations are timed in turn, ``repeats`` times, after one
+warm-up round that is not counted; the table gives the median over the repeats, and the speed-up
+columns the median of the ratios of the rounds (each ratio from timings taken seconds apart, so
+a load that comes and goes affects both sides).
+
+FLOP model (multiply-adds count 2, element-wise work is not counted). With
+:math:`S = \\sum_{l=1}^{L} n_l n_{l-1}`, one iteration does :math:`2mS` for the forward
+products :math:`W^{[l]} A^{[l-1]}`, :math:`2mS` for the weight gradients
+:math:`dZ^{[l]} A^{[l-1]T}`, and :math:`2m(S - n_1 n_0)` for the gradients
+:math:`W^{[l]T} dZ^{[l]}` of the activations, ``dA0`` excluded (nobody needs it; PyTorch skips
+it too). The straightforward loop does compute ``dA0``, but its GFLOP/s is counted with the same
+model, so every GFLOP/s column measures the same work. The peak is the GFLOP/s of one
+``n x n`` by ``n x n`` matmul (``2 n^3`` FLOP, ``n = 2048`` by default) in the same dtype,
+median of several, measured in the same run.
+
+Memory (``--memory``): ``tracemalloc`` (which counts numpy's allocations) gives the peak of the
+memory allocated while building the step and running two iterations, beyond ``X``, ``Y`` and
+the initial parameters; it is compared with the activations the backward pass needs,
+:math:`\\sum_{l=1}^{L} n_l m` numbers.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+from ._train import TrainingStep
+from .backward import L_model_backward
+from .cost import compute_cost
+from .forward import L_model_forward
+from .initialize import initialize_parameters_deep
+from .update import update_parameters
+
+WORKLOADS = {
+    "digits": ([64, 32, 16, 1], 1257, 200),
+    "image": ([12288, 20, 7, 5, 1], 209, 50),
+    "gemm": ([1024, 1024, 1024, 1], 4096, 2),
+    # Not run by default: a shape small enough for the test suite's smoke test.
+    "tiny": ([8, 4, 1], 16, 2),
+}
+DEFAULT_WORKLOADS = ("digits", "image", "gemm")
+LEARNING_RATE = 0.0075
+
+
+def flops_per_iteration(layers_dims, m):
+    """FLOP of one training iteration under the model of the module docstring.
+
+    Parameters
+    ----------
+    layers_dims : list of int
+        ``[n_x, n_1, ..., n_L]``.
+    m : int
+        Number of examples.
+
+    Returns
+    -------
+    flops : int
+        ``2 m (3 S - n_1 n_0)`` with ``S = sum_l n_l n_{l-1}``.
+    """
+    S = sum(layers_dims[l] * layers_dims[l - 1] for l in range(1, len(layers_dims)))
+    return 2 * m * (3 * S - layers_dims[1] * layers_dims[0])
+
+
+def make_data(layers_dims, m, dtype, seed=0):
+    """Random inputs ``X`` (n_x, m) of ``dtype`` and labels ``Y`` (1, m) that depend on ``X``."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((layers_dims[0], m)).astype(dtype)
+    w = rng.standard_normal(layers_dims[0])
+    Y = (w @ X > 0).astype(dtype).reshape(1, m)
+    return X, Y
+
+
+def matmul_peak(dtype, n=2048, repeats=5):
+    """GFLOP/s of numpy's ``n x n`` matmul in ``dtype``: the median of ``repeats`` runs after a warm-up."""
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((n, n)).astype(dtype)
+    B = rng.standard_normal((n, n)).astype(dtype)
+    C = np.empty_like(A)
+    np.matmul(A, B, out=C)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.matmul(A, B, out=C)
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+class _Ours:
+    """The loop of L_layer_model: TrainingStep.forward, the finiteness check, backward_update."""
+
+    def __init__(self, X, Y, parameters):
+        self.step = TrainingStep(X, Y, parameters)
+
+    def run(self, iterations):
+        for _ in range(iterations):
+            cost = self.step.forward()
+            if not np.isfinite(cost):
+                raise FloatingPointError("diverged")
+            self.step.backward_update(LEARNING_RATE)
+        return cost
+
+
+class _Straightforward:
+    """The iteration written with the public reference functions, as the notebooks teach it."""
+
+    def __init__(self, X, Y, parameters):
+        self.X, self.Y, self.parameters = X, Y, parameters
+
+    def run(self, iterations):
+        for _ in range(iterations):
+            AL, caches = L_model_forward(self.X, self.parameters)
+            cost = compute_cost(AL, self.Y)
+            grads = L_model_backward(AL, self.Y, caches)
+            self.parameters = update_parameters(self.parameters, grads, LEARNING_RATE)
+        return cost
+
+
+class _Torch:
+    """The same network in PyTorch: Linear layers, ReLU, sigmoid + cross-entropy, torch.optim.SGD.
+
+    PyTorch's own layout (examples are rows, ``X^T`` contiguous, ``Z = A W^T + b``), autograd
+    for the gradients; the initial parameters are ours, so the costs can be compared.
+    """
+
+    def __init__(self, X, Y, parameters):
+        import torch
+
+        self.torch = torch
+        L = len(parameters) // 2
+        self.X = torch.from_numpy(np.ascontiguousarray(X.T))
+        self.Y = torch.from_numpy(np.ascontiguousarray(Y.T))
+        layers = []
+        for l in range(1, L + 1):
+            W = parameters[f"W{l}"]
+            linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=self.X.dtype)
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(W))
+                linear.bias.copy_(torch.from_numpy(parameters[f"b{l}"].ravel()))
+            layers.append(linear)
+            if l < L:
+                layers.append(torch.nn.ReLU())
+        self.net = torch.nn.Sequential(*layers)
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=LEARNING_RATE)
+        self.loss = torch.nn.BCEWithLogitsLoss()
+
+    def run(self, iterations):
+        for _ in range(iterations):
+            self.optimizer.zero_grad(set_to_none=True)
+            loss = self.loss(self.net(self.X), self.Y)
+            loss.backward()
+            self.optimizer.step()
+        return loss.item()
+
+
+def _blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    threads = [info["num_threads"] for info in threadpool_info() if info.get("user_api") == "blas"]
+    return threads[0] if threads else None
+
+
+def machine_description(use_torch):
+    """Lines that say what the numbers were measured on: CPU, cores, numpy and its BLAS, PyTorch."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    lines = [f"machine: {cpu}, {cores} cores available, Python {platform.python_version()}"]
+    blas = "BLAS: unknown (install threadpoolctl to see it)"
+    try:
+        from threadpoolctl import threadpool_info
+
+        for info in threadpool_info():
+            if info.get("user_api") == "blas":
+                blas = (
+                    f"BLAS: {info.get('internal_api')} {info.get('version')}, "
+                    f"kernel {info.get('architecture')}, {info.get('num_threads')} threads"
+                )
+                break
+    except ImportError:
+        pass
+    lines.append(f"numpy {np.__version__}, {blas}")
+    env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_"))}
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(env.items())) or "no OPENBLAS_/OMP_/MKL_ variables"
+    lines.append(f"environment: {shown}")
+    if use_torch:
+        import torch
+
+        lines.append(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    return lines
+
+
+def _time_rounds(runners, iterations, repeats):
+    """Seconds per iteration of each runner, ``repeats`` rounds after a warm-up; runners take turns."""
+    for runner in runners.values():
+        runner.run(min(iterations, 2))
+    times = {name: [] for name in runners}
+    for _ in range(repeats):
+        for name, runner in runners.items():
+            start = time.perf_counter()
+            runner.run(iterations)
+            times[name].append((time.perf_counter() - start) / iterations)
+    return times
+
+
+def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, straightforward=True):
+    """Time one workload in one dtype.
+
+    Returns
+    -------
+    row : dict
+        ``workload, dtype, iterations, flop`` and, for each implementation timed (``ours``,
+        ``straightforward``, ``torch``), ``<impl>_s`` (median seconds per iteration) and
+        ``<impl>_gflops``; ``torch_over_ours`` and ``straightforward_over_ours``, the median of
+        the per-round ratios of seconds per iteration.
+    """
+    layers_dims, m, default_iterations = WORKLOADS[name]
+    iterations = iterations or default_iterations
+    X, Y = make_data(layers_dims, m, dtype)
+    parameters = initialize_parameters_deep(layers_dims, seed=0, dtype=dtype)
+    runners = {"ours": _Ours(X, Y, parameters)}
+    if straightforward:
+        runners["straightforward"] = _Straightforward(X, Y, parameters)
+    if use_torch:
+        runners["torch"] = _Torch(X, Y, parameters)
+    times = _time_rounds(runners, iterations, repeats)
+    flop = flops_per_iteration(layers_dims, m)
+    row = {"workload": name, "dtype": np.dtype(dtype).name, "iterations": iterations, "flop": flop}
+    for impl, ts in times.items():
+        row[f"{impl}_s"] = statistics.median(ts)
+        row[f"{impl}_gflops"] = flop / row[f"{impl}_s"] / 1e9
+        if impl != "ours":
+            row[f"{impl}_over_ours"] = statistics.median(t / o for t, o in zip(ts, times["ours"], strict=True))
+    return row
+
+
+def memory_ratio(name, dtype):
+    """Peak memory of building the step and two iterations (tracemalloc), over the activations kept.
+
+    Returns
+    -------
+    peak_bytes, activation_bytes : int
+        The peak beyond ``X``, ``Y`` and the initial parameters, and
+        ``itemsize * m * sum_{l>=1} n_l``.
+    """
+    layers_dims, m, _ = WORKLOADS[name]
+    X, Y = make_data(layers_dims, m, dtype)
+    parameters = initialize_parameters_deep(layers_dims, seed=0, dtype=dtype)
+    tracemalloc.start()
+    try:
+        _Ours(X, Y, parameters).run(2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, np.dtype(dtype).itemsize * m * sum(layers_dims[1:])
+
+
+def format_table(rows, peaks):
+    """The markdown table of the rows of :func:`bench_workload`, with ``peaks`` {dtype name: GFLOP/s}."""
+    impls = [impl for impl in ("ours", "straightforward", "torch") if f"{impl}_s" in rows[0]]
+    header = ["workload", "dtype"]
+    for impl in impls:
+        header += [f"{impl} ms/iter", f"{impl} GFLOP/s"]
+    header += ["ours % of peak"]
+    header += [f"{impl}/ours time" for impl in impls if impl != "ours"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for row in rows:
+        cells = [row["workload"], row["dtype"]]
+        for impl in impls:
+            cells += [f"{row[f'{impl}_s'] * 1e3:.3f}", f"{row[f'{impl}_gflops']:.2f}"]
+        cells.append(f"{100 * row['ours_gflops'] / peaks[row['dtype']]:.0f}%")
+        cells += [f"{row[f'{impl}_over_ours']:.2f}x" for impl in impls if impl != "ours"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m dl_utils.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", default=",".join(DEFAULT_WORKLOADS),
+                        help=f"comma-separated, from {', '.join(WORKLOADS)} (default: %(default)s)")
+    parser.add_argument("--dtype", default="float64,float32", help="comma-separated dtypes (default: %(default)s)")
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="iterations per timed round (default: digits 200, image 50, gemm 2)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed rounds; the median is reported (default: 5)")
+    parser.add_argument("--peak-n", type=int, default=2048, help="size of the square matmul of the peak")
+    parser.add_argument("--no-torch", action="store_true", help="do not time PyTorch even if it is installed")
+    parser.add_argument("--no-straightforward", action="store_true",
+                        help="do not time the loop written with the public reference functions")
+    parser.add_argument("--memory", action="store_true", help="also measure the peak memory with tracemalloc")
+    args = parser.parse_args(argv)
+    workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    unknown = [w for w in workloads if w not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    try:
+        dtypes = [np.dtype(d.strip()) for d in args.dtype.split(",") if d.strip()]
+    except TypeError as error:
+        parser.error(str(error))
+    if any(d not in (np.float32, np.float64) for d in dtypes):
+        parser.error(f"--dtype must list float64 and/or float32, got {args.dtype}")
+    use_torch = not args.no_torch
+    if use_torch:
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch is not installed: timing numpy only.")
+            use_torch = False
+        else:
+            threads = _blas_threads() or os.cpu_count()
+            torch.set_num_threads(threads)
+
+    for line in machine_description(use_torch):
+        print(line)
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    peaks = {d.name: matmul_peak(d, n=args.peak_n) for d in dtypes}
+    for d in dtypes:
+        print(f"numpy matmul peak, {args.peak_n}x{args.peak_n} {d.name}: {peaks[d.name]:.1f} GFLOP/s")
+    rows = []
+    for w in workloads:
+        for d in dtypes:
+            rows.append(bench_workload(w, d, args.iterations, args.repeats, use_torch, not args.no_straightforward))
+    print()
+    print(format_table(rows, peaks))
+    print()
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    if args.memory:
+        print()
+        for w in workloads:
+            for d in dtypes:
+                peak, activations = memory_ratio(w, d)
+                print(f"memory {w} {d.name}: peak {peak / 2**20:.2f} MiB, activations {activations / 2**20:.2f} MiB, "
+                      f"ratio {peak / activations:.2f}")
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

@@ -1,0 +1,199 @@
+"""The fast training step (dl_utils/_train.py) against the straightforward loop of the public functions.
+
+L_layer_model runs TrainingStep, which reorganises one iteration for speed (preallocated
+buffers, no dA0, dA_prev written over A_prev, each layer updated as soon as its gradient is
+known). Here it must give the numbers of the loop the notebooks teach, written with the public
+reference functions: parameters and costs to 1e-12 relative in float64, float32 throughout for
+float32 X, divergence reported at the same iteration; and it must not allocate per iteration
+memory that grows with the hidden layers. The last test runs the benchmark on a tiny shape.
+"""
+
+import contextlib
+import io
+import math
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+from dl_utils import (
+    L_layer_model,
+    L_model_backward,
+    L_model_forward,
+    bench,
+    compute_cost,
+    initialize_parameters_deep,
+    update_parameters,
+)
+from dl_utils._train import TrainingStep
+
+EQUAL = {"rtol": 1e-12, "atol": 1e-15}
+NETS = [[3, 1], [4, 3, 1], [6, 5, 4, 3, 1], [30, 1, 1], [50, 16, 8, 1]]
+
+
+def straightforward(X, Y, layers_dims, learning_rate, num_iterations, seed=0):
+    """The training loop of the notebooks, with the public functions; costs every 100 and the last."""
+    parameters = initialize_parameters_deep(layers_dims, seed=seed, dtype=X.dtype)
+    costs = []
+    for i in range(num_iterations):
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run overflows in matmul
+            AL, caches = L_model_forward(X, parameters)
+            cost = compute_cost(AL, Y)
+            if not np.isfinite(cost):
+                raise FloatingPointError(f"diverged at iteration {i}")
+            grads = L_model_backward(AL, Y, caches)
+            parameters = update_parameters(parameters, grads, learning_rate)
+        if i % 100 == 0 or i == num_iterations - 1:
+            costs.append(cost)
+    return parameters, costs
+
+
+def problem(layers_dims, m, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((layers_dims[0], m)).astype(dtype)
+    Y = (rng.standard_normal(layers_dims[0]) @ X > 0).astype(dtype).reshape(1, m)
+    return X, Y
+
+
+@pytest.mark.parametrize("layers_dims", NETS)
+def test_parameters_and_costs_equal_the_straightforward_loop_float64(layers_dims):
+    X, Y = problem(layers_dims, 57)
+    parameters, costs = L_layer_model(X, Y, layers_dims, learning_rate=0.1, num_iterations=201, seed=3)
+    expected, expected_costs = straightforward(X, Y, layers_dims, 0.1, 201, seed=3)
+    np.testing.assert_allclose(costs, expected_costs, **EQUAL)
+    assert sorted(parameters) == sorted(expected)
+    for key in expected:
+        np.testing.assert_allclose(parameters[key], expected[key], **EQUAL, err_msg=key)
+
+
+@pytest.mark.parametrize("layers_dims", NETS[1:3])
+def test_float32_X_trains_in_float32_like_the_straightforward_loop(layers_dims):
+    X, Y = problem(layers_dims, 40, dtype=np.float32)
+    parameters, costs = L_layer_model(X, Y, layers_dims, learning_rate=0.1, num_iterations=150)
+    expected, expected_costs = straightforward(X, Y, layers_dims, 0.1, 150)
+    for key in expected:
+        assert parameters[key].dtype == np.float32, key
+        np.testing.assert_allclose(parameters[key], expected[key], rtol=1e-5, atol=1e-6, err_msg=key)
+    np.testing.assert_allclose(costs, expected_costs, rtol=1e-5)
+    step = TrainingStep(X, Y, initialize_parameters_deep(layers_dims, dtype=np.float32))
+    buffers = step.A[1:] + step.W[1:] + step.b[1:] + step.dW[1:] + step.db[1:] + [step.AL]
+    assert {a.dtype for a in buffers} == {np.dtype(np.float32)}
+
+
+def test_integer_labels_and_int_X_train_as_float64():
+    X, Y = problem([4, 3, 1], 30)
+    parameters, costs = L_layer_model(np.round(3 * X).astype(int), Y.astype(int), [4, 3, 1], 0.1, 120)
+    expected, expected_costs = straightforward(np.round(3 * X), Y, [4, 3, 1], 0.1, 120)
+    np.testing.assert_allclose(costs, expected_costs, **EQUAL)
+    for key in expected:
+        assert parameters[key].dtype == np.float64
+        np.testing.assert_allclose(parameters[key], expected[key], **EQUAL, err_msg=key)
+
+
+def test_cost_of_the_step_is_compute_cost_even_when_the_output_saturates():
+    # Weights this large push Z far beyond +-709: AL rounds to exactly 0 and 1, and to subnormals.
+    layers_dims = [5, 4, 1]
+    X, Y = problem(layers_dims, 64)
+    parameters = initialize_parameters_deep(layers_dims, seed=1)
+    for scale in (1.0, 300.0, 3000.0):
+        scaled = {k: v * scale for k, v in parameters.items()}
+        AL, _ = L_model_forward(X, scaled)
+        step = TrainingStep(X, Y, scaled)
+        assert step.forward() == compute_cost(AL, Y)
+        np.testing.assert_array_equal(step.AL, AL)
+
+
+def test_one_step_equals_forward_cost_backward_update():
+    layers_dims = [7, 6, 5, 1]
+    X, Y = problem(layers_dims, 33)
+    parameters = initialize_parameters_deep(layers_dims, seed=4)
+    AL, caches = L_model_forward(X, parameters)
+    expected = update_parameters(parameters, L_model_backward(AL, Y, caches), 0.3)
+    step = TrainingStep(X, Y, parameters)
+    assert step.forward() == compute_cost(AL, Y)
+    step.backward_update(0.3)
+    for key, value in step.parameters().items():
+        np.testing.assert_allclose(value, expected[key], **EQUAL, err_msg=key)
+
+
+def test_inputs_and_initial_parameters_are_never_written():
+    layers_dims = [6, 4, 3, 1]
+    X, Y = problem(layers_dims, 25)
+    X_copy, Y_copy = X.copy(), Y.copy()
+    parameters = initialize_parameters_deep(layers_dims)
+    copies = {k: v.copy() for k, v in parameters.items()}
+    step = TrainingStep(X, Y, parameters)
+    for _ in range(5):
+        step.forward()
+        step.backward_update(0.5)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(Y, Y_copy)
+    for key in copies:
+        np.testing.assert_array_equal(parameters[key], copies[key])
+    returned = step.parameters()
+    returned["W1"][...] = 0
+    assert np.any(step.W[1] != 0)
+
+
+@pytest.mark.parametrize("layers_dims, learning_rate", [([2, 5, 1], 1e6), ([2, 4, 3, 1], 1e300)])
+def test_divergence_is_reported_at_the_same_iteration_without_warnings(layers_dims, learning_rate):
+    X, Y = problem(layers_dims, 60)
+    with pytest.raises(FloatingPointError) as expected:
+        straightforward(X, Y, layers_dims, learning_rate, 3000)
+    iteration = expected.value.args[0].split()[-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FloatingPointError, match=f"at iteration {iteration} with"):
+            L_layer_model(X, Y, layers_dims, learning_rate=learning_rate, num_iterations=3000)
+
+
+def test_bad_learning_rate_is_a_value_error():
+    X, Y = problem([3, 2, 1], 10)
+    with pytest.raises(ValueError, match="learning_rate must be a number"):
+        L_layer_model(X, Y, [3, 2, 1], learning_rate="fast", num_iterations=3)
+
+
+def test_an_iteration_allocates_nothing_that_grows_with_the_hidden_layers():
+    # Hidden layers of 256 x 1000 float64 (2 MB each); an iteration may allocate a few (1, m) rows.
+    layers_dims, m = [32, 256, 256, 1], 1000
+    X, Y = problem(layers_dims, m)
+    tracemalloc.start()
+    try:
+        step = TrainingStep(X, Y, initialize_parameters_deep(layers_dims))
+        step.forward()
+        step.backward_update(0.01)
+        kept, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for _ in range(2):
+            step.forward()
+            step.backward_update(0.01)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    activations = 8 * m * sum(layers_dims[1:])
+    parameters = 8 * sum(a * b + a for a, b in zip(layers_dims[1:], layers_dims[:-1], strict=True))
+    # Kept: the activations, a bool mask of one layer, a copy of the parameters and their gradients,
+    # and a few (1, m) rows for the output layer.
+    assert kept <= activations + m * max(layers_dims[1:-1]) + 2 * parameters + 16 * 8 * m
+    assert peak - kept <= 16 * 8 * m
+
+
+def test_flop_model_by_hand():
+    # S = 3*2 + 1*3 = 9; 2 m (3 S - n1 n0) = 2 * 10 * (27 - 6).
+    assert bench.flops_per_iteration([2, 3, 1], 10) == 420
+
+
+def test_bench_smoke_prints_a_table_of_positive_finite_numbers():
+    out = io.StringIO()
+    args = ["--workloads", "tiny", "--iterations", "2", "--repeats", "1", "--peak-n", "64", "--no-torch", "--memory"]
+    with contextlib.redirect_stdout(out):
+        rows = bench.main(args)
+    text = out.getvalue()
+    for column in ("ours ms/iter", "ours GFLOP/s", "ours % of peak", "straightforward/ours time"):
+        assert column in text
+    assert [(row["workload"], row["dtype"]) for row in rows] == [("tiny", "float64"), ("tiny", "float32")]
+    for row in rows:
+        for key in ("ours_s", "ours_gflops", "straightforward_s", "straightforward_over_ours"):
+            assert math.isfinite(row[key]) and row[key] > 0, key
+    assert "memory tiny float32: peak" in text

@@ -132,7 +132,8 @@ def _describe(value):
     if isinstance(value, np.ndarray):
         return f"{value.shape}" + ("" if value.dtype == np.float64 else f" {value.dtype}")
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) + "}"
+        items = [f"{k}: {_describe(v)}" for k, v in value.items()]
+        return "{" + ", ".join(items if len(items) <= 6 else items[:4] + ["...", items[-1]]) + "}"
     if isinstance(value, (list, tuple)) and all(isinstance(v, (int, np.integer)) for v in value):
         return repr(value)
     if isinstance(value, (list, tuple)) and all(isinstance(v, tuple) for v in value):

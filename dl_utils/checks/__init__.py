@@ -13,6 +13,17 @@ When a result is wrong the check raises AssertionError saying what is wrong (typ
 value, a changed argument, an exception), on which inputs, and the likely cause, taken
 from the catalogue of common mistakes in :mod:`dl_utils.checks.mistakes`. Every
 mathematically correct answer passes, however it is written.
+
+The pieces, each small::
+
+    _runner      call the learner's function on copies; catch its exceptions and warnings;
+                 report what it changed in its arguments
+    _compare     compare a result with the expected one, with precise messages
+    _cases       the hand-computed cases (arithmetic in comments) and the seeded random ones
+    _exercises   what each exercise returns and how it is compared
+    _engine      the loop all checks share: call, compare, diagnose, report
+    _initialize  the check of the one random exercise, by its statistics
+    mistakes     the catalogue of common mistakes, each with its hint and an implementation
 """
 
 from . import _cases, _engine, _exercises, _initialize

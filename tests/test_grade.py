@@ -5,8 +5,8 @@ hidden tests) and ``mean_of`` (2 points). Each learner below is made from its le
 version by filling in the exercises, one of them or both broken in a way learners (or
 their editors) break notebooks. All of them are graded in one run, as an instructor
 would, and each test reads its rows of the report; every submission must come out of
-the run byte for byte unchanged. The real course notebooks are graded in
-test_grade_course.py.
+the run byte for byte unchanged. At the end, the real course notebooks: solved, blank,
+and with one catalogued mistake.
 """
 
 import hashlib
@@ -66,8 +66,7 @@ def tampered(nb):
 
 
 SUBMISSIONS = {
-    "solved": solved(),
-    "blank": learner_version(),
+    # Full marks and a blank notebook are graded in test_cli_...; each learner here breaks something.
     "syntax_error__returns_none": solved(ex_add=ADD + "    return a +", ex_mean_of=MEAN + "    float(np.mean(x))"),
     "endless_loop__nan": solved(ex_add=ADD + "    while True:\n        pass",
                                 ex_mean_of=MEAN + "    return float('nan')"),
@@ -80,15 +79,14 @@ SUBMISSIONS = {
                                      "    for i in range(20_000):\n        print(i)\n    return float(np.mean(x))"),
     "stderr__deleted_exercise": deleted(solved(ex_add=ADD + "    import sys\n    print('careful!', file=sys.stderr)\n"
                                                "    return a + b"), "ex_mean_of"),
-    "deleted_check__moved_exercise": moved_after(deleted(solved(), "check_add"), "ex_mean_of", "check_mean_of"),
+    "deleted_check__moved_exercise": moved_after(deleted(solved(ex_add=ADD + "    return helper(a, b)"), "check_add"),
+                                                 "ex_mean_of", "check_mean_of"),
     "metadata_stripped": stripped(solved()),
     "tampered_check": tampered(solved(ex_add=ADD + "    return a - b")),
-    "learner_cells": solved(),
 }
-# A learner's own cells, kept where they were: a helper above the exercise that uses it.
-_nb = SUBMISSIONS["learner_cells"]
+# A learner's own cell, kept where it was: a helper above the exercise that uses it.
+_nb = SUBMISSIONS["deleted_check__moved_exercise"]
 _nb.cells.insert(_nb.cells.index(cell(_nb, "ex_add")), nbformat.v4.new_code_cell("def helper(a, b):\n    return a + b"))
-cell(_nb, "ex_add").source = ADD + "    return helper(a, b)"
 RAW = {"not_json": b'{"cells": [ this is not json', "not_a_notebook": b"[1, 2, 3]"}
 
 
@@ -107,7 +105,8 @@ def report(tmp_path_factory):
         return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
     before = hashes()
-    rows = grade.grade(folder, SOURCE, timeout=TIMEOUT, jobs=2)
+    # Three at once on two cores: the endless loops mostly wait for their timeout.
+    rows = grade.grade(folder, SOURCE, timeout=TIMEOUT, jobs=3)
     out = tmp_path_factory.mktemp("report") / "report"
     grade.write_report(rows, out)
     return {(r.learner, r.exercise): r for r in rows}, before, hashes(), out
@@ -138,18 +137,8 @@ def test_the_report_has_one_row_per_learner_and_exercise_in_csv_and_json(report)
     assert len(csv_lines) == 1 + len(rows)
     data = json.loads(out.with_name("report.json").read_text())
     assert len(data["rows"]) == len(rows)
-    assert data["totals"]["solved"] == {"points": 3.0, "max_points": 3.0}
+    assert data["totals"]["metadata_stripped"] == {"points": 3.0, "max_points": 3.0}
     assert {r["notebook"] for r in data["rows"]} == {"01_tiny"}
-
-
-def test_solved_scores_full_marks_with_the_checks_own_words(report):
-    assert_row(report, "solved", "add", 1.0, "passed", "add: all checks passed.", "add: all hidden checks passed.")
-    assert_row(report, "solved", "mean_of", 2.0, "passed", "mean_of: all checks passed.")
-
-
-def test_blank_learner_version_scores_zero(report):
-    for exercise in ("add", "mean_of"):
-        assert_row(report, "blank", exercise, 0.0, "error", "NotImplementedError", "not done yet")
 
 
 def test_syntax_error(report):
@@ -207,8 +196,8 @@ def test_deleted_exercise_cell_is_run_blank(report):
                "exercise cell is missing from the submission", "NotImplementedError")
 
 
-def test_deleted_check_cell_is_restored(report):
-    assert_row(report, "deleted_check__moved_exercise", "add", 1.0, "passed",
+def test_deleted_check_cell_is_restored_and_learner_cells_kept_in_place(report):
+    assert_row(report, "deleted_check__moved_exercise", "add", 1.0, "passed", "add: all hidden checks passed.",
                "check cell was missing from the submission; it was restored")
 
 
@@ -225,10 +214,6 @@ def test_edited_check_cell_is_restored_and_hidden_tests_run(report):
     assert_row(report, "tampered_check", "add", 0.0, "failed", "check cell had been edited", "expected 3")
 
 
-def test_learner_cells_are_kept_in_place(report):
-    assert_row(report, "learner_cells", "add", 1.0, "passed")
-
-
 @pytest.mark.parametrize(
     "learner, words", [("not_json", "not valid JSON"), ("not_a_notebook", "not a Jupyter notebook")]
 )
@@ -237,13 +222,14 @@ def test_file_that_is_not_a_notebook(report, learner, words):
         assert_row(report, learner, exercise, 0.0, "invalid", words)
 
 
-def test_cli_writes_the_report_and_refuses_to_write_into_the_submissions(tmp_path, capsys):
+def test_cli_full_marks_blank_and_missing_and_never_writes_into_the_submissions(tmp_path, capsys):
     folder = tmp_path / "submissions"
     (folder / "ada").mkdir(parents=True)
     nbformat.write(solved(), folder / "ada" / "01_tiny.ipynb")
     (folder / "bob").mkdir()
     nbformat.write(learner_version(), folder / "bob" / "01_tiny-Copy1.ipynb")  # matched by its 01_ prefix
     (folder / "cy").mkdir()  # submitted nothing
+    before = {p: p.read_bytes() for p in folder.rglob("*.ipynb")}
     with pytest.raises(SystemExit):
         grade.main([str(folder), "--out", str(folder / "report"), "--source", str(SOURCE)])
     assert "outside the submissions folder" in capsys.readouterr().err
@@ -253,6 +239,85 @@ def test_cli_writes_the_report_and_refuses_to_write_into_the_submissions(tmp_pat
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["totals"] == {"ada": {"points": 3.0, "max_points": 3.0}, "bob": {"points": 0.0, "max_points": 3.0},
                               "cy": {"points": 0.0, "max_points": 3.0}}
-    assert {r["status"] for r in data["rows"] if r["learner"] == "cy"} == {"not_submitted"}
+    by = {(r["learner"], r["exercise"]): r for r in data["rows"]}
+    assert by["ada", "add"]["message"] == "add: all checks passed. | add: all hidden checks passed."
+    assert by["ada", "mean_of"]["status"] == "passed"
+    for exercise in ("add", "mean_of"):  # the blank learner version
+        assert by["bob", exercise]["status"] == "error"
+        assert "NotImplementedError: the exercise is not done yet" in by["bob", exercise]["message"]
+        assert by["cy", exercise]["status"] == "not_submitted"
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before  # nothing written or added
     executed = nbformat.read(tmp_path / "executed" / "ada" / "01_tiny.ipynb", as_version=4)
     assert "add: all hidden checks passed." in cell(executed, "check_add").outputs[0]["text"]
+
+
+# ---------------------------------------------------------------- the real course, end to end
+
+COURSE = Path(__file__).resolve().parents[1] / "notebooks"
+# One catalogued mistake in the last exercise of a notebook: no other exercise of the
+# notebook calls it, so the notebook must lose exactly that exercise's points. (A mistake in
+# a helper such as linear_forward also fails the checks of the learner's functions that
+# call it, as it would in nbgrader.)
+MISTAKES = {"02_forward": "lmf_last_relu", "04_backward": "lmb_dAL_sign"}
+
+
+def with_mistake(notebook, mistake_id):
+    """The solved course notebook with one exercise cell replaced by a catalogued mistake."""
+    from dl_utils.checks import mistakes
+
+    entry = next(m for m in mistakes.CATALOGUE if m.id == mistake_id)
+    nb = nbformat.read(COURSE / f"{notebook}.ipynb", as_version=4)
+    cell(nb, f"ex_{entry.exercise}").source = (
+        "from dl_utils.checks import mistakes\n\n"
+        f"{entry.exercise} = next(m.fn for m in mistakes.CATALOGUE if m.id == {mistake_id!r})"
+    )
+    return nb, entry.exercise
+
+
+@pytest.fixture(scope="module")
+def course_report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("course_submissions")
+    (folder / "solved").mkdir()
+    for path in release.course_notebooks(COURSE):
+        if path.name in release.render(COURSE):
+            (folder / "solved" / path.name).write_bytes(path.read_bytes())
+    (folder / "blank").mkdir()
+    (folder / "blank" / "04_backward.ipynb").write_bytes((COURSE / "exercises" / "04_backward.ipynb").read_bytes())
+    broken = {}
+    for notebook, mistake_id in MISTAKES.items():
+        (folder / f"mistake_{notebook}").mkdir()
+        nb, broken[notebook] = with_mistake(notebook, mistake_id)
+        nbformat.write(nb, folder / f"mistake_{notebook}" / f"{notebook}.ipynb")
+    rows = grade.grade(folder, COURSE, timeout=60, jobs=2)
+    return rows, broken
+
+
+def test_course_solved_notebooks_score_full_marks(course_report):
+    rows, _ = course_report
+    solved = [r for r in rows if r.learner == "solved"]
+    assert len(solved) == 11, [r.exercise for r in solved]  # the 11 exercises of notebooks 01..05
+    for r in solved:
+        assert (r.points, r.status) == (r.max_points, "passed"), r
+        assert "all checks passed" in r.message and "all hidden checks passed" in r.message, r
+
+
+def test_course_blank_learner_version_scores_zero(course_report):
+    rows, _ = course_report
+    blank = [r for r in rows if r.learner == "blank" and r.notebook == "04_backward"]
+    assert len(blank) == 5
+    for r in blank:
+        assert (r.points, r.status) == (0.0, "failed") and "not implemented yet" in r.message, r
+    assert {r.status for r in rows if r.learner == "blank" and r.notebook != "04_backward"} == {"not_submitted"}
+
+
+@pytest.mark.parametrize("notebook", sorted(MISTAKES))
+def test_course_submission_with_a_catalogued_mistake_loses_exactly_that_exercise(course_report, notebook):
+    rows, broken = course_report
+    mine = [r for r in rows if r.learner == f"mistake_{notebook}" and r.notebook == notebook]
+    assert mine
+    for r in mine:
+        if r.exercise == broken[notebook]:
+            assert (r.points, r.status) == (0.0, "failed") and r.max_points > 0, r
+            assert r.message.startswith(f"AssertionError: {r.exercise}"), r
+        else:
+            assert (r.points, r.status) == (r.max_points, "passed"), r

@@ -71,7 +71,9 @@ def load_dataset(name, data_dir=None):
         If the file is missing.
     """
     if name not in DATASETS:
-        raise ValueError(f"name must be one of {_listing()}, got {name!r}")
+        raise ValueError(
+            f"name must be one of {_listing()} (the files in data/, rebuilt by `{REBUILD}`), got {name!r}"
+        )
     filename, expected = DATASETS[name]
     path = Path(DATA_DIR if data_dir is None else data_dir) / filename
     if not path.is_file():

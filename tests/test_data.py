@@ -75,7 +75,7 @@ def test_spiral_shapes_dtypes_and_balance(spiral):
 
 
 def test_unknown_name_lists_the_datasets():
-    with pytest.raises(ValueError, match="'digits', 'spiral'.*got 'mnist'"):
+    with pytest.raises(ValueError, match=r"'digits', 'spiral'.*python data/build_datasets.py.*got 'mnist'"):
         load_dataset("mnist")
     assert dataset_names() == ["digits", "spiral"]
 

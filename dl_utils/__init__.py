@@ -44,3 +44,13 @@ from .data import load_dataset
 from .plots import plot_costs, plot_decision_boundary, plot_examples
 
 __all__ += ["load_dataset", "plot_costs", "plot_decision_boundary", "plot_examples"]
+
+from .gradient_check import (  # noqa: E402 - notebook 07's functions, appended after the core's
+    centered_difference,
+    dictionary_to_vector,
+    gradient_check,
+    relative_error,
+    vector_to_dictionary,
+)
+
+__all__ += ["centered_difference", "dictionary_to_vector", "gradient_check", "relative_error", "vector_to_dictionary"]

@@ -1,0 +1,108 @@
+"""The checks of notebook 07's exercises, ``centered_difference`` and ``relative_error``, on the common engine.
+
+The hand-computed cases use a cubic, whose centered difference is exact up to a known
+``epsilon**2`` term: ``((t + e)**3 - (t - e)**3) / (2 e) = 3 t**2 + e**2``; a forward
+difference (``3 t**2 + 3 t e + e**2``) or a missing 2 cannot agree with it. The random
+cases add a term that couples the entries, so nudging all of them at once shows.
+"""
+
+import numpy as np
+
+from ..gradient_check import centered_difference as reference_cd
+from ..gradient_check import relative_error as reference_re
+from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+from ._compare import FLOAT64, check_array, check_scalar
+from ._engine import Case, docstring, run
+
+__all__ = ["centered_difference", "relative_error"]
+
+
+class Cubic:
+    """``J(theta) = sum(c * theta**3) + (a.T @ theta)**2``, a smooth cost with a readable repr for messages."""
+
+    def __init__(self, c, a=None):
+        self.c, self.a = np.asarray(c, dtype=np.float64), None if a is None else np.asarray(a, dtype=np.float64)
+
+    def __call__(self, theta):
+        coupling = 0.0 if self.a is None else float(np.sum(self.a * np.asarray(theta))) ** 2
+        return float(np.sum(self.c * np.asarray(theta) ** 3)) + coupling
+
+    def __repr__(self):
+        return "J = sum(c * theta**3)" + ("" if self.a is None else " + (a.T @ theta)**2")
+
+
+def _col(values):
+    return np.array(values, dtype=np.float64).reshape(-1, 1)
+
+
+# By hand, c = 1, epsilon = 0.5: 3 t^2 + e^2 at t = [1, -2, 0] is [3.25, 12.25, 0.25].
+# With c = [1, 2] and epsilon = 0.1 at t = [2, -1]: c (3 t^2 + e^2) = [12.01, 2 * 3.01] = [12.01, 6.02].
+HAND_CD = [
+    Case("the hand-computed case", {"J": Cubic(1.0), "theta": _col([1, -2, 0]), "epsilon": 0.5},
+         _col([3.25, 12.25, 0.25]), FLOAT64),
+    Case("the hand-computed case", {"J": Cubic(_col([1, 2])), "theta": _col([2, -1]), "epsilon": 0.1},
+         _col([12.01, 6.02]), FLOAT64),
+]
+# By hand: ||[1, 2] - [2, 2]|| / (sqrt(5) + sqrt(8)) = 1 / (2.2360680 + 2.8284271) = 0.1974744;
+# ||[3, 4] - [0, 0]|| / (5 + 0) = 1; ||[1, 1] - [2, 2]|| / (sqrt(2) + 2 sqrt(2)) = 1/3;
+# two zero vectors: 0 by definition (not 0/0). The first case tells the catalogued mistakes apart:
+# no denominator gives 1, the norm of the sum 1/5, ||grad|| alone 1/sqrt(5), squared norms 1/13.
+ZEROS = "the hand-computed case (both gradients zero)"
+HAND_RE = [
+    Case("the hand-computed case", {"grad": _col([1, 2]), "gradapprox": _col([2, 2])}, 1 / (5**0.5 + 8**0.5),
+         FLOAT64),
+    Case("the hand-computed case", {"grad": _col([3, 4]), "gradapprox": _col([0, 0])}, 1.0, FLOAT64),
+    Case("the hand-computed case", {"grad": _col([1, 1]), "gradapprox": _col([2, 2])}, 1 / 3, FLOAT64),
+    Case(ZEROS, {"grad": np.zeros((3, 1)), "gradapprox": np.zeros((3, 1))}, 0.0, FLOAT64),
+]
+
+
+def _random_cd(seed, n, epsilon):
+    rng = np.random.default_rng(seed)
+    args = {"J": Cubic(rng.standard_normal((n, 1)), rng.standard_normal((n, 1))),
+            "theta": rng.standard_normal((n, 1)), "epsilon": epsilon}
+    return Case(f"random case (seed {seed})", args, reference_cd(**args), FLOAT64)
+
+
+def _random_re(seed, n, scale):
+    # gradapprox = grad plus a small error, as in a real check; scale sets the size of the error.
+    rng = np.random.default_rng(seed)
+    grad = rng.standard_normal((n, 1))
+    args = {"grad": grad, "gradapprox": grad + scale * rng.standard_normal((n, 1))}
+    return Case(f"random case (seed {seed})", args, reference_re(**args), FLOAT64)
+
+
+def cases(name, hidden=False):
+    """The visible cases (hand-computed first) or the hidden ones of exercise ``name``."""
+    if name == "centered_difference":
+        if hidden:  # one entry, many entries with the default-size epsilon, a large epsilon
+            return [_random_cd(20, 1, 1e-3), _random_cd(21, 25, 1e-6), _random_cd(22, 4, 0.3)]
+        return HAND_CD + [_random_cd(1, 5, 1e-3), _random_cd(2, 3, 0.05)]
+    if hidden:  # one entry, a tiny error, a long vector, one zero entry each
+        return [_random_re(20, 1, 0.5), _random_re(21, 10, 1e-9), _random_re(22, 300, 1e-3),
+                Case("a hidden case (both gradients zero)", {"grad": np.zeros((1, 1)), "gradapprox": np.zeros((1, 1))},
+                     0.0, FLOAT64)]
+    return HAND_RE + [_random_re(1, 6, 0.1), _random_re(2, 4, 1e-4)]
+
+
+def _compare_cd(got, case):
+    check_array("gradapprox", got, case.expected, case.tol)
+
+
+def _compare_re(got, case):
+    check_scalar("difference", got, case.expected, case.tol)
+
+
+def _check(name, compare):
+    def check(fn, hidden=False):
+        run(name, fn, cases(name, hidden), compare, (), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = docstring(name).replace(
+        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
+        "(a single entry, long vectors, other epsilons)")
+    return check
+
+
+centered_difference = _check("centered_difference", _compare_cd)
+relative_error = _check("relative_error", _compare_re)

@@ -1,0 +1,89 @@
+"""Mistakes in notebook 07's exercises, ``centered_difference`` and ``relative_error``, in the common catalogue.
+
+A ``theta`` changed in place and never restored is not listed: the runner reports any change
+to an argument by itself, before the values are compared.
+"""
+
+import numpy as np
+
+from .mistakes import mistake
+
+CD, RE = "centered_difference", "relative_error"
+
+
+def _nudged(theta, i, epsilon):
+    plus, minus = theta.astype(np.float64), theta.astype(np.float64)
+    plus[i, 0] += epsilon
+    minus[i, 0] -= epsilon
+    return plus, minus
+
+
+@mistake(CD, "that is a one-sided (forward) difference, (J(theta + epsilon) - J(theta)) / epsilon, accurate only to "
+         "about epsilon: take the centered one, (J(theta + epsilon) - J(theta - epsilon)) / (2 * epsilon)")
+def cd_forward(J, theta, epsilon=1e-6):
+    return np.array([[(J(_nudged(theta, i, epsilon)[0]) - J(theta)) / epsilon] for i in range(theta.shape[0])])
+
+
+@mistake(CD, "divide by 2 * epsilon: theta + epsilon and theta - epsilon are 2 epsilon apart")
+def cd_over_epsilon(J, theta, epsilon=1e-6):
+    return np.array([[(J(p) - J(q)) / epsilon] for p, q in (_nudged(theta, i, epsilon) for i in range(len(theta)))])
+
+
+@mistake(CD, "the wrong sign: J(theta + epsilon) comes first, (J(theta + epsilon) - J(theta - epsilon)) / "
+         "(2 * epsilon)")
+def cd_minus_first(J, theta, epsilon=1e-6):
+    return np.array([[(J(q) - J(p)) / (2 * epsilon)] for p, q in (_nudged(theta, i, epsilon) for i in
+                                                                 range(len(theta)))])
+
+
+@mistake(CD, "every entry got the same value: nudge one entry at a time (plus[i, 0] += epsilon), not the whole "
+         "vector (theta + epsilon)")
+def cd_all_at_once(J, theta, epsilon=1e-6):
+    value = (J(theta + epsilon) - J(theta - epsilon)) / (2 * epsilon)
+    return np.full(theta.shape, value)
+
+
+@mistake(CD, "the nudges pile up: make fresh copies theta_plus = theta.copy() and theta_minus = theta.copy() inside "
+         "the loop, for each entry, so only entry i is nudged")
+def cd_copies_outside_loop(J, theta, epsilon=1e-6):
+    plus, minus, gradapprox = theta.astype(np.float64), theta.astype(np.float64), np.zeros(theta.shape)
+    for i in range(theta.shape[0]):
+        plus[i, 0] += epsilon
+        minus[i, 0] -= epsilon
+        gradapprox[i, 0] = (J(plus) - J(minus)) / (2 * epsilon)
+    return gradapprox
+
+
+@mistake(RE, "when both gradients are exactly zero they agree: return 0.0 there instead of dividing 0 by 0")
+def re_zero_over_zero(grad, gradapprox):
+    with np.errstate(invalid="ignore"):
+        return float(np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
+
+
+@mistake(RE, "divide by the size of the gradients, np.linalg.norm(grad) + np.linalg.norm(gradapprox): the "
+         "difference alone depends on their scale")
+def re_no_denominator(grad, gradapprox):
+    return float(np.linalg.norm(grad - gradapprox))
+
+
+@mistake(RE, "the denominator is the sum of the two norms, np.linalg.norm(grad) + np.linalg.norm(gradapprox), "
+         "not the norm of the sum")
+def re_norm_of_sum(grad, gradapprox):
+    return float(np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad + gradapprox))
+
+
+@mistake(RE, "divide by both norms, np.linalg.norm(grad) + np.linalg.norm(gradapprox), not by np.linalg.norm(grad) "
+         "alone")
+def re_grad_norm_only(grad, gradapprox):
+    return float(np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad))
+
+
+@mistake(RE, "a norm is the square root of the sum of squares: use np.linalg.norm, not np.sum(x ** 2)")
+def re_squared_norms(grad, gradapprox):
+    return float(np.sum((grad - gradapprox) ** 2) / (np.sum(grad**2) + np.sum(gradapprox**2)))
+
+
+@mistake(RE, "the relative error is one number for the whole vectors: np.linalg.norm(grad - gradapprox), not "
+         "np.abs(...) entry by entry")
+def re_entry_by_entry(grad, gradapprox):
+    return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox) + 1e-300)

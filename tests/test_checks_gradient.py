@@ -1,0 +1,147 @@
+"""The checks of notebook 07 (centered_difference, relative_error): right answers, however written, pass with
+one line; each catalogued mistake fails with its hint; odd answers fail with an AssertionError, never a crash."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import dl_utils
+from dl_utils import checks
+from dl_utils.checks import _gradient, mistakes
+from dl_utils.checks._compare import same
+
+NAMES = ["centered_difference", "relative_error"]
+
+
+def cd_identity_columns(J, theta, epsilon=1e-6):
+    E = epsilon * np.eye(theta.shape[0])
+    return np.array([[(J(theta + E[:, [i]]) - J(theta - E[:, [i]])) / (2 * epsilon)] for i in range(len(E))])
+
+
+def cd_ng_style(J, theta, epsilon=1e-6):
+    gradapprox = []
+    for i in range(theta.shape[0]):
+        thetaplus = np.copy(theta)
+        thetaplus[i][0] = thetaplus[i][0] + epsilon
+        thetaminus = np.copy(theta)
+        thetaminus[i][0] = thetaminus[i][0] - epsilon
+        gradapprox.append((J(thetaplus) - J(thetaminus)) / (2 * epsilon))
+    return np.array(gradapprox).reshape(-1, 1)
+
+
+def cd_nudge_in_place_and_restore(J, theta, epsilon=1e-6):
+    gradapprox = np.zeros_like(theta)
+    for i in range(theta.shape[0]):
+        saved = theta[i, 0]
+        theta[i, 0] = saved + epsilon
+        plus = J(theta)
+        theta[i, 0] = saved - epsilon
+        minus = J(theta)
+        theta[i, 0] = saved
+        gradapprox[i, 0] = (plus - minus) / (2 * epsilon)
+    return gradapprox
+
+
+def re_sqrt_sum(grad, gradapprox):
+    denominator = np.sqrt(np.sum(grad**2)) + np.sqrt(np.sum(gradapprox**2))
+    if denominator == 0:
+        return 0.0
+    return np.sqrt(np.sum((grad - gradapprox) ** 2)) / denominator  # a numpy float64 is a number too
+
+
+def re_flat_norms(grad, gradapprox):
+    numerator = np.linalg.norm(grad.ravel() - gradapprox.ravel())
+    denominator = np.linalg.norm(grad.ravel()) + np.linalg.norm(gradapprox.ravel())
+    return float(numerator / denominator) if denominator > 0 else 0.0
+
+
+CORRECT = {
+    "centered_difference": [dl_utils.centered_difference, cd_identity_columns, cd_ng_style,
+                            cd_nudge_in_place_and_restore],
+    "relative_error": [dl_utils.relative_error, re_sqrt_sum, re_flat_norms],
+}
+ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
+MISTAKES = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[f"{n}-{fn.__name__}" for n, fn in ANSWERS])
+def test_correct_answer_passes_with_one_line(name, fn, hidden, capsys):
+    assert getattr(checks, name)(fn, hidden=hidden) is None
+    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+
+
+def test_catalogue_has_mistakes_for_both():
+    assert {m.exercise for m in MISTAKES} == set(NAMES)
+    assert len(MISTAKES) >= 10 and len({m.id for m in mistakes.CATALOGUE}) == len(mistakes.CATALOGUE)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda m: m.id)
+def test_mistake_fails_with_its_hint(entry, hidden, capsys):
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
+    assert entry.hint in str(failure.value)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_theta_left_changed_is_reported():
+    def centered_difference(J, theta, epsilon=1e-6):
+        gradapprox = np.zeros_like(theta)
+        for i in range(theta.shape[0]):
+            theta[i, 0] += epsilon
+            plus = J(theta)
+            theta[i, 0] -= 2 * epsilon
+            gradapprox[i, 0] = (plus - J(theta)) / (2 * epsilon)  # theta[i] is left at theta - epsilon
+        return gradapprox
+
+    with pytest.raises(AssertionError, match=r"changed its arguments: theta was changed in place"):
+        checks.centered_difference(centered_difference)
+
+
+def test_zero_over_zero_names_the_case_the_warning_and_the_fix():
+    def relative_error(grad, gradapprox):
+        return float(np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
+
+    with pytest.raises(AssertionError) as failure:
+        checks.relative_error(relative_error)
+    message = str(failure.value)
+    assert "difference is nan" in message and "(both gradients zero)" in message
+    assert "return 0.0 there" in message and "numpy warned: RuntimeWarning" in message
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hand_computed_values_agree_with_the_reference(name):
+    for case in _gradient.cases(name)[:-2]:  # the hand-computed cases come first
+        got = getattr(dl_utils, name)(*copy.deepcopy(list(case.args.values())))
+        assert same(got, case.expected, case.tol), case.label
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_not_implemented(name):
+    def unsolved(*args, **kwargs):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, name)(unsolved)
+    assert str(failure.value) == f"{name}: not implemented yet: replace `raise NotImplementedError()` with your code."
+
+
+ODD_RETURNS = [None, "x", 3, [], (), {}, np.zeros(3), np.zeros((1, 1)), (None, None), 1j, np.zeros((2, 1), complex),
+               np.array("a"), np.array([1, None], dtype=object), float("nan"), np.full((3, 1), np.inf)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
+    for returned in ODD_RETURNS:
+        with pytest.raises(AssertionError):
+            getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docstring_and_export(name):
+    doc = getattr(checks, name).__doc__
+    assert f"``{name}``" in doc and "Parameters\n    ----------" in doc and "a single entry" in doc
+    assert name in checks.__all__

@@ -54,3 +54,19 @@ from .gradient_check import (  # noqa: E402 - notebook 07's functions, appended 
 )
 
 __all__ += ["centered_difference", "dictionary_to_vector", "gradient_check", "relative_error", "vector_to_dictionary"]
+
+from .multiclass import (  # noqa: E402 - notebook 11's functions, appended after the core's
+    L_model_backward_softmax,
+    L_model_forward_softmax,
+    compute_cost_softmax,
+    confusion_matrix,
+    log_softmax,
+    one_hot,
+    plot_confusion_matrix,
+    predict_softmax,
+    softmax,
+    softmax_model,
+)
+
+__all__ += ["L_model_backward_softmax", "L_model_forward_softmax", "compute_cost_softmax", "confusion_matrix",
+            "log_softmax", "one_hot", "plot_confusion_matrix", "predict_softmax", "softmax", "softmax_model"]

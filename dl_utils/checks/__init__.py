@@ -70,3 +70,10 @@ from . import _gradient  # noqa: E402 - notebook 07's checks, appended after the
 centered_difference = _gradient.centered_difference
 relative_error = _gradient.relative_error
 __all__ += _gradient.__all__
+
+from . import _multiclass  # noqa: E402 - notebook 11's checks, appended after the core's
+
+softmax = _multiclass.softmax
+compute_cost_softmax = _multiclass.compute_cost_softmax
+one_hot = _multiclass.one_hot
+__all__ += _multiclass.__all__

@@ -1,0 +1,164 @@
+"""The checks of notebook 11's exercises, ``softmax``, ``compute_cost_softmax`` and ``one_hot``, on the common engine.
+
+The hand-computed cases use logits built from logarithms, so each softmax is a fraction:
+the column ``[0, ln 3, 0]`` gives ``[1, 3, 1] / 5`` and ``[ln 2, 0, ln 5]`` gives
+``[2, 1, 5] / 8``. Adding 1000 to a column changes nothing mathematically but overflows
+``np.exp`` without the max shift. Every correct formulation passes (max shift per column,
+``scipy.special.softmax``, log-softmax or the log of a clipped softmax): the cases never ask
+for the loss of a confidently wrong prediction, where clipping caps the loss.
+"""
+
+import numpy as np
+
+from .. import multiclass as mc
+from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+from ._compare import check_array, check_scalar, check_tuple, tolerance_for
+from ._engine import Case, docstring, run
+
+__all__ = ["softmax", "compute_cost_softmax", "one_hot"]
+
+LN2, LN3, LN5 = np.log(2.0), np.log(3.0), np.log(5.0)
+RESULT = "the returned value"
+
+
+def _a(rows):
+    return np.array(rows, dtype=np.float64)
+
+
+def _hand(args, expected, label="the hand-computed case"):
+    return Case(label, args, expected, tolerance_for())
+
+
+# softmax of each column of Z (3, 4):
+#   [0, ln3, 0]                 -> [1, 3, 1] / 5 = [0.2, 0.6, 0.2]
+#   [ln2, 0, ln5]               -> [2, 1, 5] / 8 = [0.25, 0.125, 0.625]
+#   [1000, 1000 + ln3, 1000]    -> the first column plus 1000: the same [0.2, 0.6, 0.2]
+#   [-1, -1, -1]                -> [1/3, 1/3, 1/3]
+Z_HAND = _a([[0, LN2, 1000, -1], [LN3, 0, 1000 + LN3, -1], [0, LN5, 1000, -1]])
+A_HAND = _a([[0.2, 0.25, 0.2, 1 / 3], [0.6, 0.125, 0.6, 1 / 3], [0.2, 0.625, 0.2, 1 / 3]])
+
+# compute_cost_softmax, moderate logits, labels y = [1, 2, 0, 2] (so Y is one-hot of those):
+#   losses -ln A[y_i, i] = -ln 0.6, -ln 0.625, -ln 0.2, -ln(1/3) = ln(5/3), ln(8/5), ln 5, ln 3
+#   J = (ln(5/3) + ln(8/5) + ln 5 + ln 3) / 4 = ln(5/3 * 8/5 * 5 * 3) / 4 = ln(40) / 4 = 0.922219...
+ZL_HAND = _a([[0, LN2, 0, -1], [LN3, 0, LN3, -1], [0, LN5, 0, -1]])
+# Large logits: the columns [0, ln3, 0] and [ln2, 0, ln5] plus 1000, labels [1, 2]:
+#   J = (ln(5/3) + ln(8/5)) / 2 = ln(8/3) / 2 = 0.490415...
+ZL_LARGE = _a([[1000, 1000 + LN2], [1000 + LN3, 1000], [1000, 1000 + LN5]])
+# Saturated: the column [0, 800, 0] with label 1 has softmax [e^-800, 1, e^-800], which rounds to
+# [0, 1, 0]; its loss is ln(1 + 2 e^-800) = 0 in float64. With [0, ln3, 0], label 1: J = (0 + ln(5/3)) / 2.
+ZL_SATURATED = _a([[0, 0], [800, LN3], [0, 0]])
+
+
+def _one_hot(labels, num_classes):
+    return (np.arange(num_classes).reshape(-1, 1) == np.array(labels).reshape(1, -1)).astype(np.float64)
+
+
+HAND = {
+    "softmax": [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND))],
+    "compute_cost_softmax": [
+        _hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
+        _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
+              "the hand-computed case with large logits (near 1000)"),
+        _hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
+              "the hand-computed case with a probability that rounds to 0"),
+    ],
+    # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
+    "one_hot": [_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
+                      _a([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
+}
+
+
+def _logits(rng, C, m, dtype, offsets=0.0):
+    # offsets: a number added to every logit, or one per column (large logits, columns far apart).
+    return (3 * rng.standard_normal((C, m)) + offsets).astype(dtype)
+
+
+def _saturated(rng, dtype, C, m):
+    # Columns where the true class's logit is 800 above the others: softmax rounds to exactly 0 and 1.
+    ZL = _logits(rng, C, m, np.float64)
+    labels = rng.integers(0, C, m)
+    ZL[labels, np.arange(m)] += np.where(np.arange(m) % 2 == 0, 800.0, 0.0)
+    return {"ZL": ZL.astype(dtype), "Y": _one_hot(labels, C).astype(dtype)}
+
+
+MAKE = {
+    "softmax": lambda rng, dtype, C, m, offsets=0.0: {"Z": _logits(rng, C, m, dtype, offsets)},
+    "compute_cost_softmax": lambda rng, dtype, C, m, offsets=0.0: {
+        "ZL": _logits(rng, C, m, dtype, offsets), "Y": _one_hot(rng.integers(0, C, m), C).astype(dtype)},
+    "saturated": _saturated,
+    "one_hot": lambda rng, dtype, C, m: {"y": rng.integers(0, C, (1, m)).astype(dtype), "num_classes": C},
+}
+REFERENCE = {"softmax": mc.softmax, "compute_cost_softmax": mc.compute_cost_softmax, "one_hot": mc.one_hot,
+             "saturated": mc.compute_cost_softmax}
+
+
+def random_case(name, seed, sizes, dtype=np.float64, make=None):
+    """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
+    args = MAKE[make or name](np.random.default_rng(seed), dtype, *sizes)
+    expected = REFERENCE[make or name](*args.values())
+    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
+    return Case(label, args, expected, tolerance_for(*[a for a in args.values() if isinstance(a, np.ndarray)]))
+
+
+def _spread(C, m):
+    # One offset per column, from -1000 to 1000: no shift overflows the top columns, one shift for the
+    # whole array underflows the bottom ones; the columns in between are fine for both.
+    return np.linspace(-1000, 1000, m).reshape(1, m) + np.zeros((C, 1))
+
+
+def cases(name, hidden=False):
+    """The visible cases (hand-computed first) or the hidden ones of exercise ``name``.
+
+    The hidden cases: one example, two classes, float32, many classes and examples, and
+    for softmax and the cost, logits far from 0 again, drawn at random.
+    """
+    if name == "one_hot":
+        # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
+        if hidden:  # one example, two classes, int32 labels, many examples
+            return [random_case(name, 20, (4, 6), np.int64), random_case(name, 21, (3, 1), np.int64),
+                    random_case(name, 22, (2, 9), np.int64), random_case(name, 23, (10, 200), np.int32)]
+        return HAND[name] + [random_case(name, 1, (3, 7), np.int64), random_case(name, 2, (10, 6), np.int64)]
+    if not hidden:
+        return HAND[name] + [random_case(name, 1, (3, 5)), random_case(name, 2, (10, 4))]
+    float32 = [random_case(name, 10, (3, 5), np.float32), random_case(name, 11, (10, 4), np.float32)]
+    edges = [random_case(name, 20, (4, 1)), random_case(name, 21, (2, 6)), random_case(name, 22, (10, 200))]
+    large = [random_case(name, 23, (4, 6, 1000.0))]
+    if name == "softmax":
+        return large + [random_case(name, 24, (5, 9, _spread(5, 9)))] + float32 + edges
+    return large + [random_case(name, 24, (5, 8), make="saturated")] + float32 + edges
+
+
+def _compare_softmax(got, case):
+    A, cache = check_tuple(RESULT, got, ("A", "cache"))
+    check_array("A", A, case.expected[0], case.tol)
+    check_array("cache (Z)", cache, case.expected[1], case.tol)
+
+
+def _compare_cost(got, case):
+    check_scalar("cost", got, case.expected, case.tol, case.m)
+
+
+def _compare_one_hot(got, case):
+    check_array("Y", got, case.expected, case.tol)
+
+
+HIDDEN_DOC = {
+    "softmax": "(one example, two classes, float32 logits, many classes, logits far from 0)",
+    "compute_cost_softmax": "(one example, two classes, float32 logits, many classes, saturated outputs)",
+    "one_hot": "(one example, two classes, int32 labels, many examples)",
+}
+
+
+def _check(name, compare):
+    def check(fn, hidden=False):
+        run(name, fn, cases(name, hidden), compare, (), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = docstring(name).replace(
+        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)", HIDDEN_DOC[name])
+    return check
+
+
+softmax = _check("softmax", _compare_softmax)
+compute_cost_softmax = _check("compute_cost_softmax", _compare_cost)
+one_hot = _check("one_hot", _compare_one_hot)

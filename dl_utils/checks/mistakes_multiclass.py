@@ -1,0 +1,137 @@
+"""Mistakes in notebook 11's exercises, ``softmax``, ``compute_cost_softmax`` and ``one_hot``, in the common catalogue.
+
+The checks' cases are laid out so that each mistake first fails on an input where it is
+told apart from the others (see :mod:`._multiclass`): moderate logits for the wrong axis,
+the wrong normalisation, the wrong scale and the binary cost; logits near 1000 for a
+missing max shift; a column whose probabilities round to exactly 0 for ``log`` of an
+unclipped softmax. Where two mistakes both give NaN on one input, the one that fails on
+fewer inputs comes first here, since the engine quotes the first mistake that matches.
+"""
+
+import numpy as np
+
+from .. import multiclass as mc
+from .mistakes import mistake
+
+SM, COST, OH = "softmax", "compute_cost_softmax", "one_hot"
+
+
+def _probabilities(Z):
+    return mc.softmax(Z)[0]
+
+
+# -- softmax ---------------------------------------------------------------------------------------
+
+@mistake(SM, "softmax normalises each column (one example, its C classes): use axis=0 in np.max and np.sum, "
+         "not axis=1, which mixes the examples of one class")
+def sm_rows(Z):
+    E = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+    return E / np.sum(E, axis=1, keepdims=True), Z
+
+
+@mistake(SM, "np.exp overflows for large logits (e**1000 is inf, and inf / inf is NaN): subtract each column's "
+         "max first, np.exp(Z - np.max(Z, axis=0, keepdims=True)); softmax does not change when a constant is "
+         "subtracted from a column")
+def sm_no_max_shift(Z):
+    E = np.exp(Z)
+    return E / np.sum(E, axis=0, keepdims=True), Z
+
+
+@mistake(SM, "subtract each column's own max, np.max(Z, axis=0, keepdims=True): one max for the whole array "
+         "leaves columns far below it to underflow to exp(...) = 0, and 0 / 0 is NaN")
+def sm_global_max(Z):
+    E = np.exp(Z - np.max(Z))
+    return E / np.sum(E, axis=0, keepdims=True), Z
+
+
+@mistake(SM, "np.sum(E) adds up the whole array: divide each column by its own sum, np.sum(E, axis=0, "
+         "keepdims=True), so that every column sums to 1")
+def sm_sum_everything(Z):
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    return E / np.sum(E), Z
+
+
+@mistake(SM, "the cache is Z, the input, as relu and sigmoid keep it: return A, Z")
+def sm_cache_A(Z):
+    A = _probabilities(Z)
+    return A, A
+
+
+@mistake(SM, "return the pair (A, cache) with cache = Z, as relu and sigmoid do")
+def sm_no_cache(Z):
+    return _probabilities(Z)
+
+
+# -- compute_cost_softmax ----------------------------------------------------------------------------
+
+@mistake(COST, "the cost is m times too large: divide the sum by m = Y.shape[1], the number of examples")
+def cost_sm_no_1_over_m(ZL, Y):
+    return float(-np.sum(Y * mc.log_softmax(ZL)))
+
+
+@mistake(COST, "np.mean over the whole (C, m) array also divides by the C classes: sum over the classes, then "
+         "average over the m examples, -np.sum(Y * log_A) / m")
+def cost_sm_mean_over_classes(ZL, Y):
+    return float(-np.mean(Y * mc.log_softmax(ZL)))
+
+
+@mistake(COST, "these are the m losses of the examples, one each: average them over the examples into one "
+         "number, -np.sum(Y * log_A) / m")
+def cost_sm_per_example(ZL, Y):
+    return -np.sum(Y * mc.log_softmax(ZL), axis=0)
+
+
+@mistake(COST, "a probability that rounds to 0 gives np.log(0) = -inf, and 0 * -inf is NaN: compute log-softmax, "
+         "ZL - max - np.log(np.sum(np.exp(ZL - max), axis=0)), or clip A before the log")
+def cost_sm_log_unclipped(ZL, Y):
+    return float(-np.sum(Y * np.log(_probabilities(ZL))) / Y.shape[1])
+
+
+@mistake(COST, "np.exp overflows for large logits (e**1000 is inf, and inf / inf is NaN): subtract each column's "
+         "max before np.exp")
+def cost_sm_no_max_shift(ZL, Y):
+    E = np.exp(ZL)
+    return float(-np.sum(Y * np.log(E / np.sum(E, axis=0, keepdims=True))) / Y.shape[1])
+
+
+@mistake(COST, "that is the sigmoid's binary cross-entropy: with softmax the cost is -1/m sum Y log(A) only; the "
+         "wrong classes already count through the normalisation of A")
+def cost_sm_binary(ZL, Y):
+    A = _probabilities(ZL)
+    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / Y.shape[1])
+
+
+@mistake(COST, "the cost takes the logits ZL: apply softmax first (or use log-softmax, ZL - max - "
+         "log(sum(exp(ZL - max)))), not np.log(ZL)")
+def cost_sm_log_of_logits(ZL, Y):
+    return float(-np.sum(Y * np.log(ZL)) / Y.shape[1])
+
+
+# -- one_hot ---------------------------------------------------------------------------------------
+
+@mistake(OH, "Y has one row per class and one column per example, (C, m): np.eye(C)[y] is (m, C), transpose it")
+def oh_transposed(y, num_classes):
+    return np.eye(num_classes)[y.ravel()]
+
+
+FLATTEN = "y has shape (1, m): index with the 1-D array of its labels, y[0] or y.ravel(), to get (C, m)"
+
+
+@mistake(OH, FLATTEN)
+def oh_not_flattened(y, num_classes):
+    return np.eye(num_classes)[y].T
+
+
+@mistake(OH, FLATTEN)
+def oh_columns_not_flattened(y, num_classes):
+    return np.eye(num_classes)[:, y]
+
+
+@mistake(OH, "use num_classes for C: y.max() + 1 is smaller when the last classes are absent from y")
+def oh_classes_from_labels(y, num_classes):
+    return mc.one_hot(y, int(y.max()) + 1)
+
+
+@mistake(OH, "labels are 0..C-1 and label k sets row k: no -1 (row -1 is the last row, so label 0 lands there)")
+def oh_minus_one(y, num_classes):
+    return np.eye(num_classes)[:, y.ravel() - 1]

@@ -1,0 +1,155 @@
+"""The checks of notebook 11 (softmax, compute_cost_softmax, one_hot): correct answers written in
+several ways pass with one line and nothing on stderr; each catalogued mistake fails with its hint."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import dl_utils
+from dl_utils import checks
+from dl_utils.checks import _multiclass, mistakes
+from dl_utils.checks._compare import same
+
+NAMES = _multiclass.__all__
+MINE = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
+
+
+# -- correct variants ------------------------------------------------------------------------------
+
+def softmax_logsumexp(Z):
+    # exp(Z - logsumexp(Z)), the log-sum-exp written out with the max shift.
+    M = np.amax(Z, axis=0)
+    return np.exp(Z - (M + np.log(np.sum(np.exp(Z - M), axis=0)))), Z
+
+
+def softmax_loop_einsum(Z):
+    # One column at a time, the sum with einsum, and no keepdims (a (m,) row broadcasts over the columns).
+    A = np.empty(Z.shape, dtype=np.result_type(Z, np.float32))
+    for i in range(Z.shape[1]):
+        e = np.exp(Z[:, i] - Z[:, i].max())
+        A[:, i] = e / np.einsum("k->", e)
+    return A, Z
+
+
+def softmax_scipy(Z):
+    special = pytest.importorskip("scipy.special")
+    return special.softmax(Z, axis=0), Z
+
+
+def cost_log_clipped(ZL, Y):
+    # The log of a softmax clipped away from 0, as in many courses.
+    A = softmax_logsumexp(ZL)[0]
+    m = Y.shape[1]
+    return -1 / m * np.sum(Y * np.log(np.clip(A, 1e-12, 1.0)))
+
+
+def cost_true_class_only(ZL, Y):
+    # Only the true class's log-probability, picked with the argmax of Y; np.mean over the examples.
+    shifted = ZL - ZL.max(axis=0)
+    log_A = shifted - np.log(np.exp(shifted).sum(axis=0))
+    y = np.argmax(Y, axis=0)
+    return np.array(-np.mean(log_A[y, np.arange(Y.shape[1])]))
+
+
+def cost_einsum(ZL, Y):
+    A = np.exp(ZL - ZL.max(axis=0, keepdims=True))
+    A = A / A.sum(axis=0, keepdims=True)
+    return np.squeeze(-np.einsum("km,km->", Y, np.log(np.maximum(A, np.finfo(A.dtype).tiny))) / Y.shape[1])
+
+
+def one_hot_eye(y, num_classes):
+    return np.eye(num_classes)[y.ravel()].T
+
+
+def one_hot_loop(y, num_classes):
+    Y = np.zeros((num_classes, y.shape[1]), dtype=int)
+    for i, label in enumerate(y[0]):
+        Y[label, i] = 1
+    return Y
+
+
+def one_hot_compare(y, num_classes):
+    return np.arange(num_classes).reshape(-1, 1) == y
+
+
+VARIANTS = {
+    "softmax": [softmax_logsumexp, softmax_loop_einsum, softmax_scipy],
+    "compute_cost_softmax": [cost_log_clipped, cost_true_class_only, cost_einsum],
+    "one_hot": [one_hot_eye, one_hot_loop, one_hot_compare],
+}
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("fn", [getattr(dl_utils, n) for n in NAMES] + [v for n in NAMES for v in VARIANTS[n]],
+                         ids=lambda fn: fn.__name__)
+def test_correct_answers_pass_with_one_line(fn, hidden, capsys):
+    name = next(n for n in NAMES if fn is getattr(dl_utils, n) or fn in VARIANTS[n])
+    assert getattr(checks, name)(fn, hidden=hidden) is None
+    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+
+
+# -- mistakes --------------------------------------------------------------------------------------
+
+def test_every_exercise_has_its_mistakes():
+    assert {m.exercise for m in MINE} == set(NAMES)
+    assert all(sum(m.exercise == n for m in MINE) >= 5 for n in NAMES)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("entry", MINE, ids=lambda m: m.id)
+def test_mistake_fails_with_its_hint(entry, hidden, capsys):
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
+    assert entry.hint in str(failure.value)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_no_max_shift_names_the_overflow_and_the_case():
+    message = str(pytest.raises(AssertionError, checks.softmax, _by_id("sm_no_max_shift")).value)
+    assert "A contains NaN" in message and "overflow encountered in exp" in message
+    assert "the hand-computed case: Z (3, 4)" in message
+
+
+def test_unclipped_log_fails_on_the_saturated_case_only():
+    message = str(pytest.raises(AssertionError, checks.compute_cost_softmax, _by_id("cost_sm_log_unclipped")).value)
+    assert "a probability that rounds to 0" in message and "divide by zero encountered in log" in message
+
+
+def test_one_hot_transposed_says_rows_and_columns_are_swapped():
+    message = str(pytest.raises(AssertionError, checks.one_hot, _by_id("oh_transposed")).value)
+    assert "Y has shape (5, 4), expected (4, 5): rows and columns are swapped" in message
+
+
+def _by_id(mistake_id):
+    return next(m.fn for m in MINE if m.id == mistake_id)
+
+
+# -- the cases themselves --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hand_computed_values_agree_with_the_reference(name):
+    for case in _multiclass.HAND[name]:
+        got = getattr(dl_utils, name)(*copy.deepcopy(list(case.args.values())))
+        assert same(got, case.expected, case.tol), case.label
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cases_are_seeded_and_the_hidden_ones_are_more(name):
+    first, again = _multiclass.cases(name), _multiclass.cases(name)
+    assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
+    assert len(_multiclass.cases(name, hidden=True)) >= len(first)
+
+
+def test_the_saturated_cases_really_saturate():
+    # The cases meant for log(0) must contain probabilities that round to exactly 0 (and no overflow).
+    saturated = [c for c in _multiclass.cases("compute_cost_softmax") + _multiclass.cases("compute_cost_softmax", True)
+                 if np.any(dl_utils.softmax(c.args["ZL"])[0] == 0)]
+    assert len(saturated) == 2
+
+
+def test_clipping_agrees_with_log_softmax_on_every_case():
+    # Clipping caps the loss of a confidently wrong prediction: no case may contain one.
+    for hidden in (False, True):
+        for case in _multiclass.cases("compute_cost_softmax", hidden):
+            assert same(cost_log_clipped(**case.args), case.expected, case.tol), case.label

@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", 
 MAX_MESSAGE = 600  # characters of a message in the report
 MAX_CELL_OUTPUT = 100_000  # characters of output kept per cell; the rest is cut while it arrives
 MAX_RESTARTS = 3  # new kernels per notebook after a kernel was stopped or died
+TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all (many slow learner cells)
 IOPUB_TIMEOUT = 4  # seconds to wait for a cell's last output after it replied (nbclient's default)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -167,7 +169,8 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
     A cell that runs longer than ``timeout`` seconds is interrupted, and the run goes on.
     If the kernel does not answer the interrupt, or dies, it is killed, a new kernel replays
     the cells that had run before, and the run goes on after the culprit, so one endless
-    loop costs one exercise; after ``max_restarts`` restarts the remaining cells are left.
+    loop costs one exercise; after ``max_restarts`` restarts the remaining cells are left,
+    as they are once the notebook has run for ``TOTAL_TIMEOUTS * timeout`` seconds in all.
 
     ``ran`` is the set of indices of the cells that ran to an end (an error is an end);
     ``problem`` says why the run stopped early, or is None.
@@ -177,6 +180,7 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
 
     code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
     ran, killed, problem, position, restarts = [], set(), None, 0, 0
+    deadline = time.monotonic() + TOTAL_TIMEOUTS * timeout
     with tempfile.TemporaryDirectory(prefix="dl_utils_grade_") as root:
         cwd = _run_dir(course, root)
         client = _executor_class()(
@@ -197,6 +201,9 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
                             await client.async_execute_cell(nbformat.from_dict(original), index)
                             nb.cells[index] = original
                         for index in code[position:]:
+                            if time.monotonic() > deadline:
+                                problem = f"not run: the notebook ran out of its {TOTAL_TIMEOUTS * timeout:g} s in all"
+                                break
                             position += 1
                             try:
                                 await client.async_execute_cell(nb.cells[index], index, execution_count=position)
@@ -218,7 +225,9 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
                                                    "interrupted, so its kernel was stopped")
             else:
                 ename, what = "DeadKernelError", "the kernel died while running this cell"
-                words = log_path.read_bytes()[-300:].decode("utf-8", "replace").strip().splitlines()
+                # The kernel's own stderr, less its routine startup notices: a crash message, if any.
+                words = [line for line in log_path.read_bytes()[-2000:].decode("utf-8", "replace").splitlines()
+                         if line.strip() and not line.startswith(("[IPKernelApp]", "0.00s - ", "Debugger warning"))]
                 if words:
                     what += f" (its last words: {words[-1]})"
             nb.cells[index].outputs.append(new_output("error", ename=ename, evalue=what, traceback=[]))

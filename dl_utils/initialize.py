@@ -9,9 +9,12 @@ def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
     """Initialize the weights and biases of an L-layer network.
 
     Weights are drawn from a normal distribution scaled by the fan-in,
-    :math:`W^{[l]} \\sim \\mathcal{N}(0, 1/n_{l-1})`, so the variance of ``Z`` neither
-    grows nor shrinks from layer to layer; biases start at zero (the random weights
-    already break the symmetry between units).
+    :math:`W^{[l]} \\sim \\mathcal{N}(0, 1/n_{l-1})`, so the linear step keeps the size of
+    the signal: :math:`\\mathrm{Var}(Z^{[l]}) = \\mathbb{E}[(A^{[l-1]})^2]`. A ReLU zeroes about
+    half of its input, so behind ReLU layers the variance of ``Z`` still halves from layer
+    to layer (He's :math:`2/n_{l-1}` would keep it constant); over the few layers of the
+    course that is harmless. Biases start at zero (the random weights already break the
+    symmetry between units).
 
     Parameters
     ----------

@@ -52,6 +52,8 @@ LAB_SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    # No blank screen of padding after the last cell, so a screenshot can hold exactly the notebook.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"scrollPastEnd": False},
 }
 
 

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 RUN_TIMEOUT_MS = int(os.environ.get("E2E_RUN_TIMEOUT_MS", 300_000))  # per notebook; 06_application trains a network
 UI_TIMEOUT_MS = 60_000
+MATHJAX_TIMEOUT_MS = 20_000
 SUCCESS = "{name}: all checks passed."
 
 
@@ -48,7 +49,9 @@ MISTAKE_ANSWER = '''def linear_forward(A_prev, W, b):
     return Z, cache
 '''
 
-# What the page shows for each cell of the current notebook, read in one pass.
+# What the page shows for each cell of the current notebook, read in one pass. textContent, not
+# innerText: JupyterLab skips laying out cells out of view (content-visibility), and innerText of
+# an unrendered cell is empty.
 READ_CELLS_JS = """
 () => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
@@ -61,15 +64,15 @@ READ_CELLS_JS = """
       kind: cell.classList.contains('jp-CodeCell') ? 'code'
           : cell.classList.contains('jp-MarkdownCell') ? 'markdown' : 'raw',
       prompt: prompt ? prompt.textContent.trim() : '',
-      outputText: outputs.map((o) => o.innerText).join('\\n'),
+      outputText: outputs.map((o) => o.textContent).join('\\n'),
       stdout: outputs.filter((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stdout')
-                     .map((o) => o.innerText),
+                     .map((o) => o.textContent),
       stderr: outputs.filter((o) => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr')
-                     .map((o) => o.innerText),
+                     .map((o) => o.textContent),
       images: [...cell.querySelectorAll('.jp-RenderedImage img')].map((img) => ({
         loaded: img.complete && img.naturalWidth > 0, width: img.naturalWidth, height: img.naturalHeight,
       })),
-      markdownText: markdown ? markdown.innerText : null,
+      markdownText: markdown ? markdown.textContent : null,
       // Rendered text without the typeset math, where raw TeX would still show if MathJax had not run.
       markdownTextOutsideMath: markdown ? (() => {
         const copy = markdown.cloneNode(true);
@@ -118,6 +121,12 @@ def has_math(markdown):
 
 def saved_images(cell):
     return sum("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # the fixtures skip (or fail under CI) with the reason
+    PlaywrightTimeoutError = TimeoutError
 
 
 # --- driving JupyterLab -------------------------------------------------------------------
@@ -201,20 +210,28 @@ def replace_cell_source(page, index, text):
     assert shown.split() == text.split(), f"the editor shows\n{shown}\nafter typing\n{text}"
 
 
-def screenshot_whole_notebook(page, path):
-    """A screenshot tall enough to show every cell of the notebook, not only the first screen."""
-    height = page.evaluate(
-        """() => {
-          const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-          const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
-          return scroller.scrollHeight + (window.innerHeight - scroller.clientHeight);
-        }"""
-    )
-    width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 900), 16000)})
-    page.wait_for_timeout(500)  # let the enlarged notebook paint its newly visible cells
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
+def screenshot_whole_notebook(page, path, max_height=16000):
+    """A screenshot tall enough to show every cell of the notebook, not only the first screen.
+
+    The notebook scrolls inside its own panel, so a full-page screenshot alone shows one screen:
+    the window grows until the panel holds the whole notebook, scrolled to the top.
+    """
+    measure = """() => {
+      const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+      const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel.querySelector('.jp-Notebook');
+      scroller.scrollTop = 0;
+      return {content: scroller.scrollHeight, shown: scroller.clientHeight};
+    }"""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    for _ in range(4):  # cells laid out once visible may change the height: measure again
+        size = page.evaluate(measure)
+        if size["content"] <= size["shown"] or height >= max_height:
+            break
+        height = min(height + size["content"] - size["shown"], max_height)
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(300)  # let the newly visible cells paint
+    page.screenshot(path=str(path))
 
 
 # --- the tests ----------------------------------------------------------------------------
@@ -236,16 +253,20 @@ def test_notebook_runs_clean_in_jupyterlab(course_notebook, course_root, jupyter
             run_and_wait(page, lambda: menu(page, "Run", "Run All Cells"), code_indices)
             math_cells = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and has_math(source(c))]
             if math_cells:
-                # MathJax typesets asynchronously after the markdown renders.
-                page.wait_for_function(
-                    """(indices) => {
-                      const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-                      const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
-                      return indices.every((i) => cells[i].querySelector('mjx-container'));
-                    }""",
-                    arg=math_cells,
-                    timeout=UI_TIMEOUT_MS,
-                )
+                # MathJax typesets asynchronously after the markdown renders. A cell it never
+                # typesets is reported below, with the others' problems, rather than as a time-out.
+                try:
+                    page.wait_for_function(
+                        """(indices) => {
+                          const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                          const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+                          return indices.every((i) => cells[i].querySelector('mjx-container'));
+                        }""",
+                        arg=math_cells,
+                        timeout=MATHJAX_TIMEOUT_MS,
+                    )
+                except PlaywrightTimeoutError:
+                    pass
             screenshot_whole_notebook(page, screenshots / f"{Path(course_notebook).stem}.png")
             shown = page.evaluate(READ_CELLS_JS)
     finally:

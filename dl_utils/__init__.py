@@ -70,3 +70,13 @@ from .multiclass import (  # noqa: E402 - notebook 11's functions, appended afte
 
 __all__ += ["L_model_backward_softmax", "L_model_forward_softmax", "compute_cost_softmax", "confusion_matrix",
             "log_softmax", "one_hot", "plot_confusion_matrix", "predict_softmax", "softmax", "softmax_model"]
+
+from .regularization import (  # noqa: E402 - notebook 09's functions
+    backward_propagation_with_dropout,
+    backward_propagation_with_regularization,
+    compute_cost_with_regularization,
+    forward_propagation_with_dropout,
+)
+
+__all__ += ["backward_propagation_with_dropout", "backward_propagation_with_regularization",
+            "compute_cost_with_regularization", "forward_propagation_with_dropout"]

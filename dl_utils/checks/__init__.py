@@ -77,3 +77,11 @@ softmax = _multiclass.softmax
 compute_cost_softmax = _multiclass.compute_cost_softmax
 one_hot = _multiclass.one_hot
 __all__ += _multiclass.__all__
+
+from . import _regularization  # noqa: E402 - notebook 09's checks
+
+compute_cost_with_regularization = _regularization.compute_cost_with_regularization
+backward_propagation_with_regularization = _regularization.backward_propagation_with_regularization
+forward_propagation_with_dropout = _regularization.forward_propagation_with_dropout
+backward_propagation_with_dropout = _regularization.backward_propagation_with_dropout
+__all__ += _regularization.__all__

@@ -1,0 +1,206 @@
+"""The checks of notebook 09's exercises (L2 regularization, inverted dropout), on the common engine.
+
+The hand-computed cases reuse the core's two-layer network of :mod:`._cases` (``X``, ``PARAMS``,
+``CACHES``, ``GRADS``: sigmoid of multiples of ln 3); the random cases draw non-zero biases, so
+a regularized bias shows. The dropout cases fix the seed: every correct answer draws its masks
+the way the exercise prescribes, one ``rng = np.random.default_rng(seed)`` and
+``rng.random(A.shape) < keep_prob`` for the hidden layers 1..L-1 in order, and so gets the same
+masks as the reference.
+"""
+
+import copy
+
+import numpy as np
+
+from .. import regularization as reference
+from . import (
+    _cases,
+    mistakes_regularization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+)
+from ._compare import (
+    FLOAT64,
+    Mismatch,
+    check_array,
+    check_dict,
+    check_layer_cache,
+    check_scalar,
+    check_tuple,
+    tolerance_for,
+    type_name,
+)
+from ._engine import Case, docstring, run
+
+__all__ = [
+    "compute_cost_with_regularization",
+    "backward_propagation_with_regularization",
+    "forward_propagation_with_dropout",
+    "backward_propagation_with_dropout",
+]
+
+LN3, _a = _cases.LN3, _cases._a
+
+# compute_cost_with_regularization: AL, Y of the core's cost case, cross-entropy ln(8/3) / 2 = 0.490415;
+# sum of squared weights 1 + 4 + 1 + 0 + 4 + 1 = 11, lambd = 0.8, m = 4: penalty 0.8 / 8 * 11 = 1.1.
+# (With the biases, 9 + 0 + 1 = 10 more: 2.1; with lambd / m: 2.2; without m: 4.4; norms unsquared: 0.1 * (6**0.5 +
+# 5**0.5) = 0.4685.)
+COST_PARAMS = {"W1": _a([[1, 2], [-1, 0]]), "b1": _a([[3], [0]]), "W2": _a([[2, -1]]), "b2": _a([[1]])}
+HAND_COST = Case("the hand-computed case",
+                 {"AL": _a([[0.5, 0.25, 0.75, 0.5]]), "Y": _a([[1, 0, 1, 0]]), "parameters": COST_PARAMS, "lambd": 0.8},
+                 np.log(8 / 3) / 2 + 1.1, FLOAT64)
+
+# backward_propagation_with_regularization on the core's hand case (m = 2), lambd = 0.5: lambd / m = 0.25, so
+# dW1 = ln3 [[0.775, -0.45], [0.9, -0.45]] + 0.25 [[1, 1], [1, -1]], dW2 = [[0.325, 0.45]] + 0.25 ln3 [[1, 1]];
+# db1 (b1 = [0, -2] is not zero), db2 and the dA are those of L_model_backward.
+HAND_L2_GRADS = dict(_cases.GRADS, dW1=_cases.GRADS["dW1"] + 0.25 * _cases.PARAMS["W1"],
+                     dW2=_cases.GRADS["dW2"] + 0.25 * _cases.PARAMS["W2"])
+HAND_L2 = Case("the hand-computed case", {"AL": _cases.AL, "Y": _cases.Y, "caches": _cases.CACHES, "lambd": 0.5},
+               HAND_L2_GRADS, FLOAT64)
+
+# forward_propagation_with_dropout on the core's network, keep_prob 0.75, seed 4: default_rng(4).random((2, 2)) is
+# [[0.943, 0.511], [0.976, 0.081]], so D1 = [[F, T], [F, T]]. A1 = relu(Z1) = [[1, 1], [0, 1]];
+# A1 * D1 / 0.75 = [[0, 4/3], [0, 4/3]]; Z2 = ln3 [0 + 0, 4/3 + 4/3] = [0, 8/3 ln3];
+# AL = [1/2, s] with s = sigmoid(8/3 ln3) = 3**(8/3) / (1 + 3**(8/3)).
+D1 = np.array([[False, True], [False, True]])
+_S = 3 ** (8 / 3) / (1 + 3 ** (8 / 3))
+A1_DROPPED = _a([[0, 4], [0, 4]]) / 3
+Z2_DROPPED = _a([[0, 8 / 3 * LN3]])
+AL_DROPPED = _a([[0.5, _S]])
+DROPOUT_CACHES = [((((_cases.X, _cases.PARAMS["W1"], _cases.PARAMS["b1"]), _cases.Z1), D1)),
+                  (((A1_DROPPED, _cases.PARAMS["W2"], _cases.PARAMS["b2"]), Z2_DROPPED), None)]
+HAND_DF = [
+    # keep_prob 1 keeps every unit: L_model_forward's AL and caches, with masks of True.
+    Case("the hand-computed case (keep_prob 1)", {"X": _cases.X, "parameters": _cases.PARAMS, "keep_prob": 1.0,
+                                                  "seed": 4},
+         (_cases.AL, [(_cases.CACHES[0], np.ones((2, 2), bool)), (_cases.CACHES[1], None)]), FLOAT64),
+    Case("the hand-computed case", {"X": _cases.X, "parameters": _cases.PARAMS, "keep_prob": 0.75, "seed": 4},
+         (AL_DROPPED, DROPOUT_CACHES), FLOAT64),
+]
+# backward_propagation_with_dropout on those caches, Y = [1, 0], m = 2:
+#   dZ2 = AL - Y = [-1/2, s]; dW2 = dZ2 A1_dropped.T / 2 = [4/3 s / 2, 4/3 s / 2] = 2/3 [s, s]; db2 = (s - 1/2) / 2
+#   dA1 = W2.T dZ2 = ln3 [[-1/2, s], [-1/2, s]], times D1 / 0.75: 4/3 ln3 [[0, s], [0, s]]
+#   dZ1 = dA1 * (Z1 > 0), Z1 = [[1, 1], [-1, 1]]: 4/3 ln3 [[0, s], [0, s]]
+#   dW1 = dZ1 X.T / 2, X.T = [[1, 0], [2, -1]]: 2/3 ln3 [[2 s, -s], [2 s, -s]]; db1 = 2/3 ln3 [[s], [s]]
+#   dA0 = W1.T dZ1, W1.T = [[1, 1], [1, -1]]: 4/3 ln3 [[0, 2 s], [0, 0]]
+HAND_DB = Case("the hand-computed case",
+               {"AL": AL_DROPPED, "Y": _cases.Y, "caches": DROPOUT_CACHES, "keep_prob": 0.75},
+               {"dW2": 2 / 3 * _a([[_S, _S]]), "db2": _a([[(_S - 0.5) / 2]]),
+                "dA1": 4 / 3 * LN3 * _a([[0, _S], [0, _S]]),
+                "dW1": 2 / 3 * LN3 * _a([[2 * _S, -_S], [2 * _S, -_S]]),
+                "db1": 2 / 3 * LN3 * _a([[_S], [_S]]),
+                "dA0": 4 / 3 * LN3 * _a([[0, 2 * _S], [0, 0]])}, FLOAT64)
+
+
+def _cost_inputs(rng, dtype, layers_dims, m, lambd):
+    _, parameters = _cases._network(rng, layers_dims, m, dtype)
+    return {"AL": rng.uniform(0.05, 0.95, (1, m)).astype(dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
+            "parameters": parameters, "lambd": lambd}
+
+
+def _l2_inputs(rng, dtype, layers_dims, m, lambd):
+    return {**_cases._backward_inputs(rng, layers_dims, m, dtype)[1], "lambd": lambd}
+
+
+def _df_inputs(rng, dtype, layers_dims, m, keep_prob):
+    X, parameters = _cases._network(rng, layers_dims, m, dtype)
+    return {"X": X, "parameters": parameters, "keep_prob": keep_prob, "seed": int(rng.integers(1000))}
+
+
+def _db_inputs(rng, dtype, layers_dims, m, keep_prob):
+    args = _df_inputs(rng, dtype, layers_dims, m, keep_prob)
+    AL, caches = reference.forward_propagation_with_dropout(**args)
+    return {"AL": AL, "Y": rng.integers(0, 2, (1, m)).astype(dtype), "caches": caches, "keep_prob": keep_prob}
+
+
+# name -> (hand cases, make inputs, visible sizes, hidden sizes); sizes are (layers_dims, m, lambd or keep_prob).
+EXERCISES = {
+    "compute_cost_with_regularization": (
+        [HAND_COST], _cost_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+        [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)]),
+    "backward_propagation_with_regularization": (
+        [HAND_L2], _l2_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)]),
+    "forward_propagation_with_dropout": (
+        HAND_DF, _df_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
+        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)]),
+    "backward_propagation_with_dropout": (
+        [HAND_DB], _db_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
+        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)]),
+}
+
+
+def random_case(name, seed, sizes, dtype=np.float64):
+    """A random case of exercise ``name``, expected from the reference."""
+    args = EXERCISES[name][1](np.random.default_rng(seed), dtype, *sizes)
+    expected = getattr(reference, name)(*copy.deepcopy(list(args.values())))
+    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
+    return Case(label, args, expected, tolerance_for(*_cases._arrays(args)))
+
+
+def cases(name, hidden=False):
+    """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
+    hand, _, visible, hidden_sizes = EXERCISES[name]
+    if not hidden:
+        return hand + [random_case(name, seed, s) for seed, s in enumerate(visible, start=1)]
+    return ([random_case(name, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
+            + [random_case(name, 20 + seed, s) for seed, s in enumerate(hidden_sizes)])
+
+
+def _compare_cost(got, case):
+    check_scalar("cost", got, case.expected, case.tol)
+
+
+def _compare_grads(got, case):
+    check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
+
+
+def _compare_dropout_forward(got, case):
+    AL, caches = check_tuple("the returned value", got, ("AL", "caches"))
+    check_array("AL", AL, case.expected[0], case.tol)
+    expected = case.expected[1]
+    if not isinstance(caches, (list, tuple)):
+        raise Mismatch(f"caches is {type_name(caches)}, expected a list of the {len(expected)} layer caches")
+    if len(caches) != len(expected):
+        raise Mismatch(f"caches has {len(caches)} entries, expected {len(expected)}, one per layer")
+    L = len(expected)
+    for l, (entry, (layer_cache, D)) in enumerate(zip(caches, expected, strict=True), start=1):
+        label = f"caches[{l - 1}] (layer {l})"
+        if not (isinstance(entry, tuple) and len(entry) == 2):
+            raise Mismatch(f"{label} is {type_name(entry)}, expected the pair (layer_cache, D)")
+        check_layer_cache(f"{label}[0]", entry[0], layer_cache, case.tol)
+        if D is None:
+            if entry[1] is not None:
+                raise Mismatch(f"{label}[1] is {type_name(entry[1])}, expected None: the output layer L = {L} "
+                               "has no dropout mask")
+        else:
+            if entry[1] is None:
+                raise Mismatch(f"{label}[1] is None, expected the mask D{l} of shape {D.shape}")
+            # A mask of 0s and 1s is as good as one of booleans: compare them as numbers.
+            got_D = entry[1]
+            if isinstance(got_D, np.ndarray) and got_D.dtype == bool:
+                got_D = got_D.astype(np.float64)
+            check_array(f"{label}[1] (the mask D{l})", got_D, D.astype(np.float64), case.tol)
+
+
+COMPARE = {
+    "compute_cost_with_regularization": _compare_cost,
+    "backward_propagation_with_regularization": _compare_grads,
+    "forward_propagation_with_dropout": _compare_dropout_forward,
+    "backward_propagation_with_dropout": _compare_grads,
+}
+
+
+def _check(name):
+    def check(fn, hidden=False):
+        run(name, fn, cases(name, hidden), COMPARE[name], (), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = docstring(name).replace(
+        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
+        "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)")
+    return check
+
+
+compute_cost_with_regularization = _check("compute_cost_with_regularization")
+backward_propagation_with_regularization = _check("backward_propagation_with_regularization")
+forward_propagation_with_dropout = _check("forward_propagation_with_dropout")
+backward_propagation_with_dropout = _check("backward_propagation_with_dropout")

@@ -1,0 +1,186 @@
+"""Mistakes in notebook 09's exercises (L2 regularization, inverted dropout), in the common catalogue."""
+
+import numpy as np
+
+from .. import backward as bwd
+from .. import cost as cst
+from .. import forward as fwd
+from .mistakes import mistake
+
+COST, L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
+DF, DB = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
+
+
+def _weights(parameters):
+    return [parameters[f"W{l}"] for l in range(1, len(parameters) // 2 + 1)]
+
+
+def _squares(arrays):
+    return sum(float(np.sum(np.square(a))) for a in arrays)
+
+
+# -- compute_cost_with_regularization ---------------------------------------------------------------
+
+@mistake(COST, "only the weights are regularized: sum the squares of W1..WL, not of the biases b1..bL")
+def cost_biases(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters.values())
+
+
+@mistake(COST, "the L2 term is lambd / (2 * m) times the sum of squares, not lambd / m (the 2 cancels in the "
+         "gradient, not in the cost)")
+def cost_lambd_over_m(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / Y.shape[1] * _squares(_weights(parameters))
+
+
+@mistake(COST, "the L2 term is divided by m too: lambd / (2 * m) times the sum of squares")
+def cost_no_m(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / 2 * _squares(_weights(parameters))
+
+
+@mistake(COST, "square the weights: np.sum(np.square(W)); np.linalg.norm(W) is the square root of that")
+def cost_norm_not_squared(AL, Y, parameters, lambd):
+    norms = sum(float(np.linalg.norm(W)) for W in _weights(parameters))
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * norms
+
+
+@mistake(COST, "sum the squares of the weights, np.sum(np.square(W)), not the weights themselves")
+def cost_not_squared(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * sum(float(np.sum(W)) for W in _weights(parameters))
+
+
+@mistake(COST, "every layer's weights are regularized: loop over W1..WL, not only the last layer's")
+def cost_last_layer_only(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(_weights(parameters)[-1:])
+
+
+@mistake(COST, "the regularized cost is the cross-entropy cost PLUS the L2 term: add compute_cost(AL, Y)")
+def cost_penalty_only(AL, Y, parameters, lambd):
+    return lambd / (2 * Y.shape[1]) * _squares(_weights(parameters))
+
+
+# -- backward_propagation_with_regularization -------------------------------------------------------
+
+def _l2_grads(AL, Y, caches, lambd, scale, biases=False):
+    grads = bwd.L_model_backward(AL, Y, caches)
+    m = AL.shape[1]
+    for l, ((_, W, b), _) in enumerate(caches, start=1):
+        grads[f"dW{l}"] = grads[f"dW{l}"] + scale(lambd, m) * W
+        if biases:
+            grads[f"db{l}"] = grads[f"db{l}"] + scale(lambd, m) * b
+    return grads
+
+
+@mistake(L2, "only the weights are regularized: add lambd / m * W to dW, and leave db as it is")
+def l2_biases(AL, Y, caches, lambd):
+    return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: lambd / m, biases=True)
+
+
+@mistake(L2, "the derivative of lambd / (2 * m) * W**2 is lambd / m * W: the 2 cancels, so add lambd / m * W, "
+         "not lambd / (2 * m) * W")
+def l2_over_2m(AL, Y, caches, lambd):
+    return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: lambd / (2 * m))
+
+
+@mistake(L2, "the term added to dW is lambd / m * W: did you forget to divide by m?")
+def l2_no_m(AL, Y, caches, lambd):
+    return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: lambd)
+
+
+@mistake(L2, "the L2 term is added to the cost, so its gradient is added to dW: dW + lambd / m * W, a plus")
+def l2_minus(AL, Y, caches, lambd):
+    return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: -lambd / m)
+
+
+@mistake(L2, "every layer's dW gets its own lambd / m * W: loop over the layers 1..L, not only the last one")
+def l2_last_layer_only(AL, Y, caches, lambd):
+    grads = bwd.L_model_backward(AL, Y, caches)
+    L = len(caches)
+    grads[f"dW{L}"] = grads[f"dW{L}"] + lambd / AL.shape[1] * caches[-1][0][1]
+    return grads
+
+
+# -- forward_propagation_with_dropout ---------------------------------------------------------------
+
+def _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: U < p, scale=lambda A, p: A / p,
+                     on_input=False, on_output=False, rng_per_layer=False):
+    L = len(parameters) // 2
+    rng = np.random.default_rng(seed)
+    A, caches = X, []
+    if on_input:
+        A = scale(A * keep(rng.random(A.shape), keep_prob), keep_prob)
+    for l in range(1, L + 1):
+        A, cache = fwd.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                 "relu" if l < L else "sigmoid")
+        if l < L or on_output:
+            if rng_per_layer:
+                rng = np.random.default_rng(seed)
+            D = keep(rng.random(A.shape), keep_prob)
+            A = scale(A * D, keep_prob)
+            caches.append((cache, D))
+        else:
+            caches.append((cache, None))
+    return A, caches
+
+
+@mistake(DF, "inverted dropout divides what is kept by keep_prob, A = A * D / keep_prob, so the expected "
+         "activation stays the same")
+def df_no_scale(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, scale=lambda A, p: A)
+
+
+@mistake(DF, "divide by keep_prob, A = A * D / keep_prob; multiplying by it shrinks the activations instead")
+def df_times_keep_prob(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, scale=lambda A, p: A * p)
+
+
+@mistake(DF, "keep_prob is the probability of KEEPING a unit: D = rng.random(A.shape) < keep_prob")
+def df_drop_prob(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: U < 1 - p)
+
+
+@mistake(DF, "no dropout on the output layer: only the hidden layers 1..L-1 get a mask, the sigmoid output AL is "
+         "left whole (and its cache holds None for D)")
+def df_on_output(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, on_output=True)
+
+
+@mistake(DF, "no dropout on the input X: the first mask is drawn for A1, after layer 1")
+def df_on_input(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, on_input=True)
+
+
+@mistake(DF, "make one rng = np.random.default_rng(seed) before the loop: a new generator in every layer draws "
+         "the same numbers again")
+def df_rng_per_layer(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, rng_per_layer=True)
+
+
+# -- backward_propagation_with_dropout --------------------------------------------------------------
+
+def _dropout_backward(AL, Y, caches, keep_prob, mask=lambda D, l: D, scale=lambda dA, p: dA / p):
+    L = len(caches)
+    grads = {}
+    (linear_cache, _), _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = bwd.linear_backward(AL - Y, linear_cache)
+    for l in reversed(range(1, L)):
+        layer_cache, D = caches[l - 1]
+        dA = scale(dA * mask(D, l), keep_prob)
+        grads[f"dA{l}"] = dA
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(dA, layer_cache, "relu")
+    grads["dA0"] = dA
+    return grads
+
+
+@mistake(DB, "the backward pass scales like the forward pass: dA = dA * D / keep_prob")
+def db_no_scale(AL, Y, caches, keep_prob):
+    return _dropout_backward(AL, Y, caches, keep_prob, scale=lambda dA, p: dA)
+
+
+@mistake(DB, "the units dropped in the forward pass get no gradient: multiply dA by the mask D stored in the cache")
+def db_no_mask(AL, Y, caches, keep_prob):
+    return _dropout_backward(AL, Y, caches, keep_prob, mask=lambda D, l: 1)
+
+
+@mistake(DB, "divide by keep_prob, dA = dA * D / keep_prob, as in the forward pass; not multiply")
+def db_times_keep_prob(AL, Y, caches, keep_prob):
+    return _dropout_backward(AL, Y, caches, keep_prob, scale=lambda dA, p: dA * p)

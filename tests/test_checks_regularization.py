@@ -1,0 +1,149 @@
+"""The checks of notebook 09 (L2 regularization, dropout): right answers, however written, pass with one line;
+each catalogued mistake fails with its hint; odd answers fail with an AssertionError, never a crash."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import dl_utils
+from dl_utils import L_model_backward, checks, compute_cost, linear_activation_forward
+from dl_utils.checks import _regularization, mistakes
+from dl_utils.checks._compare import same
+
+NAMES = _regularization.__all__
+
+
+def cost_norm_fro(AL, Y, parameters, lambd):
+    L, m = len(parameters) // 2, Y.shape[1]
+    return compute_cost(AL, Y) + lambd / (2 * m) * sum(np.linalg.norm(parameters[f"W{l}"], "fro") ** 2
+                                                       for l in range(1, L + 1))
+
+
+def cost_ravel_dot(AL, Y, parameters, lambd):
+    m = Y.shape[1]
+    weights = [v for k, v in parameters.items() if k.startswith("W")]
+    cross_entropy = -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+    return cross_entropy + lambd / 2 / m * sum(W.ravel() @ W.ravel() for W in weights)
+
+
+def l2_loop_over_caches(AL, Y, caches, lambd):
+    grads = L_model_backward(AL, Y, caches)
+    for l, cache in enumerate(caches, start=1):
+        W = cache[0][1]
+        grads["dW" + str(l)] = grads["dW" + str(l)] + (lambd / AL.shape[1]) * W
+    return grads
+
+
+def l2_copy_then_add_in_place(AL, Y, caches, lambd):
+    grads = {k: v.copy() for k, v in L_model_backward(AL, Y, caches).items()}
+    for l in range(1, len(caches) + 1):
+        grads[f"dW{l}"] += lambd * caches[l - 1][0][1] / Y.shape[1]
+    return grads
+
+
+def dropout_float_masks(X, parameters, keep_prob, seed):
+    rng = np.random.default_rng(seed)
+    L, A, caches = len(parameters) // 2, X, []
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        D = (rng.random((A.shape[0], A.shape[1])) < keep_prob).astype(float)
+        A = np.multiply(A, D)
+        A = A / keep_prob
+        caches.append((cache, D))
+    AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [(cache, None)]
+
+
+def dropout_backward_ng_style(AL, Y, caches, keep_prob):
+    grads, L, m = {}, len(caches), AL.shape[1]
+    dZ = AL - Y
+    A_prev, W, _ = caches[L - 1][0][0]
+    grads[f"dW{L}"], grads[f"db{L}"] = dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True) / m
+    dA = W.T @ dZ
+    for l in range(L - 1, 0, -1):
+        ((A_prev, W, _), Z), D = caches[l - 1]
+        dA = dA * D
+        dA = dA / keep_prob
+        grads[f"dA{l}"] = dA
+        dZ = np.where(Z > 0, dA, 0)
+        grads[f"dW{l}"], grads[f"db{l}"] = dZ @ A_prev.T / m, np.sum(dZ, 1, keepdims=True) / m
+        dA = W.T @ dZ
+    grads["dA0"] = dA
+    return grads
+
+
+CORRECT = {
+    "compute_cost_with_regularization": [dl_utils.compute_cost_with_regularization, cost_norm_fro, cost_ravel_dot],
+    "backward_propagation_with_regularization": [dl_utils.backward_propagation_with_regularization,
+                                                 l2_loop_over_caches, l2_copy_then_add_in_place],
+    "forward_propagation_with_dropout": [dl_utils.forward_propagation_with_dropout, dropout_float_masks],
+    "backward_propagation_with_dropout": [dl_utils.backward_propagation_with_dropout, dropout_backward_ng_style],
+}
+ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
+MISTAKES = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[f"{n}-{fn.__name__}" for n, fn in ANSWERS])
+def test_correct_answer_passes_with_one_line(name, fn, hidden, capsys):
+    assert getattr(checks, name)(fn, hidden=hidden) is None
+    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+
+
+def test_catalogue_covers_every_exercise():
+    assert {m.exercise for m in MISTAKES} == set(NAMES)
+    assert len(MISTAKES) >= 18 and len({m.id for m in mistakes.CATALOGUE}) == len(mistakes.CATALOGUE)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda m: m.id)
+def test_mistake_fails_with_its_hint(entry, hidden, capsys):
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
+    assert entry.hint in str(failure.value)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_output_layer_mask_is_named():
+    def forward_propagation_with_dropout(X, parameters, keep_prob, seed):
+        AL, caches = dl_utils.forward_propagation_with_dropout(X, parameters, keep_prob, seed)
+        return AL, caches[:-1] + [(caches[-1][0], np.ones(AL.shape, bool))]
+
+    with pytest.raises(AssertionError, match=r"caches\[1\] \(layer 2\)\[1\] is an ndarray, expected None"):
+        checks.forward_propagation_with_dropout(forward_propagation_with_dropout)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hand_computed_values_agree_with_the_reference(name):
+    for case in _regularization.EXERCISES[name][0]:
+        got = getattr(dl_utils, name)(*copy.deepcopy(list(case.args.values())))
+        assert same(got, case.expected, case.tol), case.label
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_not_implemented(name):
+    def unsolved(*args, **kwargs):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, name)(unsolved)
+    assert str(failure.value) == f"{name}: not implemented yet: replace `raise NotImplementedError()` with your code."
+
+
+ODD_RETURNS = [None, "x", 3, [], (), {}, np.zeros(3), np.zeros((1, 1)), (None, None), 1j, (np.zeros((1, 2)), "c"),
+               (np.zeros((1, 2)), [None, None]), float("nan"), {"dW1": None}]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
+    for returned in ODD_RETURNS:
+        with pytest.raises(AssertionError):
+            getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docstring_and_export(name):
+    doc = getattr(checks, name).__doc__
+    assert f"``{name}``" in doc and "keep_prob 1" in doc and name in checks.__all__

@@ -32,8 +32,9 @@ median of several, measured in the same run.
 
 Memory (``--memory``): ``tracemalloc`` (which counts numpy's allocations) gives the peak of the
 memory allocated while building the step and running two iterations, beyond ``X``, ``Y`` and
-the initial parameters; it is compared with the activations the backward pass needs,
-:math:`\\sum_{l=1}^{L} n_l m` numbers.
+the initial parameters, for ours and the straightforward loop; both are compared with the
+activations the backward pass needs, :math:`\\sum_{l=1}^{L} n_l m` numbers. Ours includes the
+gradient buffers (one per parameter) and, for a wide ``X``, its column-major copy.
 """
 
 import argparse
@@ -262,25 +263,27 @@ def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, stra
     return row
 
 
-def memory_ratio(name, dtype):
-    """Peak memory of building the step and two iterations (tracemalloc), over the activations kept.
+def memory_peaks(name, dtype):
+    """Peak memory of building a runner and two iterations (tracemalloc), ours and straightforward.
 
     Returns
     -------
-    peak_bytes, activation_bytes : int
-        The peak beyond ``X``, ``Y`` and the initial parameters, and
-        ``itemsize * m * sum_{l>=1} n_l``.
+    ours_bytes, straightforward_bytes, activation_bytes : int
+        The peaks beyond ``X``, ``Y`` and the initial parameters, and the activations the
+        backward pass needs, ``itemsize * m * sum_{l>=1} n_l``.
     """
     layers_dims, m, _ = WORKLOADS[name]
     X, Y = make_data(layers_dims, m, dtype)
     parameters = initialize_parameters_deep(layers_dims, seed=0, dtype=dtype)
-    tracemalloc.start()
-    try:
-        _Ours(X, Y, parameters).run(2)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, np.dtype(dtype).itemsize * m * sum(layers_dims[1:])
+    peaks = []
+    for runner in (_Ours, _Straightforward):
+        tracemalloc.start()
+        try:
+            runner(X, Y, parameters).run(2)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    return peaks[0], peaks[1], np.dtype(dtype).itemsize * m * sum(layers_dims[1:])
 
 
 def format_table(rows, peaks):
@@ -347,6 +350,7 @@ def main(argv=None):
     for w in workloads:
         for d in dtypes:
             rows.append(bench_workload(w, d, args.iterations, args.repeats, use_torch, not args.no_straightforward))
+            print(f"{w} {d.name}: ours {rows[-1]['ours_s'] * 1e3:.3f} ms/iter", file=sys.stderr, flush=True)
     print()
     print(format_table(rows, peaks))
     print()
@@ -355,9 +359,10 @@ def main(argv=None):
         print()
         for w in workloads:
             for d in dtypes:
-                peak, activations = memory_ratio(w, d)
-                print(f"memory {w} {d.name}: peak {peak / 2**20:.2f} MiB, activations {activations / 2**20:.2f} MiB, "
-                      f"ratio {peak / activations:.2f}")
+                ours, plain, activations = memory_peaks(w, d)
+                print(f"memory {w} {d.name}: activations {activations / 2**20:.2f} MiB; peak of ours "
+                      f"{ours / 2**20:.2f} MiB ({ours / activations:.2f}x), of straightforward "
+                      f"{plain / 2**20:.2f} MiB ({plain / activations:.2f}x)")
     return rows
 
 

@@ -198,4 +198,4 @@ def test_bench_smoke_prints_a_table_of_positive_finite_numbers():
     for row in rows:
         for key in ("ours_s", "ours_gflops", "straightforward_s", "straightforward_over_ours"):
             assert math.isfinite(row[key]) and row[key] > 0, key
-    assert "memory tiny float32: peak" in text
+    assert "memory tiny float32: activations" in text

@@ -55,6 +55,10 @@ from .gradient_check import (  # noqa: E402 - notebook 07's functions, appended 
 
 __all__ += ["centered_difference", "dictionary_to_vector", "gradient_check", "relative_error", "vector_to_dictionary"]
 
+from .initialize import initialize_parameters_he, initialize_parameters_zeros  # noqa: E402 - notebook 08's
+
+__all__ += ["initialize_parameters_he", "initialize_parameters_zeros"]
+
 from .multiclass import (  # noqa: E402 - notebook 11's functions, appended after the core's
     L_model_backward_softmax,
     L_model_forward_softmax,

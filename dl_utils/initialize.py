@@ -40,3 +40,60 @@ def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
         parameters[f"W{l}"] = W.astype(dtype, copy=False)
         parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
     return parameters
+
+
+def initialize_parameters_zeros(layers_dims, dtype=np.float64):
+    """All weights and biases zero: the initialization that never trains (notebook 08).
+
+    Every unit of a layer then computes the same function, receives the same gradient and
+    makes the same update, so the units stay identical forever (the symmetry is never
+    broken); with ReLU hidden layers even the gradients of the hidden weights are zero.
+
+    Parameters
+    ----------
+    layers_dims : list of int, length L + 1
+        ``[n_x, n_1, ..., n_L]``.
+    dtype : numpy dtype, default float64
+
+    Returns
+    -------
+    parameters : dict
+        ``W1, b1, ..., WL, bL``, ``Wl`` zeros of shape ``(n_l, n_{l-1})``, ``bl`` zeros of shape ``(n_l, 1)``.
+    """
+    dims = _check_layers_dims(layers_dims)
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = np.zeros((dims[l], dims[l - 1]), dtype=dtype)
+        parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters
+
+
+def initialize_parameters_he(layers_dims, seed=0, dtype=np.float64):
+    """He initialization, :math:`W^{[l]} \\sim \\mathcal{N}(0, 2/n_{l-1})`, b zero: the scale for ReLU layers.
+
+    A ReLU passes on half of its input's second moment (it zeroes the negative half), so
+    with :math:`\\mathrm{Var}(W) = 2/n_{l-1}` the variance of ``Z`` stays the same from layer
+    to layer (He et al., 2015); with ``initialize_parameters_deep``'s :math:`1/n_{l-1}`
+    it halves at every ReLU layer.
+
+    Parameters
+    ----------
+    layers_dims : list of int, length L + 1
+        ``[n_x, n_1, ..., n_L]``.
+    seed : int or numpy.random.Generator, default 0
+        Passed to ``numpy.random.default_rng``.
+    dtype : numpy dtype, default float64
+
+    Returns
+    -------
+    parameters : dict
+        ``W1, b1, ..., WL, bL`` with ``Wl`` of shape ``(n_l, n_{l-1})`` and ``bl`` zeros of shape ``(n_l, 1)``.
+    """
+    dims = _check_layers_dims(layers_dims)
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(dims)):
+        W = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2 / dims[l - 1])
+        parameters[f"W{l}"] = W.astype(dtype, copy=False)
+        parameters[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters

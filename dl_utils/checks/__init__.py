@@ -71,6 +71,12 @@ centered_difference = _gradient.centered_difference
 relative_error = _gradient.relative_error
 __all__ += _gradient.__all__
 
+from . import _init_schemes  # noqa: E402 - notebook 08's checks
+
+initialize_parameters_zeros = _init_schemes.initialize_parameters_zeros
+initialize_parameters_he = _init_schemes.initialize_parameters_he
+__all__ += _init_schemes.__all__
+
 from . import _multiclass  # noqa: E402 - notebook 11's checks, appended after the core's
 
 softmax = _multiclass.softmax

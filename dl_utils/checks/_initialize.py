@@ -73,15 +73,16 @@ def _check_scale(label, W, n_prev):
                        f"(n_prev = {n_prev}): {hint}")
 
 
-def _check_seed(fn):
+def _check_seed(fn, name=NAME):
+    # name: the exercise, for the messages (initialize_parameters_he of notebook 08 shares this check).
     outcomes = [call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}) for s in (1, 1, 2)]
     for seed, outcome in zip((1, 1, 2), outcomes, strict=True):
         if outcome.error is not None:
-            raise AssertionError(f"{NAME} raised {type(outcome.error).__name__} with seed={seed}: "
+            raise AssertionError(f"{name} raised {type(outcome.error).__name__} with seed={seed}: "
                                  f"{outcome.error}") from outcome.error
     first, again, other = (outcome.value for outcome in outcomes)
     if not np.array_equal(first["W1"], again["W1"]):
-        raise AssertionError(f"{NAME}: two calls with seed=1 gave different W1: the result must depend only on "
+        raise AssertionError(f"{name}: two calls with seed=1 gave different W1: the result must depend only on "
                              f"the seed; {HINTS['init_unseeded']}.")
     if np.array_equal(first["W1"], other["W1"]):
-        raise AssertionError(f"{NAME}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.")
+        raise AssertionError(f"{name}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.")

@@ -1,0 +1,86 @@
+"""Mistakes in notebook 08's exercises, ``initialize_parameters_zeros`` and ``initialize_parameters_he``,
+in the common catalogue.
+
+He's answer is random: its checks recognise a wrong scale from the standard deviation of W
+(:func:`he_scales`), the rest from the outputs, as for ``initialize_parameters_deep``.
+"""
+
+import numpy as np
+
+from .mistakes import HINTS, OFF_BY_ONE, Mistake, mistake
+
+ZEROS, HE = "initialize_parameters_zeros", "initialize_parameters_he"
+B_ZERO = "b must start at exactly zero: b = np.zeros((n_l, 1))"
+NOT_CENTRED = "W is not centred at 0: draw with rng.standard_normal, not rng.random (uniform on [0, 1))"
+USE_SEED = HINTS["init_unseeded"]  # the same words as for initialize_parameters_deep
+XAVIER = ("W looks scaled by 1 / np.sqrt(n_prev), initialize_parameters_deep's scale: He's is np.sqrt(2 / n_prev), "
+          "sqrt(2) times larger, for ReLU layers")
+NO_SQRT = "W looks scaled by 2 / n_prev: the variance is 2 / n_prev, so the standard deviation is np.sqrt(2 / n_prev)"
+FAN_OUT = "W looks scaled by np.sqrt(2 / n_l), this layer's size: He uses n_prev, the number of inputs of each unit"
+UNSCALED = "W looks unscaled (std about 1): multiply the standard normal draw by np.sqrt(2 / n_prev)"
+
+
+def he_scales(n_prev, n_l):
+    """The standard deviations of W that the catalogued wrong scales give, with their hints."""
+    return [(1 / np.sqrt(n_prev), XAVIER), (2 / n_prev, NO_SQRT), (np.sqrt(2 / n_l), FAN_OUT), (1.0, UNSCALED)]
+
+
+# -- initialize_parameters_zeros --------------------------------------------------------------------
+
+@mistake(ZEROS, "W has shape (n_l, n_prev), the layer's size first: np.zeros((layers_dims[l], layers_dims[l - 1]))")
+def zeros_W_transposed(layers_dims):
+    return {f"{p}{l}": np.zeros((layers_dims[l - 1], layers_dims[l]) if p == "W" else (layers_dims[l], 1))
+            for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, "b is a column of shape (n_l, 1): np.zeros((layers_dims[l], 1)), not np.zeros(layers_dims[l])")
+def zeros_b_1d(layers_dims):
+    return {f"{p}{l}": np.zeros((layers_dims[l], layers_dims[l - 1])) if p == "W" else np.zeros(layers_dims[l])
+            for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, OFF_BY_ONE)
+def zeros_keys_from_0(layers_dims):
+    return {f"{p}{l - 1}": np.zeros((layers_dims[l], layers_dims[l - 1]) if p == "W" else (layers_dims[l], 1))
+            for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, "the loop stops one layer early: there are L = len(layers_dims) - 1 layers, range(1, L + 1)")
+def zeros_last_layer_missing(layers_dims):
+    return {f"{p}{l}": np.zeros((layers_dims[l], layers_dims[l - 1]) if p == "W" else (layers_dims[l], 1))
+            for l in range(1, len(layers_dims) - 1) for p in "Wb"}
+
+
+@mistake(ZEROS, "every entry must be 0: np.zeros, not np.ones")
+def zeros_ones(layers_dims):
+    return {f"{p}{l}": np.ones((layers_dims[l], layers_dims[l - 1]) if p == "W" else (layers_dims[l], 1))
+            for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+# -- initialize_parameters_he: detected from statistics, not from outputs ---------------------------
+
+def _he(scale, bias=False, draw="standard_normal", seeded=True, fixed_seed=False):
+    def initialize_parameters_he(layers_dims, seed=0):
+        rng = np.random.default_rng(0 if fixed_seed else seed if seeded else None)
+        parameters = {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            parameters[f"W{l}"] = getattr(rng, draw)((n, n_prev)) * scale(n_prev, n)
+            parameters[f"b{l}"] = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
+        return parameters
+
+    return initialize_parameters_he
+
+
+CATALOGUE_HE = [
+    Mistake("he_xavier", HE, XAVIER, _he(lambda n_prev, n: 1 / np.sqrt(n_prev))),
+    Mistake("he_no_sqrt", HE, NO_SQRT, _he(lambda n_prev, n: 2 / n_prev)),
+    Mistake("he_fan_out", HE, FAN_OUT, _he(lambda n_prev, n: np.sqrt(2 / n))),
+    Mistake("he_unscaled", HE, UNSCALED, _he(lambda n_prev, n: 1.0)),
+    Mistake("he_uniform", HE, NOT_CENTRED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), draw="random")),
+    Mistake("he_b_random", HE, B_ZERO, _he(lambda n_prev, n: np.sqrt(2 / n_prev), bias=True)),
+    Mistake("he_unseeded", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), seeded=False)),
+    Mistake("he_fixed_seed", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), fixed_seed=True)),
+]
+for _entry in CATALOGUE_HE:
+    mistake(_entry.exercise, _entry.hint, id=_entry.id)(_entry.fn)

@@ -293,7 +293,7 @@ def confusion_matrix(y_true, y_pred, num_classes):
 
 
 def plot_confusion_matrix(counts, classes=None, ax=None):
-    """Draw a confusion matrix as a grid of cells, each with its count written in it.
+    """Draw a confusion matrix as a grid of cells shaded by count, each non-zero count written in its cell.
 
     Parameters
     ----------

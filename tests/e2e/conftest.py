@@ -61,6 +61,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: end-to-end test in JupyterLab and headless Chromium (run by .ci/e2e.sh)")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave the browser tests out of a plain `python -m pytest`: they run when asked for, `-m e2e`.
+
+    The project's default run (unit tests and nbval) stays fast; .ci/e2e.sh selects these.
+    """
+    if config.getoption("markexpr"):
+        return  # pytest's own -m selection decides
+    e2e = [item for item in items if item.get_closest_marker("e2e")]
+    if e2e:
+        config.hook.pytest_deselected(items=e2e)
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")]
+
+
 def _in_ci():
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

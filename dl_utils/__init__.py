@@ -84,3 +84,16 @@ from .regularization import (  # noqa: E402 - notebook 09's functions
 
 __all__ += ["backward_propagation_with_dropout", "backward_propagation_with_regularization",
             "compute_cost_with_regularization", "forward_propagation_with_dropout"]
+
+from .optimizers import (  # noqa: E402 - notebook 10's functions
+    initialize_adam,
+    initialize_velocity,
+    random_mini_batches,
+    schedule_lr_decay,
+    update_parameters_with_adam,
+    update_parameters_with_momentum,
+    update_parameters_with_rmsprop,
+)
+
+__all__ += ["initialize_adam", "initialize_velocity", "random_mini_batches", "schedule_lr_decay",
+            "update_parameters_with_adam", "update_parameters_with_momentum", "update_parameters_with_rmsprop"]

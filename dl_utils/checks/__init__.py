@@ -91,3 +91,10 @@ backward_propagation_with_regularization = _regularization.backward_propagation_
 forward_propagation_with_dropout = _regularization.forward_propagation_with_dropout
 backward_propagation_with_dropout = _regularization.backward_propagation_with_dropout
 __all__ += _regularization.__all__
+
+from . import _optimization  # noqa: E402 - notebook 10's checks
+
+random_mini_batches = _optimization.random_mini_batches
+update_parameters_with_momentum = _optimization.update_parameters_with_momentum
+update_parameters_with_adam = _optimization.update_parameters_with_adam
+__all__ += _optimization.__all__

@@ -1,0 +1,179 @@
+"""The checks of notebook 10's exercises (mini-batches, momentum, Adam), on the common engine.
+
+``random_mini_batches`` must shuffle with ``np.random.default_rng(seed).permutation(m)``, as the exercise
+says, so its batches can be compared with the reference's exactly. The updates are compared at the
+course's float64 tolerance (relative 1e-6): Adam's epsilon written inside the square root,
+``sqrt(s_hat + epsilon)``, changes a step by about ``epsilon / (2 s_hat)`` relatively, below 1e-6 for the
+gradients of these cases (entries of size 0.1 and more, so ``s_hat`` above about 1e-3), and is accepted;
+a bias correction left out or taken with the wrong beta changes the first steps by a factor of 3 or more.
+"""
+
+import copy
+
+import numpy as np
+
+from .. import optimizers as reference
+from . import (
+    _cases,
+    mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+)
+from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_tuple, tolerance_for, type_name
+from ._engine import Case, docstring, run
+
+__all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
+
+_a = _cases._a
+
+# random_mini_batches: m = 5, mini_batch_size 2, seed 3: default_rng(3).permutation(5) is [4, 2, 1, 3, 0], so the
+# columns come in that order, cut as [4, 2], [1, 3], [0]. Y is the column's number, so a Y shuffled apart shows.
+X_MB = _a([[0, 1, 2, 3, 4], [10, 11, 12, 13, 14]])
+Y_MB = _a([[0, 1, 2, 3, 4]])
+HAND_MB = Case("the hand-computed case", {"X": X_MB, "Y": Y_MB, "mini_batch_size": 2, "seed": 3},
+               [(_a([[4, 2], [14, 12]]), _a([[4, 2]])), (_a([[1, 3], [11, 13]]), _a([[1, 3]])),
+                (_a([[0], [10]]), _a([[0]]))], FLOAT64)
+
+# update_parameters_with_momentum: beta 0.9, learning_rate 0.1, one layer.
+#   v_dW = 0.9 [[1, -2]] + 0.1 [[10, 5]] = [[0.9 + 1, -1.8 + 0.5]] = [[1.9, -1.3]];
+#   W = [[1, 1]] - 0.1 v = [[0.81, 1.13]]
+#   v_db = 0.9 [[0]] + 0.1 [[-4]] = [[-0.4]]; b = [[2]] - 0.1 (-0.4) = [[2.04]]
+HAND_MOM = Case("the hand-computed case",
+                {"parameters": {"W1": _a([[1, 1]]), "b1": _a([[2]])},
+                 "grads": {"dW1": _a([[10, 5]]), "db1": _a([[-4]]), "dA0": _a([[1], [1]])},
+                 "v": {"dW1": _a([[1, -2]]), "db1": _a([[0]])}, "beta": 0.9, "learning_rate": 0.1},
+                ({"W1": _a([[0.81, 1.13]]), "b1": _a([[2.04]])}, {"dW1": _a([[1.9, -1.3]]), "db1": _a([[-0.4]])}),
+                FLOAT64)
+
+# update_parameters_with_adam, first step (t = 1) from zeros, learning_rate 0.1, betas 0.9 and 0.999, epsilon 1e-8:
+#   dW = 0.5: v = 0.1 * 0.5 = 0.05, s = 0.001 * 0.25 = 0.00025;
+#   v_hat = 0.05 / 0.1 = 0.5, s_hat = 0.00025 / 0.001 = 0.25;
+#   W = 1 - 0.1 * 0.5 / (0.5 + 1e-8) = 1 - 0.1 / (1 + 2e-8)
+#   db = -2: v = -0.2, s = 0.004; v_hat = -2, s_hat = 4; b = 0 + 0.1 * 2 / (2 + 1e-8) = 0.1 / (1 + 5e-9)
+# Second step (t = 2) from v = 0.05, s = 0.00025 with dW = -0.25:
+#   v = 0.045 - 0.025 = 0.02, s = 0.00024975 + 0.0000625 = 0.00031225;
+#   v_hat = 0.02 / (1 - 0.81) = 0.02 / 0.19, s_hat = 0.00031225 / (1 - 0.998001) = 0.00031225 / 0.001999;
+#   W = 1 - 0.1 * v_hat / (sqrt(s_hat) + 1e-8)
+_ADAM = {"learning_rate": 0.1, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+HAND_ADAM = [
+    Case("the hand-computed case (t = 1)",
+         {"parameters": {"W1": _a([[1]]), "b1": _a([[0]])}, "grads": {"dW1": _a([[0.5]]), "db1": _a([[-2]])},
+          "v": {"dW1": _a([[0]]), "db1": _a([[0]])}, "s": {"dW1": _a([[0]]), "db1": _a([[0]])}, "t": 1, **_ADAM},
+         ({"W1": _a([[1 - 0.1 / (1 + 2e-8)]]), "b1": _a([[0.1 / (1 + 5e-9)]])},
+          {"dW1": _a([[0.05]]), "db1": _a([[-0.2]])}, {"dW1": _a([[0.00025]]), "db1": _a([[0.004]])}), FLOAT64),
+    Case("the hand-computed case (t = 2)",
+         {"parameters": {"W1": _a([[1]]), "b1": _a([[0]])}, "grads": {"dW1": _a([[-0.25]]), "db1": _a([[0]])},
+          "v": {"dW1": _a([[0.05]]), "db1": _a([[0]])}, "s": {"dW1": _a([[0.00025]]), "db1": _a([[0]])}, "t": 2,
+          **_ADAM},
+         ({"W1": _a([[1 - 0.1 * (0.02 / 0.19) / (np.sqrt(0.00031225 / 0.001999) + 1e-8)]]), "b1": _a([[0]])},
+          {"dW1": _a([[0.02]]), "db1": _a([[0]])}, {"dW1": _a([[0.00031225]]), "db1": _a([[0]])}), FLOAT64),
+]
+
+
+def _mb_inputs(rng, dtype, n_x, m, size):
+    return {"X": _cases._normal(rng, (n_x, m), dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
+            "mini_batch_size": size, "seed": int(rng.integers(1000))}
+
+
+def _state(rng, parameters, dtype, positive=False):
+    draw = (lambda shape: np.abs(rng.standard_normal(shape)) * 0.05) if positive else rng.standard_normal
+    return {f"d{k}": draw(p.shape).astype(dtype) for k, p in parameters.items()}
+
+
+def _update_inputs(rng, dtype, layers_dims, m):
+    args = _cases._update_inputs(rng, layers_dims, m, dtype)
+    # Gradients of size 0.1 and more (see the module docstring), with the dA keys of a real backward pass.
+    args["grads"] = {k: (g + np.sign(g) * 0.1).astype(dtype) if k[1] != "A" else g for k, g in args["grads"].items()}
+    return args
+
+
+def _mom_inputs(rng, dtype, layers_dims, m, beta):
+    args = _update_inputs(rng, dtype, layers_dims, m)
+    return {"parameters": args["parameters"], "grads": args["grads"], "v": _state(rng, args["parameters"], dtype),
+            "beta": beta, "learning_rate": 0.1}
+
+
+def _adam_inputs(rng, dtype, layers_dims, m, t):
+    args = _update_inputs(rng, dtype, layers_dims, m)
+    parameters = args["parameters"]
+    v = _state(rng, parameters, dtype)
+    if t == 1:  # the first step starts from initialize_adam's zeros
+        v = {k: np.zeros_like(a) for k, a in v.items()}
+    s = _state(rng, parameters, dtype, positive=True) if t > 1 else {k: np.zeros_like(p) for k, p in v.items()}
+    return {"parameters": parameters, "grads": args["grads"], "v": v, "s": s, "t": t, "learning_rate": 0.01,
+            "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+
+
+EXERCISES = {
+    "random_mini_batches": ([HAND_MB], _mb_inputs, [(3, 10, 4), (2, 8, 4), (4, 5, 64)],
+                            [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
+    "update_parameters_with_momentum": ([HAND_MOM], _mom_inputs, [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
+                                        [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
+    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs, [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7)],
+                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100)]),
+}
+
+
+def random_case(name, seed, sizes, dtype=np.float64):
+    """A random case of exercise ``name``, expected from the reference."""
+    args = EXERCISES[name][1](np.random.default_rng(seed), dtype, *sizes)
+    expected = getattr(reference, name)(*copy.deepcopy(list(args.values())))
+    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
+    return Case(label, args, expected, tolerance_for(*_cases._arrays(args)))
+
+
+def cases(name, hidden=False):
+    """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
+    hand, _, visible, hidden_sizes = EXERCISES[name]
+    if not hidden:
+        return hand + [random_case(name, seed, s) for seed, s in enumerate(visible, start=1)]
+    return ([random_case(name, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
+            + [random_case(name, 20 + seed, s) for seed, s in enumerate(hidden_sizes)])
+
+
+def _compare_batches(got, case):
+    expected = case.expected
+    if not isinstance(got, list):
+        raise Mismatch(f"mini_batches is {type_name(got)}, expected a list of {len(expected)} (mini_batch_X, "
+                       "mini_batch_Y) pairs")
+    if len(got) != len(expected):
+        m, size = case.args["X"].shape[1], case.args["mini_batch_size"]
+        hint = (": the last, smaller mini-batch of the m % mini_batch_size examples left over is missing"
+                if len(got) == m // size else "")
+        raise Mismatch(f"mini_batches has {len(got)} mini-batches, expected ceil(m / mini_batch_size) = "
+                       f"ceil({m} / {size}) = {len(expected)}{hint}")
+    for k, (pair, (X_k, Y_k)) in enumerate(zip(got, expected, strict=True)):
+        mini_X, mini_Y = check_tuple(f"mini_batches[{k}]", pair, ("mini_batch_X", "mini_batch_Y"))
+        check_array(f"mini_batches[{k}][0] (mini_batch_X)", mini_X, X_k, case.tol)
+        check_array(f"mini_batches[{k}][1] (mini_batch_Y)", mini_Y, Y_k, case.tol)
+
+
+def _compare_momentum(got, case):
+    parameters, v = check_tuple("the returned value", got, ("parameters", "v"))
+    check_dict("parameters", parameters, case.expected[0], case.tol, exact=True)
+    check_dict("v", v, case.expected[1], case.tol, exact=True)
+
+
+def _compare_adam(got, case):
+    parameters, v, s = check_tuple("the returned value", got, ("parameters", "v", "s"))
+    check_dict("parameters", parameters, case.expected[0], case.tol, exact=True)
+    check_dict("v", v, case.expected[1], case.tol, exact=True)
+    check_dict("s", s, case.expected[2], case.tol, exact=True)
+
+
+COMPARE = {"random_mini_batches": _compare_batches, "update_parameters_with_momentum": _compare_momentum,
+           "update_parameters_with_adam": _compare_adam}
+
+
+def _check(name):
+    def check(fn, hidden=False):
+        run(name, fn, cases(name, hidden), COMPARE[name], (), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = docstring(name).replace(
+        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
+        "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, deeper networks)")
+    return check
+
+
+random_mini_batches = _check("random_mini_batches")
+update_parameters_with_momentum = _check("update_parameters_with_momentum")
+update_parameters_with_adam = _check("update_parameters_with_adam")

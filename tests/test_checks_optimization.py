@@ -1,0 +1,158 @@
+"""The checks of notebook 10 (mini-batches, momentum, Adam): right answers, however written, pass with one line
+(Adam's epsilon inside the square root included, see dl_utils/checks/_optimization.py); each catalogued mistake
+fails with its hint; a state updated in place is reported; odd answers fail with an AssertionError, never a crash."""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import dl_utils
+from dl_utils import checks
+from dl_utils.checks import _optimization, mistakes
+from dl_utils.checks._compare import same
+
+NAMES = _optimization.__all__
+
+
+def mb_loop_with_partial(X, Y, mini_batch_size=64, seed=0):
+    m = X.shape[1]
+    permutation = list(np.random.default_rng(seed).permutation(m))
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation].reshape((1, m))
+    batches = []
+    for k in range(math.floor(m / mini_batch_size)):
+        batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                        shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+    if m % mini_batch_size != 0:
+        start = math.floor(m / mini_batch_size) * mini_batch_size
+        batches.append((shuffled_X[:, start:], shuffled_Y[:, start:]))
+    return batches
+
+
+def mb_take(X, Y, mini_batch_size=64, seed=0):
+    p = np.random.default_rng(seed).permutation(X.shape[1])
+    return [tuple(np.take(A, p[k:k + mini_batch_size], axis=1) for A in (X, Y))
+            for k in range(0, X.shape[1], mini_batch_size)]
+
+
+def mom_loop(parameters, grads, v, beta, learning_rate):
+    parameters, v = dict(parameters), dict(v)
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in "Wb":
+            v[f"d{p}{l}"] = beta * v[f"d{p}{l}"] + (1 - beta) * grads[f"d{p}{l}"]
+            parameters[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v[f"d{p}{l}"]
+    return parameters, v
+
+
+def mom_comprehension(parameters, grads, v, beta, learning_rate):
+    new_v = {k: beta * v[k] + (1 - beta) * grads[k] for k in v}
+    return {k: w - learning_rate * new_v["d" + k] for k, w in parameters.items()}, new_v
+
+
+def adam_eps_inside_sqrt(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    new_p, new_v, new_s = {}, {}, {}
+    for key, w in parameters.items():
+        d = "d" + key
+        new_v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
+        new_s[d] = beta2 * s[d] + (1 - beta2) * np.power(grads[d], 2)
+        new_p[key] = w - learning_rate * (new_v[d] / (1 - beta1**t)) / np.sqrt(new_s[d] / (1 - beta2**t) + epsilon)
+    return new_p, new_v, new_s
+
+
+def adam_ng_style(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    L = len(parameters) // 2
+    v, s, parameters = copy.copy(v), copy.copy(s), copy.copy(parameters)
+    v_corrected, s_corrected = {}, {}
+    for l in range(L):
+        for p in "Wb":
+            k = p + str(l + 1)
+            v["d" + k] = beta1 * v["d" + k] + (1 - beta1) * grads["d" + k]
+            v_corrected["d" + k] = v["d" + k] / (1 - np.power(beta1, t))
+            s["d" + k] = beta2 * s["d" + k] + (1 - beta2) * np.square(grads["d" + k])
+            s_corrected["d" + k] = s["d" + k] / (1 - np.power(beta2, t))
+            parameters[k] = parameters[k] - learning_rate * v_corrected["d" + k] / (
+                np.sqrt(s_corrected["d" + k]) + epsilon)
+    return parameters, v, s
+
+
+CORRECT = {
+    "random_mini_batches": [dl_utils.random_mini_batches, mb_loop_with_partial, mb_take],
+    "update_parameters_with_momentum": [dl_utils.update_parameters_with_momentum, mom_loop, mom_comprehension],
+    "update_parameters_with_adam": [dl_utils.update_parameters_with_adam, adam_eps_inside_sqrt, adam_ng_style],
+}
+ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
+MISTAKES = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[f"{n}-{fn.__name__}" for n, fn in ANSWERS])
+def test_correct_answer_passes_with_one_line(name, fn, hidden, capsys):
+    assert getattr(checks, name)(fn, hidden=hidden) is None
+    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+
+
+def test_catalogue_covers_every_exercise():
+    assert {m.exercise for m in MISTAKES} == set(NAMES)
+    assert len(MISTAKES) >= 13 and len({m.id for m in mistakes.CATALOGUE}) == len(mistakes.CATALOGUE)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda m: m.id)
+def test_mistake_fails_with_its_hint(entry, hidden, capsys):
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
+    assert entry.hint in str(failure.value)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_velocity_updated_in_place_is_reported():
+    def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+        new = {}
+        for key in parameters:
+            v["d" + key] = beta * v["d" + key] + (1 - beta) * grads["d" + key]
+            new[key] = parameters[key] - learning_rate * v["d" + key]
+        return new, v
+
+    with pytest.raises(AssertionError, match=r"changed its arguments: v\['dW1'\].*replaced in the dict passed in"):
+        checks.update_parameters_with_momentum(update_parameters_with_momentum)
+
+
+def test_dropped_partial_batch_is_named():
+    with pytest.raises(AssertionError, match="the last, smaller mini-batch"):
+        checks.random_mini_batches(next(m.fn for m in MISTAKES if m.id == "mb_drops_last"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hand_computed_values_agree_with_the_reference(name):
+    for case in _optimization.EXERCISES[name][0]:
+        got = getattr(dl_utils, name)(*copy.deepcopy(list(case.args.values())))
+        assert same(got, case.expected, case.tol), case.label
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_not_implemented(name):
+    def unsolved(*args, **kwargs):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError) as failure:
+        getattr(checks, name)(unsolved)
+    assert str(failure.value) == f"{name}: not implemented yet: replace `raise NotImplementedError()` with your code."
+
+
+ODD_RETURNS = [None, "x", 3, [], (), {}, np.zeros(3), (None, None), (None, None, None), 1j, [(None, None)],
+               ({}, {}), ({}, {}, {}), float("nan"), [np.zeros((2, 2))]]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
+    for returned in ODD_RETURNS:
+        with pytest.raises(AssertionError):
+            getattr(checks, name)(lambda *args, returned=returned, **kwargs: returned)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docstring_and_export(name):
+    doc = getattr(checks, name).__doc__
+    assert f"``{name}``" in doc and "step 100" in doc and name in checks.__all__

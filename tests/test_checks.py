@@ -14,6 +14,10 @@ from dl_utils.checks import _cases
 from dl_utils.checks._compare import same
 
 EXERCISES = checks.__all__
+# The core course's exercises, whose cases live in _cases.py (notebooks 07-11 test their own).
+CORE = ["initialize_parameters_deep", "linear_forward", "linear_activation_forward", "L_model_forward",
+        "compute_cost", "relu_backward", "sigmoid_backward", "linear_backward", "linear_activation_backward",
+        "L_model_backward", "update_parameters"]
 
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
@@ -33,10 +37,10 @@ def test_from_dl_utils_import_checks_gives_the_package():
 
     assert imported is checks
     assert all(callable(getattr(checks, name)) for name in EXERCISES)
-    assert len(EXERCISES) == 11
+    assert set(CORE) <= set(EXERCISES), f"the core course's checks missing: {sorted(set(CORE) - set(EXERCISES))}"
 
 
-@pytest.mark.parametrize("name", [n for n in EXERCISES if n != "initialize_parameters_deep"])
+@pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_hand_computed_values_agree_with_the_reference(name):
     # The hand arithmetic in _cases.py and the reference library are independent: each checks the other.
     hand = _cases.HAND[name] if isinstance(_cases.HAND[name], list) else [_cases.HAND[name]]
@@ -45,7 +49,7 @@ def test_hand_computed_values_agree_with_the_reference(name):
         assert same(got, case.expected, case.tol), case.args
 
 
-@pytest.mark.parametrize("name", [n for n in EXERCISES if n != "initialize_parameters_deep"])
+@pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_random_cases_are_seeded(name):
     first, again = _cases.cases(name), _cases.cases(name)
     assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
@@ -337,3 +341,30 @@ def test_random_caches_come_from_a_forward_pass(hidden):
     for case in _cases.cases("linear_activation_backward", hidden):
         (A_prev, W, b), Z = case.args["cache"]
         assert np.allclose(Z, W @ A_prev + b, rtol=case.tol.rtol, atol=case.tol.atol)
+
+
+def test_a_check_judges_its_exercise_alone_not_the_helpers_it_calls():
+    # A learner's L_model_forward calls their own linear_activation_forward. A mistake there is
+    # reported by that exercise's check; it must not also fail (and, graded, cost the points of)
+    # L_model_forward. The learner's function is put back afterwards.
+    import numpy as np
+
+    namespace = {"np": np}
+    exec(  # a notebook's namespace: a wrong helper (ReLU on every layer) and a right caller
+        "def linear_activation_forward(A_prev, W, b, activation):\n"
+        "    Z = W @ A_prev + b\n"
+        "    return np.maximum(Z, 0), ((A_prev, W, b), Z)\n"
+        "def L_model_forward(X, parameters):\n"
+        "    A, caches, L = X, [], len(parameters) // 2\n"
+        "    for l in range(1, L + 1):\n"
+        "        A, cache = linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'],\n"
+        "                                             'relu' if l < L else 'sigmoid')\n"
+        "        caches.append(cache)\n"
+        "    return A, caches\n",
+        namespace,
+    )
+    wrong_helper = namespace["linear_activation_forward"]
+    checks.L_model_forward(namespace["L_model_forward"])
+    assert namespace["linear_activation_forward"] is wrong_helper
+    with pytest.raises(AssertionError, match="linear_activation_forward: A has wrong values"):
+        checks.linear_activation_forward(wrong_helper)

@@ -279,8 +279,9 @@ CORRECT = {
 ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
 
 
-def test_every_exercise_has_two_other_answers():
-    assert set(CORRECT) == set(checks.__all__)
+def test_every_core_exercise_has_two_other_answers():
+    # The exercises of notebooks 07-11 have their other answers in their own test files.
+    assert set(CORRECT) <= set(checks.__all__) and len(CORRECT) == 11
     assert all(len(fns) >= 2 for fns in CORRECT.values())
 
 

@@ -14,9 +14,13 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
-/usr/bin/chromium --version
+/usr/bin/chromium --version 2>/dev/null  # (its Debian wrapper script prints a harmless shell warning)
 
-python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-e2e.txt
+# .ci/run has installed the project's environment already; alone, this script installs it too.
+if ! python -c "import jupyterlab, dl_utils, pytest" 2>/dev/null; then
+    python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+fi
+python -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
 echo "== e2e setup took $(( $(date +%s) - start )) s"
 
 echo "== python -m pytest tests/e2e (JupyterLab in headless Chromium)"

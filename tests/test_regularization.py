@@ -162,3 +162,15 @@ def test_training_records_history_and_both_regularizers_shrink_the_weights():
     dropped, _ = train_regularized(X, Y, [2, 16, 1], 0.5, 120, keep_prob=0.5, seed=0)
     again, _ = train_regularized(X, Y, [2, 16, 1], 0.5, 120, keep_prob=0.5, seed=0)
     assert all(np.array_equal(dropped[k], again[k]) for k in dropped)
+
+
+def test_one_iteration_with_both_regularizers_is_dropout_gradients_plus_weight_decay():
+    X, Y = make_moons(20, noise=0.3, seed=3)
+    trained, _ = train_regularized(X, Y, [2, 5, 4, 1], 0.5, 1, lambd=0.7, keep_prob=0.8, seed=2)
+    parameters = initialize_parameters_deep([2, 5, 4, 1], seed=2)
+    # The masks' stream is default_rng([seed, 1]), separate from the initialization's.
+    AL, caches = forward_propagation_with_dropout(X, parameters, 0.8, np.random.default_rng([2, 1]))
+    grads = backward_propagation_with_dropout(AL, Y, caches, 0.8)
+    for key, value in parameters.items():
+        decay = 0.7 / 20 * value if key[0] == "W" else 0
+        np.testing.assert_allclose(trained[key], value - 0.5 * (grads[f"d{key}"] + decay), rtol=1e-12, atol=1e-15)

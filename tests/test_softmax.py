@@ -19,7 +19,6 @@ from dl_utils import (
     L_model_forward_softmax,
     compute_cost_softmax,
     confusion_matrix,
-    initialize_parameters_deep,
     linear_activation_forward,
     log_softmax,
     one_hot,

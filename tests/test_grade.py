@@ -259,11 +259,10 @@ def test_cli_full_marks_blank_and_missing_and_never_writes_into_the_submissions(
 
 COURSE = Path(__file__).resolve().parents[1] / "notebooks"
 GRADED = ("02_forward", "04_backward")
-# One catalogued mistake in the last exercise of each: no other exercise of the notebook
-# calls it, so the notebook must lose exactly that exercise's points. (A mistake in a helper
-# such as linear_forward also fails the checks of the learner's functions that call it, as
-# it would in nbgrader.)
-MISTAKES = {"02_forward": "lmf_last_relu", "04_backward": "lmb_dAL_sign"}
+# One catalogued mistake in each, in a function the later exercises of the notebook call
+# (linear_forward, linear_backward): each check judges its exercise alone, so the notebook
+# must lose exactly that exercise's points and not those of its callers.
+MISTAKES = {"02_forward": "lf_no_bias", "04_backward": "lb_dW_no_1_over_m"}
 
 
 def with_mistake(notebook, mistake_id):

@@ -107,8 +107,8 @@ def references_for_other_exercises(fn, name):
     judges one exercise: a mistake in a helper is reported by the helper's own check, and
     must not also fail (and, when graded, cost the points of) every exercise that calls it.
     So, for the duration of the check, each global of ``fn``'s module that names another
-    exercise and holds a function defined outside ``dl_utils`` is swapped for the
-    reference function of that name; the learner's functions are put back afterwards,
+    exercise and holds a function other than the reference is swapped for the reference
+    function of that name; the learner's functions are put back afterwards,
     whatever happens.
     """
     import dl_utils  # here, not at the top: dl_utils imports this package
@@ -119,7 +119,7 @@ def references_for_other_exercises(fn, name):
         for other in EXERCISES():
             own = env.get(other)
             reference = getattr(dl_utils, other, None)
-            if other != name and callable(own) and reference is not None and not _from_dl_utils(own):
+            if other != name and callable(own) and reference is not None and own is not reference:
                 swapped[other] = own
                 env[other] = reference
     try:
@@ -135,9 +135,6 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 
     return names
 
-
-def _from_dl_utils(fn):
-    return (getattr(fn, "__module__", None) or "").startswith("dl_utils")
 
 
 def check_case(name, fn, case, compare, diagnostic_cases=()):

@@ -194,10 +194,29 @@ SIZES = {
 
 def random_case(name, seed, sizes, dtype=np.float64):
     """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
-    args = MAKE[name](np.random.default_rng(seed), dtype, *sizes)
-    expected = REFERENCE[name](*copy.deepcopy(list(args.values())))
+    return made_case(MAKE[name], REFERENCE[name], seed, sizes, dtype)
+
+
+def made_case(make, reference, seed, sizes, dtype=np.float64):
+    """A random case: inputs ``make(default_rng(seed), dtype, *sizes)``, expected ``reference(*inputs)``.
+
+    Shared by the case tables of every notebook's checks.
+    """
+    args = make(np.random.default_rng(seed), dtype, *sizes)
+    expected = reference(*copy.deepcopy(list(args.values())))
     label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
     return Case(label, args, expected, tolerance_for(*_arrays(args)))
+
+
+def sized_cases(hand, make, reference, visible, hidden_sizes, hidden=False):
+    """Visible cases (the hand-computed ones first, then one random case per size), or the hidden ones.
+
+    The hidden cases repeat the visible sizes in float32, then add the edge-case sizes.
+    """
+    if not hidden:
+        return list(hand) + [made_case(make, reference, seed, s) for seed, s in enumerate(visible, start=1)]
+    float32 = [made_case(make, reference, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
+    return float32 + [made_case(make, reference, 20 + seed, s) for seed, s in enumerate(hidden_sizes)]
 
 
 def _arrays(value):
@@ -212,12 +231,8 @@ def cases(name, hidden=False):
 
     The hidden cases repeat the visible sizes in float32, then add the edge cases.
     """
-    sizes = SIZES[name]
-    if not hidden:
-        hand = HAND[name] if isinstance(HAND[name], list) else [HAND[name]]
-        return hand + [random_case(name, seed, s) for seed, s in enumerate(sizes["visible"], start=1)]
-    float32 = [random_case(name, 10 + seed, s, np.float32) for seed, s in enumerate(sizes["visible"])]
-    return float32 + [random_case(name, 20 + seed, s) for seed, s in enumerate(sizes["hidden"])]
+    sizes, hand = SIZES[name], HAND[name] if isinstance(HAND[name], list) else [HAND[name]]
+    return sized_cases(hand, MAKE[name], REFERENCE[name], sizes["visible"], sizes["hidden"], hidden)
 
 
 def diagnostic_cases(name):

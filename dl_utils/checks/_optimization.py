@@ -8,7 +8,6 @@ gradients of these cases (entries of size 0.1 and more, so ``s_hat`` above about
 a bias correction left out or taken with the wrong beta changes the first steps by a factor of 3 or more.
 """
 
-import copy
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from . import (
     _cases,
     mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
-from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_tuple, tolerance_for, type_name
+from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_tuple, type_name
 from ._engine import Case, docstring, run
 
 __all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
@@ -112,21 +111,10 @@ EXERCISES = {
 }
 
 
-def random_case(name, seed, sizes, dtype=np.float64):
-    """A random case of exercise ``name``, expected from the reference."""
-    args = EXERCISES[name][1](np.random.default_rng(seed), dtype, *sizes)
-    expected = getattr(reference, name)(*copy.deepcopy(list(args.values())))
-    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
-    return Case(label, args, expected, tolerance_for(*_cases._arrays(args)))
-
-
 def cases(name, hidden=False):
     """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
-    hand, _, visible, hidden_sizes = EXERCISES[name]
-    if not hidden:
-        return hand + [random_case(name, seed, s) for seed, s in enumerate(visible, start=1)]
-    return ([random_case(name, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
-            + [random_case(name, 20 + seed, s) for seed, s in enumerate(hidden_sizes)])
+    hand, make, visible, hidden_sizes = EXERCISES[name]
+    return _cases.sized_cases(hand, make, getattr(reference, name), visible, hidden_sizes, hidden)
 
 
 def _compare_batches(got, case):

@@ -8,7 +8,6 @@ the way the exercise prescribes, one ``rng = np.random.default_rng(seed)`` and
 masks as the reference.
 """
 
-import copy
 
 import numpy as np
 
@@ -25,7 +24,6 @@ from ._compare import (
     check_layer_cache,
     check_scalar,
     check_tuple,
-    tolerance_for,
     type_name,
 )
 from ._engine import Case, docstring, run
@@ -128,21 +126,10 @@ EXERCISES = {
 }
 
 
-def random_case(name, seed, sizes, dtype=np.float64):
-    """A random case of exercise ``name``, expected from the reference."""
-    args = EXERCISES[name][1](np.random.default_rng(seed), dtype, *sizes)
-    expected = getattr(reference, name)(*copy.deepcopy(list(args.values())))
-    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
-    return Case(label, args, expected, tolerance_for(*_cases._arrays(args)))
-
-
 def cases(name, hidden=False):
     """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
-    hand, _, visible, hidden_sizes = EXERCISES[name]
-    if not hidden:
-        return hand + [random_case(name, seed, s) for seed, s in enumerate(visible, start=1)]
-    return ([random_case(name, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
-            + [random_case(name, 20 + seed, s) for seed, s in enumerate(hidden_sizes)])
+    hand, make, visible, hidden_sizes = EXERCISES[name]
+    return _cases.sized_cases(hand, make, getattr(reference, name), visible, hidden_sizes, hidden)
 
 
 def _compare_cost(got, case):

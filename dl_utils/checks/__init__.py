@@ -45,6 +45,7 @@ __all__ = [
 
 def _check(name):
     def check(fn, hidden=False):
+        __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
         _engine.run(name, fn, _cases.cases(name, hidden), getattr(_exercises, name),
                     _cases.diagnostic_cases(name), hidden)
 

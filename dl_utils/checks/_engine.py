@@ -90,6 +90,7 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
     hidden : bool
         Whether these are the hidden cases (only changes the success line).
     """
+    __tracebackhide__ = True  # IPython and pytest leave the checks' own frames out of the traceback
     if not callable(fn):
         raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{name}({name}), without calling it")
@@ -139,6 +140,7 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 
 def check_case(name, fn, case, compare, diagnostic_cases=()):
     """Check ``fn`` on one case; raise AssertionError describing the first thing wrong."""
+    __tracebackhide__ = True
     outcome = call(fn, case.args, case.kwargs)
     where = f"Inputs: {case.label}: {describe_args(case.args)}."
     error = outcome.error

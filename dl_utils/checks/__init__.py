@@ -44,14 +44,8 @@ __all__ = [
 
 
 def _check(name):
-    def check(fn, hidden=False):
-        __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
-        _engine.run(name, fn, _cases.cases(name, hidden), getattr(_exercises, name),
-                    _cases.diagnostic_cases(name), hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = _engine.docstring(name)
-    return check
+    return _engine.make_check(name, lambda hidden: _cases.cases(name, hidden), getattr(_exercises, name),
+                              lambda: _cases.diagnostic_cases(name))
 
 
 initialize_parameters_deep = _initialize.check

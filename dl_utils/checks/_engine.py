@@ -71,6 +71,35 @@ def docstring(name):
     """
 
 
+DEFAULT_HIDDEN_DOC = "(one example, a single unit, float32 inputs, deeper and\n        wider networks)"
+
+
+def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=None):
+    """The public check of exercise ``name``: ``check(fn, hidden=False)``, with its docstring.
+
+    Parameters
+    ----------
+    name : str
+        The exercise's name.
+    cases : callable
+        ``cases(hidden)`` gives the list of :class:`Case` to run.
+    compare : callable
+        ``compare(got, case)``, see :func:`run`.
+    diagnostic_cases : callable, optional
+        ``diagnostic_cases()`` gives the extra cases that tell mistakes apart.
+    hidden_doc : str, optional
+        What the hidden cases are, in the docstring, if not the core's.
+    """
+
+    def check(fn, hidden=False):
+        __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
+        run(name, fn, cases(hidden), compare, diagnostic_cases(), hidden)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = docstring(name).replace(DEFAULT_HIDDEN_DOC, hidden_doc or DEFAULT_HIDDEN_DOC)
+    return check
+
+
 def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
     """Check ``fn`` on every case; print the success line or raise AssertionError with the first failure.
 

@@ -12,7 +12,7 @@ from ..gradient_check import centered_difference as reference_cd
 from ..gradient_check import relative_error as reference_re
 from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 from ._compare import FLOAT64, check_array, check_scalar
-from ._engine import Case, docstring, run
+from ._engine import Case, make_check
 
 __all__ = ["centered_difference", "relative_error"]
 
@@ -94,14 +94,8 @@ def _compare_re(got, case):
 
 
 def _check(name, compare):
-    def check(fn, hidden=False):
-        run(name, fn, cases(name, hidden), compare, (), hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = docstring(name).replace(
-        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
-        "(a single entry, long vectors, other epsilons)")
-    return check
+    return make_check(name, lambda hidden: cases(name, hidden), compare,
+                      hidden_doc="(a single entry, long vectors, other epsilons)")
 
 
 centered_difference = _check("centered_difference", _compare_cd)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import multiclass as mc
 from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 from ._compare import check_array, check_scalar, check_tuple, tolerance_for
-from ._engine import Case, docstring, run
+from ._engine import Case, make_check
 
 __all__ = ["softmax", "compute_cost_softmax", "one_hot"]
 
@@ -150,13 +150,7 @@ HIDDEN_DOC = {
 
 
 def _check(name, compare):
-    def check(fn, hidden=False):
-        run(name, fn, cases(name, hidden), compare, (), hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = docstring(name).replace(
-        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)", HIDDEN_DOC[name])
-    return check
+    return make_check(name, lambda hidden: cases(name, hidden), compare, hidden_doc=HIDDEN_DOC[name])
 
 
 softmax = _check("softmax", _compare_softmax)

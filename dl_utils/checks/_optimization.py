@@ -17,7 +17,7 @@ from . import (
     mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
 from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_tuple, type_name
-from ._engine import Case, docstring, run
+from ._engine import Case, make_check
 
 __all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
 
@@ -152,14 +152,9 @@ COMPARE = {"random_mini_batches": _compare_batches, "update_parameters_with_mome
 
 
 def _check(name):
-    def check(fn, hidden=False):
-        run(name, fn, cases(name, hidden), COMPARE[name], (), hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = docstring(name).replace(
-        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
-        "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, deeper networks)")
-    return check
+    return make_check(name, lambda hidden: cases(name, hidden), COMPARE[name],
+                      hidden_doc="(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, "
+                                 "deeper networks)")
 
 
 random_mini_batches = _check("random_mini_batches")

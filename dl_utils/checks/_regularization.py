@@ -26,7 +26,7 @@ from ._compare import (
     check_tuple,
     type_name,
 )
-from ._engine import Case, docstring, run
+from ._engine import Case, make_check
 
 __all__ = [
     "compute_cost_with_regularization",
@@ -177,14 +177,9 @@ COMPARE = {
 
 
 def _check(name):
-    def check(fn, hidden=False):
-        run(name, fn, cases(name, hidden), COMPARE[name], (), hidden)
-
-    check.__name__ = check.__qualname__ = name
-    check.__doc__ = docstring(name).replace(
-        "(one example, a single unit, float32 inputs, deeper and\n        wider networks)",
-        "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)")
-    return check
+    return make_check(name, lambda hidden: cases(name, hidden), COMPARE[name],
+                      hidden_doc="(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n"
+                                 "        deeper networks)")
 
 
 compute_cost_with_regularization = _check("compute_cost_with_regularization")

@@ -50,7 +50,9 @@ MAX_MESSAGE = 600  # characters of a message in the report
 MAX_CELL_OUTPUT = 100_000  # characters of output kept per cell; the rest is cut while it arrives
 MAX_RESTARTS = 3  # new kernels per notebook after a kernel was stopped or died
 TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all (many slow learner cells)
-IOPUB_TIMEOUT = 4  # seconds to wait for a cell's last output after it replied (nbclient's default)
+# Seconds to wait for a cell's last output after it replied (nbclient's default), and for an
+# interrupted cell to go quiet before its kernel is stopped; never longer than the cell's timeout.
+IOPUB_TIMEOUT = 4
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -184,7 +186,7 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
     with tempfile.TemporaryDirectory(prefix="dl_utils_grade_") as root:
         cwd = _run_dir(course, root)
         client = _executor_class()(
-            timeout=timeout, iopub_timeout=IOPUB_TIMEOUT, kernel_name="python3",
+            timeout=timeout, iopub_timeout=min(IOPUB_TIMEOUT, timeout), kernel_name="python3",
             shutdown_kernel="immediate", allow_errors=True, log=_quiet_logger(),
             resources={"metadata": {"path": str(cwd)}},
         )
@@ -221,7 +223,7 @@ async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
             index, e = culprit
             killed.add(index)
             if isinstance(e, CellTimeoutError):
-                ename, what = "CellTimeoutError", (f"the cell ran longer than {timeout} s and did not stop when "
+                ename, what = "CellTimeoutError", (f"the cell ran longer than {timeout:g} s and did not stop when "
                                                    "interrupted, so its kernel was stopped")
             else:
                 ename, what = "DeadKernelError", "the kernel died while running this cell"
@@ -291,7 +293,7 @@ def score(assembled, exercise, ran, problem, timeout):
         if ename == "CellTimeoutError":
             status = "timeout"
             evalue = (evalue if "kernel was stopped" in evalue else
-                      f"the check did not finish within {timeout} s and was interrupted (an endless loop?)")
+                      f"the check did not finish within {timeout:g} s and was interrupted (an endless loop?)")
         elif ename == "DeadKernelError":
             status = "kernel_died"
         else:

@@ -17,6 +17,16 @@ fixtures (the grader's report, the rebuilt datasets) are built once.
 """
 
 import os
+import sys
+
+# nbval is loaded from here, not by its entry point (``-p no:nbval`` in pyproject.toml), so that
+# this line comes first: nbformat imports jsonschema, which imports rfc3987_syntax when it is
+# installed (jupyter-events asks for it), and rfc3987_syntax builds an Earley parser as it is
+# imported, 2 s in each of the three pytest processes, before any test can start. Without it,
+# jsonschema only lacks its "iri" format check, which nbformat's schema never uses.
+sys.modules.setdefault("rfc3987_syntax", None)
+if "nbval.plugin" not in sys.modules:  # else loaded already by its entry point (-o addopts="", as .ci/e2e.sh does)
+    pytest_plugins = ["nbval.plugin"]
 
 _WORKERS = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
 if _WORKERS:

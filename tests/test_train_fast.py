@@ -21,9 +21,11 @@ from dl_utils import (
     L_layer_model,
     L_model_backward,
     L_model_forward,
+    _train,
     bench,
     compute_cost,
     initialize_parameters_deep,
+    relu_backward,
     update_parameters,
 )
 from dl_utils._train import TrainingStep
@@ -179,6 +181,51 @@ def test_an_iteration_allocates_nothing_that_grows_with_the_hidden_layers():
     # Per iteration: a few (1, m) rows, and numpy's ufunc buffers (8192 elements per operand, 128 KiB
     # for a broadcast product), never a layer (2 MB here).
     assert peak - kept <= 16 * 8 * m + 2**18
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_relu_mask_gives_relu_backward_bit_for_bit_nan_and_inf_included(dtype):
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((5, 40)).astype(dtype)
+    Z[0, :4] = [np.nan, np.inf, -np.inf, -0.0]
+    dA = rng.standard_normal((5, 40)).astype(dtype)
+    dA[1, :6] = [np.nan, np.inf, -np.inf, -0.0, np.nan, np.inf]
+    dA[2, :] = -dA[2, :]
+    expected = relu_backward(dA, Z)
+    A = np.maximum(Z, 0)  # what the step keeps; its mask is taken from A
+    mask = np.empty(A.shape, dtype=np.int8)
+    _train._relu_mask(A, mask)
+    dZ = dA.copy()
+    _train._apply_mask(dZ, mask)
+    assert dZ.dtype == expected.dtype
+    np.testing.assert_array_equal(dZ.view(np.uint8), expected.view(np.uint8))  # the same bits, +0 not -0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_element_wise_work_split_over_threads_gives_the_same_bits(monkeypatch, dtype):
+    # Every array split into blocks of one row, shared by 3 threads: nothing may change, not even a bit.
+    monkeypatch.setattr(_train, "PARALLEL_MIN_SIZE", 0)
+    monkeypatch.setattr(_train, "_BLOCK_BYTES", 1)
+    layers_dims = [9, 7, 5, 3, 1]
+    X, Y = problem(layers_dims, 45, dtype=dtype)
+    parameters = initialize_parameters_deep(layers_dims, seed=2, dtype=dtype)
+    one, three = TrainingStep(X, Y, parameters, threads=1), TrainingStep(X, Y, parameters, threads=3)
+    for _ in range(20):
+        assert one.forward() == three.forward()
+        one.backward_update(0.3)
+        three.backward_update(0.3)
+    for key, value in one.parameters().items():
+        np.testing.assert_array_equal(three.parameters()[key], value, err_msg=key)
+
+
+def test_threads_follow_the_blas_setting(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    assert _train.default_threads() == 1
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert _train.default_threads() >= 1
+    X, Y = problem([3, 2, 1], 10)
+    assert TrainingStep(X, Y, initialize_parameters_deep([3, 2, 1]), threads=4).threads == 4
 
 
 def test_flop_model_by_hand():

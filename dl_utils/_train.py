@@ -26,7 +26,7 @@ loop's (``tests/test_train_fast.py`` proves it). What changes is only how the wo
 - **Large element-wise work runs on all cores, in cache-sized blocks of rows.** numpy runs a
   ufunc on one thread, and OpenBLAS's multiplications use them all; for layers of at least
   ``PARALLEL_MIN_SIZE`` numbers, the bias and ReLU of the forward pass, and the mask, its
-  application and ``db`` of the backward pass, run on ``threads`` threads (numpy lets go of the
+  application, ``db`` and the update of the backward pass, run on ``threads`` threads (numpy lets go of the
   GIL), each over blocks of about 512 KiB of rows, the bias added and the ReLU taken while the
   block is in cache. Each number is computed by the same operation as in one call, so the result
   is the same to the bit.
@@ -80,6 +80,13 @@ def _apply_mask(dA, mask):
     """``dZ = dA & mask`` in place: ``dA`` where the mask is set, else +0, as ``np.where(Z > 0, dA, 0)``."""
     bits = dA.view(_BITS[dA.dtype])
     np.bitwise_and(bits, mask, out=bits)
+
+
+def _descend(W, dW, m, learning_rate):
+    """``dW = dW / m`` (``linear_backward``), then ``W -= learning_rate * dW`` (``update_parameters``), in place."""
+    dW /= m
+    dW *= learning_rate
+    W -= dW
 
 
 def _row_sums(dZ, db):
@@ -196,7 +203,6 @@ class TrainingStep:
             for l in range(L, 0, -1):
                 A_prev, W, dW, db = self.A[l - 1], self.W[l], self.dW[l], self.db[l]
                 np.matmul(dZ, A_prev.T, out=dW)
-                dW /= m
                 self._by_rows(_row_sums, dZ, db)
                 db /= m
                 if l > 1:
@@ -206,14 +212,13 @@ class TrainingStep:
                     if W.shape[0] == 1:
                         # An outer product (the sigmoid layer's): a GEMM with k = 1 is several times
                         # slower than the broadcast product, which computes the same w * dz exactly.
-                        np.multiply(W.T, dZ, out=A_prev)
+                        self._by_rows(lambda out, w, dZ=dZ: np.multiply(w, dZ, out=out), A_prev, W.T)
                     else:
                         np.matmul(W.T, dZ, out=A_prev)
                     self._by_rows(_apply_mask, A_prev, mask)
                     dZ = A_prev
                 # update_parameters: W - learning_rate * dW, written over W once W is no longer needed.
-                dW *= lr
-                W -= dW
+                self._by_rows(lambda W_rows, dW_rows: _descend(W_rows, dW_rows, m, lr), W, dW)
                 db *= lr
                 self.b[l] -= db
 

@@ -17,9 +17,10 @@ Workloads (``layers_dims``, ``m``): ``digits`` ([64, 32, 16, 1], 1257), ``image`
 Method. Each measurement is the wall time of ``iterations`` consecutive iterations, divided by
 ``iterations``; the three implementations are timed in turn, ``repeats`` times, after one
 warm-up round that is not counted, each round after a rest of ``PAUSE`` seconds (so that the
-threads of the library timed before, which spin for a while after their work, are asleep); the table gives the median over the repeats, and the speed-up
-columns the median of the ratios of the rounds (each ratio from timings taken seconds apart, so
-a load that comes and goes affects both sides).
+threads of the library timed before, which spin for a while after their work, are asleep); the
+table gives the median over the repeats, and the speed-up columns the median of the ratios of
+the rounds (each ratio from timings taken seconds apart, so a load that comes and goes affects
+both sides).
 
 FLOP model (multiply-adds count 2, element-wise work is not counted). With
 :math:`S = \\sum_{l=1}^{L} n_l n_{l-1}`, one iteration does :math:`2mS` for the forward
@@ -228,7 +229,7 @@ def machine_description(use_torch):
     return lines
 
 
-def _time_rounds(runners, iterations, repeats):
+def _time_rounds(runners, iterations, repeats, pause=PAUSE):
     """Seconds per iteration of each runner, ``repeats`` rounds after a warm-up; runners take turns."""
     for runner in runners.values():
         runner.run(min(iterations, 2))
@@ -237,14 +238,14 @@ def _time_rounds(runners, iterations, repeats):
         for name, runner in runners.items():
             # The threads of the library timed just before (OpenMP's, OpenBLAS's) spin for a while
             # after their last work before they sleep: they must not run during the next timing.
-            time.sleep(PAUSE)
+            time.sleep(pause)
             start = time.perf_counter()
             runner.run(iterations)
             times[name].append((time.perf_counter() - start) / iterations)
     return times
 
 
-def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, straightforward=True):
+def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, straightforward=True, pause=PAUSE):
     """Time one workload in one dtype.
 
     Returns
@@ -264,7 +265,7 @@ def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, stra
         runners["straightforward"] = _Straightforward(X, Y, parameters)
     if use_torch:
         runners["torch"] = _Torch(X, Y, parameters)
-    times = _time_rounds(runners, iterations, repeats)
+    times = _time_rounds(runners, iterations, repeats, pause)
     flop = flops_per_iteration(layers_dims, m)
     row = {"workload": name, "dtype": np.dtype(dtype).name, "iterations": iterations, "flop": flop}
     for impl, ts in times.items():
@@ -329,6 +330,8 @@ def main(argv=None):
     parser.add_argument("--iterations", type=int, default=None,
                         help="iterations per timed round (default: digits 200, image 50, gemm 4)")
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds; the median is reported (default: 5)")
+    parser.add_argument("--pause", type=float, default=PAUSE,
+                        help="seconds of rest before each round (default: %(default)s)")
     parser.add_argument("--peak-n", type=int, default=2048, help="size of the square matmul of the peak")
     parser.add_argument("--no-torch", action="store_true", help="do not time PyTorch even if it is installed")
     parser.add_argument("--no-straightforward", action="store_true",
@@ -365,7 +368,8 @@ def main(argv=None):
     rows = []
     for w in workloads:
         for d in dtypes:
-            rows.append(bench_workload(w, d, args.iterations, args.repeats, use_torch, not args.no_straightforward))
+            rows.append(bench_workload(w, d, args.iterations, args.repeats, use_torch, not args.no_straightforward,
+                                       args.pause))
             print(f"{w} {d.name}: ours {rows[-1]['ours_s'] * 1e3:.3f} ms/iter", file=sys.stderr, flush=True)
     # The peak again after the workloads, the better of the two kept: a load that came and went
     # during one measurement must not make the training look faster than the BLAS can go.

@@ -235,7 +235,8 @@ def test_flop_model_by_hand():
 
 def test_bench_smoke_prints_a_table_of_positive_finite_numbers():
     out = io.StringIO()
-    args = ["--workloads", "tiny", "--iterations", "2", "--repeats", "1", "--peak-n", "64", "--no-torch", "--memory"]
+    args = ["--workloads", "tiny", "--iterations", "2", "--repeats", "1", "--peak-n", "64", "--pause", "0",
+            "--no-torch", "--memory"]
     with contextlib.redirect_stdout(out):
         rows = bench.main(args)
     text = out.getvalue()

@@ -26,7 +26,8 @@ loop's (``tests/test_train_fast.py`` proves it). What changes is only how the wo
 - **Large element-wise work runs on all cores, in cache-sized blocks of rows.** numpy runs a
   ufunc on one thread, and OpenBLAS's multiplications use them all; for layers of at least
   ``PARALLEL_MIN_SIZE`` numbers, the bias and ReLU of the forward pass, and the mask, its
-  application, ``db`` and the update of the backward pass, run on ``threads`` threads (numpy lets go of the
+  application with the sums of ``db`` in the same pass, and the update of the backward pass, run
+  on ``threads`` threads (numpy lets go of the
   GIL), each over blocks of about 512 KiB of rows, the bias added and the ReLU taken while the
   block is in cache. Each number is computed by the same operation as in one call, so the result
   is the same to the bit.
@@ -91,6 +92,20 @@ def _descend(W, dW, m, learning_rate):
 
 def _row_sums(dZ, db):
     np.sum(dZ, axis=1, keepdims=True, out=db)
+
+
+def _relu_backward(dA, mask, db):
+    """``dZ = dA & mask`` in place, and ``db`` = the row sums of ``dZ`` (not yet divided by ``m``)."""
+    _apply_mask(dA, mask)
+    _row_sums(dA, db)
+
+
+def _outer_relu_backward(A, w, dz, mask, db):
+    """Over ``A``'s buffer: the mask of ``A > 0``, then ``dA = w dz`` (``w`` a column, ``dz`` a row), then
+    :func:`_relu_backward`."""
+    _relu_mask(A, mask)
+    np.multiply(w, dz, out=A)
+    _relu_backward(A, mask, db)
 
 
 class TrainingStep:
@@ -200,22 +215,27 @@ class TrainingStep:
         m, L = self.m, self.L
         with np.errstate(over="ignore", invalid="ignore"):
             dZ = np.subtract(self.AL, self._Yd, out=self._dZ)
+            _row_sums(dZ, self.db[L])
+            self.db[L] /= m
             for l in range(L, 0, -1):
                 A_prev, W, dW, db = self.A[l - 1], self.W[l], self.dW[l], self.db[l]
                 np.matmul(dZ, A_prev.T, out=dW)
-                self._by_rows(_row_sums, dZ, db)
-                db /= m
                 if l > 1:
-                    # relu_backward's slope 1[Z > 0] is 1[A > 0]; saved before dA_prev overwrites A_prev.
-                    mask = self._mask[: A_prev.shape[0]]
-                    self._by_rows(_relu_mask, A_prev, mask)
+                    # dZ_prev = relu_backward(W^T dZ, Z_prev) over A_prev's buffer, and its row sums, the
+                    # next layer's db, in the same pass. The slope 1[Z > 0] is 1[A > 0], saved before
+                    # dA_prev overwrites A_prev.
+                    mask, db_prev = self._mask[: A_prev.shape[0]], self.db[l - 1]
                     if W.shape[0] == 1:
                         # An outer product (the sigmoid layer's): a GEMM with k = 1 is several times
-                        # slower than the broadcast product, which computes the same w * dz exactly.
-                        self._by_rows(lambda out, w, dZ=dZ: np.multiply(w, dZ, out=out), A_prev, W.T)
+                        # slower than the broadcast product, which computes the same w * dz exactly;
+                        # the mask, the product, the mask applied and the sums, block by block.
+                        self._by_rows(lambda a, w, k, s, dZ=dZ: _outer_relu_backward(a, w, dZ, k, s),
+                                      A_prev, W.T, mask, db_prev)
                     else:
+                        self._by_rows(_relu_mask, A_prev, mask)
                         np.matmul(W.T, dZ, out=A_prev)
-                    self._by_rows(_apply_mask, A_prev, mask)
+                        self._by_rows(_relu_backward, A_prev, mask, db_prev)
+                    db_prev /= m
                     dZ = A_prev
                 # update_parameters: W - learning_rate * dW, written over W once W is no longer needed.
                 self._by_rows(lambda W_rows, dW_rows: _descend(W_rows, dW_rows, m, lr), W, dW)

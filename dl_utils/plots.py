@@ -82,7 +82,11 @@ def plot_examples(X, image_shape, titles=None, ncols=8, title_colors=None):
             raise ValueError(f"{arg} must have one entry per example ({k}), got {len(value)}")
     ncols = max(1, min(ncols, k))
     nrows = max(1, -(-k // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.3 * nrows), squeeze=False)
+    # Each row is 1.3 inches: a 1-inch image and 0.3 inches for its title. The margins are set
+    # here, in inches, rather than by tight_layout, which measures every axes (a second for 24 images).
+    height = 1.3 * nrows
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, height), squeeze=False, gridspec_kw={
+        "left": 0.02, "right": 0.98, "top": 1 - 0.25 / height, "bottom": 0.05 / height, "wspace": 0.1, "hspace": 0.3})
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i < k:
@@ -90,7 +94,6 @@ def plot_examples(X, image_shape, titles=None, ncols=8, title_colors=None):
             if titles is not None:
                 color = {} if title_colors is None else {"color": title_colors[i]}
                 ax.set_title(titles[i], fontsize=9, **color)
-    fig.tight_layout()
     return fig
 
 

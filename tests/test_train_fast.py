@@ -175,7 +175,7 @@ def test_an_iteration_allocates_nothing_that_grows_with_the_hidden_layers():
         tracemalloc.stop()
     activations = 8 * m * sum(layers_dims[1:])
     parameters = 8 * sum(a * b + a for a, b in zip(layers_dims[1:], layers_dims[:-1], strict=True))
-    # Kept: the activations, a bool mask of one layer, a copy of the parameters and their gradients,
+    # Kept: the activations, a byte mask of one layer, a copy of the parameters and their gradients,
     # and a few (1, m) rows for the output layer.
     assert kept <= activations + m * max(layers_dims[1:-1]) + 2 * parameters + 16 * 8 * m
     # Per iteration: a few (1, m) rows, and numpy's ufunc buffers (8192 elements per operand, 128 KiB

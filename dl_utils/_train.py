@@ -27,10 +27,9 @@ loop's (``tests/test_train_fast.py`` proves it). What changes is only how the wo
   ufunc on one thread, and OpenBLAS's multiplications use them all; for layers of at least
   ``PARALLEL_MIN_SIZE`` numbers, the bias and ReLU of the forward pass, and the mask, its
   application with the sums of ``db`` in the same pass, and the update of the backward pass, run
-  on ``threads`` threads (numpy lets go of the
-  GIL), each over blocks of about 512 KiB of rows, the bias added and the ReLU taken while the
-  block is in cache. Each number is computed by the same operation as in one call, so the result
-  is the same to the bit.
+  on ``threads`` threads (numpy lets go of the GIL), each over blocks of about 512 KiB of rows,
+  the bias added and the ReLU taken while the block is in cache. Each number is computed by the
+  same operation as in one call, so the result is the same to the bit.
 - **A wide ``X`` is used in the layout it comes in.** Examples contiguous (column-major
   ``(n_x, m)``, as :func:`dl_utils.load_dataset` returns it, and as PyTorch stores ``(m, n_x)``)
   is where OpenBLAS multiplies it fastest; a wide ``X`` in the other layout is copied once,
@@ -44,6 +43,7 @@ Everything follows the dtype of ``X`` (float32 stays float32 end to end).
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 
@@ -53,10 +53,15 @@ _BITS = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32}
 _POOLS = {}
 
 
+def available_cores():
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def default_threads():
-    """Threads for large element-wise work: the cores this process may use, or fewer if
+    """Threads for large element-wise work: :func:`available_cores`, or fewer if
     ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` asks for fewer (as they do of the BLAS)."""
-    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    n = available_cores()
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         try:
             n = min(n, int(os.environ[name]))
@@ -100,7 +105,7 @@ def _relu_backward(dA, mask, db):
     _row_sums(dA, db)
 
 
-def _outer_relu_backward(A, w, dz, mask, db):
+def _outer_relu_backward(A, w, mask, db, dz):
     """Over ``A``'s buffer: the mask of ``A > 0``, then ``dA = w dz`` (``w`` a column, ``dz`` a row), then
     :func:`_relu_backward`."""
     _relu_mask(A, mask)
@@ -229,8 +234,7 @@ class TrainingStep:
                         # An outer product (the sigmoid layer's): a GEMM with k = 1 is several times
                         # slower than the broadcast product, which computes the same w * dz exactly;
                         # the mask, the product, the mask applied and the sums, block by block.
-                        self._by_rows(lambda a, w, k, s, dZ=dZ: _outer_relu_backward(a, w, dZ, k, s),
-                                      A_prev, W.T, mask, db_prev)
+                        self._by_rows(partial(_outer_relu_backward, dz=dZ), A_prev, W.T, mask, db_prev)
                     else:
                         self._by_rows(_relu_mask, A_prev, mask)
                         np.matmul(W.T, dZ, out=A_prev)
@@ -238,7 +242,7 @@ class TrainingStep:
                     db_prev /= m
                     dZ = A_prev
                 # update_parameters: W - learning_rate * dW, written over W once W is no longer needed.
-                self._by_rows(lambda W_rows, dW_rows: _descend(W_rows, dW_rows, m, lr), W, dW)
+                self._by_rows(partial(_descend, m=m, learning_rate=lr), W, dW)
                 db *= lr
                 self.b[l] -= db
 

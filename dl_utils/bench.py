@@ -51,7 +51,7 @@ import tracemalloc
 
 import numpy as np
 
-from ._train import TrainingStep
+from ._train import TrainingStep, available_cores
 from .backward import L_model_backward
 from .cost import compute_cost
 from .forward import L_model_forward
@@ -203,7 +203,7 @@ def machine_description(use_torch):
         cpu = names[0] if names else cpu
     except OSError:
         pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = available_cores()
     lines = [f"machine: {cpu}, {cores} cores available, Python {platform.python_version()}"]
     blas = "BLAS: unknown (install threadpoolctl to see it)"
     try:
@@ -356,7 +356,7 @@ def main(argv=None):
             print("PyTorch is not installed: timing numpy only.")
             use_torch = False
         else:
-            threads = _blas_threads() or os.cpu_count()
+            threads = _blas_threads() or available_cores()
             torch.set_num_threads(threads)
 
     for line in machine_description(use_torch):

@@ -42,10 +42,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     FloatingPointError
         If the cost stops being a finite number (training diverged).
     """
-    X, Y = as_matrix("X", X), as_matrix("Y", Y)
-    dims = _check_layers_dims(layers_dims)
-    if dims[0] != X.shape[0]:
-        raise ValueError(f"layers_dims[0] is {dims[0]} but X has {X.shape[0]} rows (features)")
+    X, Y, dims = _model_inputs(X, Y, layers_dims)
     if dims[-1] != 1:
         raise ValueError(f"layers_dims must end with 1 (one sigmoid output), got {dims}")
     same_shape("Y", Y, "the network's output (1, m)", np.empty((1, X.shape[1])))
@@ -58,13 +55,8 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     costs = []
     for i in range(num_iterations):
         cost = step.forward()
-        if not np.isfinite(cost):
-            raise FloatingPointError(_diverged(cost, i, learning_rate))
+        _record_cost(costs, cost, i, num_iterations, learning_rate, print_cost)
         step.backward_update(learning_rate)
-        if i % 100 == 0 or i == num_iterations - 1:
-            costs.append(cost)
-            if print_cost:
-                print(f"Cost after iteration {i}: {cost:.6f}")
     return step.parameters(), costs
 
 
@@ -87,8 +79,24 @@ def predict(X, parameters):
     return (AL > 0.5).astype(np.int64)
 
 
-def _diverged(cost, iteration, learning_rate):
-    return (
-        f"Training diverged: the cost became {cost} at iteration {iteration} with "
-        f"learning_rate={learning_rate}. Try a smaller learning rate, e.g. learning_rate={learning_rate / 10:g}."
-    )
+def _model_inputs(X, Y, layers_dims):
+    """The checks a training loop starts with: ``X`` and ``Y`` as matrices, ``layers_dims`` valid
+    and starting with ``X``'s number of rows; returns ``X, Y, dims``."""
+    X, Y = as_matrix("X", X), as_matrix("Y", Y)
+    dims = _check_layers_dims(layers_dims)
+    if dims[0] != X.shape[0]:
+        raise ValueError(f"layers_dims[0] is {dims[0]} but X has {X.shape[0]} rows (features)")
+    return X, Y, dims
+
+
+def _record_cost(costs, cost, iteration, num_iterations, learning_rate, print_cost):
+    """Stop a diverged training loop; keep (and print) the cost at iterations 0, 100, ... and the last."""
+    if not np.isfinite(cost):
+        raise FloatingPointError(
+            f"Training diverged: the cost became {cost} at iteration {iteration} with learning_rate="
+            f"{learning_rate}. Try a smaller learning rate, e.g. learning_rate={learning_rate / 10:g}."
+        )
+    if iteration % 100 == 0 or iteration == num_iterations - 1:
+        costs.append(cost)
+        if print_cost:
+            print(f"Cost after iteration {iteration}: {cost:.6f}")

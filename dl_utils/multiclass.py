@@ -17,11 +17,10 @@ expression as for sigmoid with the binary cross-entropy, so the course's
 import numpy as np
 
 from ._validate import as_matrix, num_layers, same_shape
-from ._validate import layers_dims as _check_layers_dims
 from .backward import L_model_backward
 from .forward import linear_activation_forward, linear_forward
 from .initialize import initialize_parameters_deep
-from .model import _diverged
+from .model import _model_inputs, _record_cost
 from .update import update_parameters
 
 
@@ -231,10 +230,7 @@ def softmax_model(X, Y, layers_dims, learning_rate=0.5, num_iterations=500, prin
     FloatingPointError
         If the cost stops being a finite number (training diverged).
     """
-    X, Y = as_matrix("X", X), as_matrix("Y", Y)
-    dims = _check_layers_dims(layers_dims)
-    if dims[0] != X.shape[0]:
-        raise ValueError(f"layers_dims[0] is {dims[0]} but X has {X.shape[0]} rows (features)")
+    X, Y, dims = _model_inputs(X, Y, layers_dims)
     if Y.shape != (dims[-1], X.shape[1]):
         raise ValueError(f"Y must have shape (C, m) = ({dims[-1]}, {X.shape[1]}) for layers_dims {dims} and "
                          f"X {X.shape}, got {Y.shape}: make it with one_hot(y, {dims[-1]})")
@@ -243,12 +239,7 @@ def softmax_model(X, Y, layers_dims, learning_rate=0.5, num_iterations=500, prin
     for i in range(num_iterations):
         AL, caches = L_model_forward_softmax(X, parameters)
         cost = compute_cost_softmax(caches[-1][1], Y)
-        if not np.isfinite(cost):
-            raise FloatingPointError(_diverged(cost, i, learning_rate))
-        if i % 100 == 0 or i == num_iterations - 1:
-            costs.append(cost)
-            if print_cost:
-                print(f"Cost after iteration {i}: {cost:.6f}")
+        _record_cost(costs, cost, i, num_iterations, learning_rate, print_cost)
         parameters = update_parameters(parameters, L_model_backward_softmax(AL, Y, caches), learning_rate)
     return parameters, costs
 

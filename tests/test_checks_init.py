@@ -3,10 +3,10 @@ written (any correct random draw for He), pass with one line; each catalogued mi
 
 import numpy as np
 import pytest
+from answers import correct_answers_pass_with_one_line, mistakes_of
 
 import dl_utils
 from dl_utils import checks
-from dl_utils.checks import mistakes
 
 NAMES = ["initialize_parameters_zeros", "initialize_parameters_he"]
 
@@ -55,15 +55,8 @@ CORRECT = {
     "initialize_parameters_he": [dl_utils.initialize_parameters_he, he_normal_with_scale, he_divide_by_sqrt_half_n,
                                  he_legacy_random_state],
 }
-ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
-MISTAKES = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
-
-
-@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
-@pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[f"{n}-{fn.__name__}" for n, fn in ANSWERS])
-def test_correct_answer_passes_with_one_line(name, fn, hidden, capsys):
-    assert getattr(checks, name)(fn, hidden=hidden) is None
-    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+MISTAKES = mistakes_of(NAMES)
+test_correct_answer_passes_with_one_line = correct_answers_pass_with_one_line(CORRECT)
 
 
 def test_catalogue_has_mistakes_for_both():

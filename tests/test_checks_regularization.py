@@ -5,6 +5,7 @@ import copy
 
 import numpy as np
 import pytest
+from answers import correct_answers_pass_with_one_line, mistakes_of
 
 import dl_utils
 from dl_utils import L_model_backward, checks, compute_cost, linear_activation_forward
@@ -80,15 +81,8 @@ CORRECT = {
     "forward_propagation_with_dropout": [dl_utils.forward_propagation_with_dropout, dropout_float_masks],
     "backward_propagation_with_dropout": [dl_utils.backward_propagation_with_dropout, dropout_backward_ng_style],
 }
-ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
-MISTAKES = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
-
-
-@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
-@pytest.mark.parametrize(("name", "fn"), ANSWERS, ids=[f"{n}-{fn.__name__}" for n, fn in ANSWERS])
-def test_correct_answer_passes_with_one_line(name, fn, hidden, capsys):
-    assert getattr(checks, name)(fn, hidden=hidden) is None
-    assert capsys.readouterr() == (f"{name}: all {'hidden ' if hidden else ''}checks passed.\n", "")
+MISTAKES = mistakes_of(NAMES)
+test_correct_answer_passes_with_one_line = correct_answers_pass_with_one_line(CORRECT)
 
 
 def test_catalogue_covers_every_exercise():

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from dl_utils import grade, release
+from dl_instructor import grade, release
 
 SOURCE = Path(__file__).parent / "fixtures" / "course" / "notebooks"
 TIMEOUT = 2  # seconds per cell: the fixture's cells take milliseconds

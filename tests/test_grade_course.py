@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dl_utils import grade
-from dl_utils._submission import grade_id
+from dl_instructor import grade
+from dl_instructor.submission import grade_id
 
 COURSE = Path(__file__).resolve().parents[1] / "notebooks"
 GRADED = ("04_backward",)

@@ -1,4 +1,4 @@
-"""The learner versions in notebooks/exercises/ are what `python -m dl_utils.release` makes now.
+"""The learner versions in notebooks/exercises/ are what `python -m dl_instructor.release` makes now.
 
 As in nbdev's CI, the generated files are regenerated and compared: they can never drift
 from the course notebooks. The other tests check what the generation does (nbgrader's
@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dl_utils import release
+from dl_instructor import release
 
 FIXTURE_SOURCE = Path(__file__).parent / "fixtures" / "course" / "notebooks"
 TINY = FIXTURE_SOURCE / "01_tiny.ipynb"
@@ -21,7 +21,7 @@ TINY = FIXTURE_SOURCE / "01_tiny.ipynb"
 
 def test_committed_learner_versions_are_up_to_date():
     problems = release.stale()
-    assert problems == [], "notebooks/exercises/ is stale; run `python -m dl_utils.release`:\n" + "\n".join(
+    assert problems == [], "notebooks/exercises/ is stale; run `python -m dl_instructor.release`:\n" + "\n".join(
         f"  {name}: {reason}" for name, reason in problems
     )
 

@@ -308,7 +308,7 @@ def test_notebook_runs_clean_in_jupyterlab(course_notebook, course_root, jupyter
 def test_learner_types_an_answer_and_sees_the_check(course_root, jupyterlab, browser_context, screenshots):
     path = course_root / LEARNER_NOTEBOOK
     if not path.exists():
-        message = f"{LEARNER_NOTEBOOK} not found: generate the learner versions with `python -m dl_utils.release`"
+        message = f"{LEARNER_NOTEBOOK} not found: generate the learner versions with `python -m dl_instructor.release`"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)

@@ -2,7 +2,7 @@
 
 Usage, from the repository's root::
 
-    python -m dl_utils.grade SUBMISSIONS --out REPORT [--timeout 30] [--jobs 2] [--executed DIR]
+    python -m dl_instructor.grade SUBMISSIONS --out REPORT [--timeout 30] [--jobs 2] [--executed DIR]
 
 ``SUBMISSIONS`` holds one folder per learner, each with any of the learner versions
 ``NN_<name>.ipynb`` (found at any depth, so nbgrader's ``submitted/<learner>/<assignment>/``
@@ -14,7 +14,7 @@ For each submitted notebook, the grader
 
 1. reads the file without changing it, and rebuilds the notebook to run from the course's
    source notebook: locked cells and check cells, hidden tests included, come from the
-   source, the exercise cells from the learner (see :mod:`dl_utils._submission`);
+   source, the exercise cells from the learner (see :mod:`dl_instructor.submission`);
 2. runs it with nbgrader's ``Execute`` preprocessor, in a fresh kernel of its own (a
    separate process) started in a temporary copy of the course layout, with a timeout per
    cell: a cell that runs too long is interrupted, and a kernel that does not answer the
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import _submission
+from . import submission as _submission
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
 
 COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message")
@@ -137,7 +137,7 @@ def _executor_class():
 
 
 def _quiet_logger():
-    log = logging.getLogger("dl_utils.grade.kernel")
+    log = logging.getLogger("dl_instructor.grade.kernel")
     log.propagate = False
     if not log.handlers:
         log.addHandler(logging.NullHandler())
@@ -437,7 +437,7 @@ def write_report(rows, basename):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m dl_utils.grade",
+        prog="python -m dl_instructor.grade",
         description="Score submitted notebooks (SUBMISSIONS/<learner>/NN_<name>.ipynb) with nbgrader's rules.",
     )
     parser.add_argument("submissions", type=Path, help="one folder per learner; never written to")

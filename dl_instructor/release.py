@@ -2,8 +2,8 @@
 
 Usage, from the repository's root::
 
-    python -m dl_utils.release            # rewrite notebooks/exercises/ from notebooks/
-    python -m dl_utils.release --check    # exit 1, naming each file that differs, if it is stale
+    python -m dl_instructor.release            # rewrite notebooks/exercises/ from notebooks/
+    python -m dl_instructor.release --check    # exit 1, naming each file that differs, if it is stale
 
 Every course notebook ``notebooks/NN_<name>.ipynb`` that has at least one nbgrader
 solution cell gets a learner version ``notebooks/exercises/NN_<name>.ipynb``, made by
@@ -166,7 +166,7 @@ def write(source_dir=SOURCE_DIR, exercises_dir=EXERCISES_DIR):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m dl_utils.release",
+        prog="python -m dl_instructor.release",
         description="Generate the learner versions notebooks/exercises/NN_<name>.ipynb from the course notebooks.",
     )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a learner version is stale")
@@ -180,7 +180,7 @@ def main(argv=None):
             for name, reason in problems:
                 print(f"{out / name}: {reason}")
             if problems:
-                print("Regenerate them with: python -m dl_utils.release")
+                print("Regenerate them with: python -m dl_instructor.release")
                 return 1
             print(f"{out}: the learner versions are up to date.")
             return 0

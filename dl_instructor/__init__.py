@@ -1,0 +1,12 @@
+"""The instructor's tools for the course: make the learner versions, grade submissions.
+
+Kept apart from :mod:`dl_utils`, the learner's library, which never imports this package:
+
+    release      the learner versions of the course notebooks, by nbgrader's own preprocessors
+    submission   read a submitted notebook and rebuild the notebook the grader runs
+    grade        score a folder of submissions and write the report
+
+Install with the ``instructor`` extra (``pip install .[instructor]``, or
+``requirements-dev.txt``); the commands are ``dl-release`` and ``dl-grade`` (or
+``python -m dl_instructor.release`` and ``python -m dl_instructor.grade``).
+"""

@@ -1,8 +1,9 @@
-"""Score a folder of submitted notebooks with nbgrader's rules, and write a CSV and a JSON report.
+"""Score a folder of submitted notebooks, each in a sandbox, judged from outside; write a CSV and a JSON report.
 
 Usage, from the repository's root::
 
     python -m dl_instructor.grade SUBMISSIONS --out REPORT [--timeout 30] [--jobs 2] [--executed DIR]
+                                  [--no-sandbox]
 
 ``SUBMISSIONS`` holds one folder per learner, each with any of the learner versions
 ``NN_<name>.ipynb`` (found at any depth, so nbgrader's ``submitted/<learner>/<assignment>/``
@@ -13,47 +14,47 @@ own words when it fails, or what happened).
 For each submitted notebook, the grader
 
 1. reads the file without changing it, and rebuilds the notebook to run from the course's
-   source notebook: locked cells and check cells, hidden tests included, come from the
-   source, the exercise cells from the learner (see :mod:`dl_instructor.submission`);
-2. runs it with nbgrader's ``Execute`` preprocessor, in a fresh kernel of its own (a
-   separate process) started in a temporary copy of the course layout, with a timeout per
-   cell: a cell that runs too long is interrupted, and a kernel that does not answer the
-   interrupt is killed; output beyond a size limit is cut;
-3. scores each check cell with nbgrader's rule (``nbgrader.utils.determine_grade``): full
-   points if the cell ran and shows neither an error nor anything written to stderr, else 0.
+   source notebook (:mod:`dl_instructor.submission`): every locked and check cell from the
+   source, the exercise cells from the learner;
+2. runs its cells, check cells left out, in a sandbox of its own (:mod:`dl_instructor.sandbox`:
+   bubblewrap, no network, a read-only view of what it needs, limits), whose copy of the course
+   library lacks the answers it is judged on (:mod:`dl_instructor.strip`), with a timeout per
+   cell; a cell that hangs or kills the sandbox costs that cell, and the run goes on;
+3. judges each exercise with the course's own check, run in the grader's process on what the
+   learner's function returns when the grader calls it in the sandbox on inputs drawn for this
+   run (:mod:`dl_instructor.judge`). The points are that verdict and nothing else.
 
-It never writes into ``SUBMISSIONS``, and a submission it cannot read, or that breaks the
-kernel, gets rows with 0 points and a message; the grader itself does not stop. What is
-isolated and what is not: docs/grading.md.
+It never writes into ``SUBMISSIONS``; a submission it cannot read, or that breaks its
+sandbox, gets rows with 0 points and a message, and the grader goes on. The threat model:
+docs/grading.md.
 """
 
 import argparse
-import asyncio
 import csv
+import importlib
 import json
-import logging
-import os
 import re
+import secrets
+import shutil
 import sys
 import tempfile
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 
+import dl_utils
+
+from . import sandbox, strip
 from . import submission as _submission
+from .judge import NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
 
-COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message")
+COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message", "seconds")
 MAX_MESSAGE = 600  # characters of a message in the report
-MAX_CELL_OUTPUT = 100_000  # characters of output kept per cell; the rest is cut while it arrives
-MAX_RESTARTS = 3  # new kernels per notebook after a kernel was stopped or died
-TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all (many slow learner cells)
-# Seconds to wait for a cell's last output after it replied (nbclient's default), and for an
-# interrupted cell to go quiet before its kernel is stopped; never longer than the cell's timeout.
-IOPUB_TIMEOUT = 4
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CHECK_CALL = re.compile(r"^\s*checks\.([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*[,)]", re.MULTILINE)
 
 
 @dataclass
@@ -67,21 +68,95 @@ class Row:
     max_points: float
     status: str
     message: str
+    seconds: float = 0.0
+
+
+@dataclass
+class Options:
+    """How the submissions are run: the timeout per cell and per call, the sandbox, this run's secret."""
+
+    timeout: float = 30
+    isolate: bool = True
+    limits: sandbox.Limits = None
+    secret: int = 0
+
+
+@dataclass
+class GradedExercise:
+    """One exercise of a course notebook, as the judge needs it."""
+
+    name: str  # the check cell's grade_id without "check_"
+    check_id: str
+    solution_id: str
+    points: float
+    function: str  # the learner's function the check is called on
+    check: object  # the course's check, a callable check(fn, hidden=False); None if the cell is not one
 
 
 # ---------------------------------------------------------------- the course
 
 
-class Course:
-    """The source notebooks the submissions are graded against."""
+class CourseNotebook:
+    """A course notebook with exercises: its cells, its checks, and the library its sandbox may see."""
 
-    def __init__(self, source_dir=SOURCE_DIR):
+    def __init__(self, name, source_nb, checks, later_functions, library, workdir):
+        self.name, self.source_nb, self.blank_nb = name, source_nb, learner_version(source_nb)
+        self.exercises = []
+        cells = {_submission.grade_id(c): c for c in source_nb.cells}
+        for ex in _submission.exercises(source_nb):
+            call = _CHECK_CALL.search(cells[ex.check_id].source)
+            check = getattr(checks, call.group(1), None) if call else None
+            self.exercises.append(GradedExercise(ex.name, ex.check_id, ex.solution_id, ex.points,
+                                                 call.group(2) if call else ex.name, check))
+        self.hidden = set(later_functions)  # the answers out of reach while this notebook is graded
+        self.library = library
+        self.library_dir = Path(workdir) / name
+        self._write(self.library_dir, strip.strip(library, self.hidden, name))
+        (self.library_dir / "data").mkdir()  # where the sandbox mounts the datasets
+        self.data_dir = Path(dl_utils.__file__).resolve().parent.parent / "data"
+        self._stages = {}
+
+    @staticmethod
+    def _write(folder, sources):
+        for relative, text in sources.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def function_names(self):
+        return [ex.function for ex in self.exercises]
+
+    def stage_request(self, judged):
+        """The request that loads the library with the references of the ``judged`` exercises, bound to their names."""
+        key = tuple(judged)
+        if key not in self._stages:
+            package = f"dl_stage_{len(judged)}"
+            files = strip.strip(self.library, self.hidden - set(judged), self.name)
+            self._stages[key] = {"op": "stage", "package": package, "names": list(judged),
+                                 "files": {package + rel[rel.index("/"):]: text for rel, text in files.items()}}
+        return self._stages[key]
+
+
+class Course:
+    """The source notebooks the submissions are graded against, and the checks that judge them."""
+
+    def __init__(self, source_dir=SOURCE_DIR, checks_module="dl_utils.checks"):
         self.source_dir = Path(source_dir).resolve()
-        self.notebooks = {}  # "01_initialize" -> (source nb, learner version nb, exercises)
-        for path in course_notebooks(self.source_dir):
-            nb = nbformat.read(path, as_version=4)
-            if has_exercises(nb):
-                self.notebooks[path.stem] = (nb, learner_version(nb), _submission.exercises(nb))
+        self.checks = importlib.import_module(checks_module)
+        self._workdir = tempfile.mkdtemp(prefix="dl_instructor_grade_")
+        library = strip.library_sources(Path(dl_utils.__file__).resolve().parent)
+        sources = [(p.stem, nbformat.read(p, as_version=4)) for p in course_notebooks(self.source_dir)]
+        sources = [(name, nb) for name, nb in sources if has_exercises(nb)]
+        functions = [[m.group(2) for m in _CHECK_CALL.finditer("\n".join(
+            c.source for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")))]
+            for _, nb in sources]
+        self.notebooks = {}
+        for k, (name, nb) in enumerate(sources):
+            later = {f for names in functions[k:] for f in names}
+            self.notebooks[name] = CourseNotebook(name, nb, self.checks, later, library, self._workdir)
+
+    def close(self):
+        shutil.rmtree(self._workdir, ignore_errors=True)
 
     def match(self, filename):
         """The course notebook a submitted file is, by its name: exact, else by its ``NN_`` prefix."""
@@ -96,150 +171,7 @@ class Course:
         return None
 
 
-# ---------------------------------------------------------------- running a notebook
-
-
-def _executor_class():
-    # nbgrader is an instructor's tool (requirements-dev.txt) and costs seconds to import.
-    from nbformat.v4 import new_output
-    from nbgrader.preprocessors import Execute
-
-    class CappedExecute(Execute):
-        """nbgrader's Execute, keeping at most ``MAX_CELL_OUTPUT`` characters of output per cell.
-
-        The output is cut as it arrives, so a cell that prints gigabytes cannot fill the
-        grader's memory. Errors and a sample of stderr are always kept: they decide the grade.
-        """
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            if msg.get("msg_type") == "error":
-                return super().output(outs, msg, display_id, cell_index)
-            used = self._used.get(cell_index, 0)
-            size = len(json.dumps(content.get("data", content.get("text", "")), default=str))
-            if used + size <= MAX_CELL_OUTPUT:
-                self._used[cell_index] = used + size
-                return super().output(outs, msg, display_id, cell_index)
-            self._used[cell_index] = MAX_CELL_OUTPUT
-            if msg.get("msg_type") == "stream":
-                room = max(MAX_CELL_OUTPUT - used, 0)
-                text = content.get("text", "")
-                kept = text[:room] if content.get("name") != "stderr" else text[: max(room, 200)]
-                if kept:
-                    outs.append(new_output("stream", name=content.get("name", "stdout"), text=kept))
-            if cell_index not in self.truncated:
-                self.truncated.add(cell_index)
-                outs.append(new_output("stream", name="stdout",
-                                       text=f"\n[grader: output cut after {MAX_CELL_OUTPUT} characters]\n"))
-            return None
-
-    return CappedExecute
-
-
-def _quiet_logger():
-    log = logging.getLogger("dl_instructor.grade.kernel")
-    log.propagate = False
-    if not log.handlers:
-        log.addHandler(logging.NullHandler())
-    return log
-
-
-def _run_dir(course, root):
-    """Lay out ``root`` like the course (``notebooks/`` as the working directory, ``data/`` beside it)."""
-    cwd = Path(root) / course.source_dir.name
-    cwd.mkdir()
-    for entry in course.source_dir.iterdir():
-        if entry.suffix != ".ipynb" and entry.name != "exercises" and not entry.name.startswith("."):
-            (cwd / entry.name).symlink_to(entry)
-    data = course.source_dir.parent / "data"
-    if data.is_dir():
-        (Path(root) / "data").symlink_to(data)
-    return cwd
-
-
-def _kernel_env(course):
-    env = dict(os.environ)
-    # The course's dl_utils is importable whether or not it is installed.
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(course.source_dir.parent), env.get("PYTHONPATH")) if p)
-    env["MPLBACKEND"] = "Agg"  # no GUI windows; plt.show() is a no-op
-    return env
-
-
-async def execute(nb, course, timeout, max_restarts=MAX_RESTARTS):
-    """Run the code cells of ``nb`` in place, each in turn, in a kernel of its own; return ``(ran, problem)``.
-
-    A cell that runs longer than ``timeout`` seconds is interrupted, and the run goes on.
-    If the kernel does not answer the interrupt, or dies, it is killed, a new kernel replays
-    the cells that had run before, and the run goes on after the culprit, so one endless
-    loop costs one exercise; after ``max_restarts`` restarts the remaining cells are left,
-    as they are once the notebook has run for ``TOTAL_TIMEOUTS * timeout`` seconds in all.
-
-    ``ran`` is the set of indices of the cells that ran to an end (an error is an end);
-    ``problem`` says why the run stopped early, or is None.
-    """
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.v4 import new_output
-
-    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    ran, killed, problem, position, restarts = [], set(), None, 0, 0
-    deadline = time.monotonic() + TOTAL_TIMEOUTS * timeout
-    with tempfile.TemporaryDirectory(prefix="dl_utils_grade_") as root:
-        cwd = _run_dir(course, root)
-        client = _executor_class()(
-            timeout=timeout, iopub_timeout=min(IOPUB_TIMEOUT, timeout), kernel_name="python3",
-            shutdown_kernel="immediate", allow_errors=True, log=_quiet_logger(),
-            resources={"metadata": {"path": str(cwd)}},
-        )
-        client.nb, client._used, client.truncated = nb, {}, set()
-        log_path = Path(root) / "kernel.log"
-        while position < len(code) and problem is None:
-            culprit = None
-            with open(log_path, "wb") as kernel_log:
-                try:
-                    async with client.async_setup_kernel(cwd=str(cwd), env=_kernel_env(course),
-                                                         stdout=kernel_log, stderr=kernel_log):
-                        for index in [i for i in ran if i not in killed]:  # replay, after a restart
-                            original = nb.cells[index]
-                            await client.async_execute_cell(nbformat.from_dict(original), index)
-                            nb.cells[index] = original
-                        for index in code[position:]:
-                            if time.monotonic() > deadline:
-                                problem = f"not run: the notebook ran out of its {TOTAL_TIMEOUTS * timeout:g} s in all"
-                                break
-                            position += 1
-                            try:
-                                await client.async_execute_cell(nb.cells[index], index, execution_count=position)
-                            except (CellTimeoutError, DeadKernelError) as e:
-                                culprit = index, e
-                                break
-                            finally:
-                                ran.append(index)
-                except (CellTimeoutError, DeadKernelError) as e:
-                    problem = f"not run: a cell that had run before failed when replayed ({type(e).__name__})"
-                except Exception as e:  # the kernel would not start, or could not be stopped cleanly
-                    problem = f"not run: the kernel failed ({type(e).__name__}: {e})"
-            if culprit is None:
-                continue
-            index, e = culprit
-            killed.add(index)
-            if isinstance(e, CellTimeoutError):
-                ename, what = "CellTimeoutError", (f"the cell ran longer than {timeout:g} s and did not stop when "
-                                                   "interrupted, so its kernel was stopped")
-            else:
-                ename, what = "DeadKernelError", "the kernel died while running this cell"
-                # The kernel's own stderr, less its routine startup notices: a crash message, if any.
-                words = [line for line in log_path.read_bytes()[-2000:].decode("utf-8", "replace").splitlines()
-                         if line.strip() and not line.startswith(("[IPKernelApp]", "0.00s - ", "Debugger warning"))]
-                if words:
-                    what += f" (its last words: {words[-1]})"
-            nb.cells[index].outputs.append(new_output("error", ename=ename, evalue=what, traceback=[]))
-            restarts += 1
-            if restarts > max_restarts:
-                problem = f"not run: {max_restarts + 1} kernels were stopped in this notebook, the grader gave up"
-    return set(ran), problem
-
-
-# ---------------------------------------------------------------- scoring
+# ---------------------------------------------------------------- one notebook of one learner
 
 
 def _clip(text, limit=MAX_MESSAGE):
@@ -248,104 +180,90 @@ def _clip(text, limit=MAX_MESSAGE):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _errors(cell):
-    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-
-
-def _stream(cell, name):
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == name)
-
-
-def _describe_error(cell):
-    errors = _errors(cell)
-    for e in errors:
-        if e.get("ename") in ("CellTimeoutError", "DeadKernelError"):
-            return e["ename"], e.get("evalue") or "no reply from the kernel before the timeout"
-    e = errors[0]
-    ename, evalue = e.get("ename", "Error"), e.get("evalue", "")
-    if ename == "NotImplementedError" and not evalue:
-        evalue = "the exercise is not done yet (raise NotImplementedError() is still there)"
-    return ename, evalue
-
-
-def score(assembled, exercise, ran, problem, timeout):
-    """Points, status and message of one exercise of a notebook that was run."""
-    from nbgrader.utils import determine_grade
-
-    nb = assembled.nb
-    check = nb.cells[assembled.index_of[exercise.check_id]]
-    notes = list(assembled.notes.get(exercise.name, []))
-    solution_index = assembled.index_of.get(exercise.solution_id)
-    if solution_index is not None and solution_index in ran and _errors(nb.cells[solution_index]):
-        ename, evalue = _describe_error(nb.cells[solution_index])
-        notes.append(f"your exercise cell failed: {ename}: {evalue}")
-    if assembled.index_of[exercise.check_id] not in ran:
-        return 0.0, "not_run", "; ".join(notes + [problem or "not run"])
-    try:
-        points, _ = determine_grade(check)
-    except ValueError as e:  # a partial-credit output above the maximum
-        points, notes = 0.0, notes + [f"nbgrader could not read the score: {e}"]
-    if points is None:
-        return 0.0, "manual", "; ".join(notes + ["needs manual grading"])
-    if _errors(check):
-        ename, evalue = _describe_error(check)
-        if ename == "CellTimeoutError":
-            status = "timeout"
-            evalue = (evalue if "kernel was stopped" in evalue else
-                      f"the check did not finish within {timeout:g} s and was interrupted (an endless loop?)")
-        elif ename == "DeadKernelError":
-            status = "kernel_died"
-        else:
-            status = "failed" if ename == "AssertionError" else "error"
-        return float(points), status, "; ".join(notes + [f"{ename}: {evalue}"])
-    stderr = _stream(check, "stderr")
-    if stderr:
-        return float(points), "stderr", "; ".join(
-            notes + [f"the check wrote to stderr, which nbgrader scores 0: {stderr.strip()[:200]}"])
-    stdout = _stream(check, "stdout").strip()
-    if "[grader: output cut" in stdout:
-        notes.append(f"output cut after {MAX_CELL_OUTPUT} characters")
-        stdout = stdout.split("\n")[-3] if stdout.count("\n") >= 2 else ""
-    return float(points), "passed", "; ".join([stdout[:200]] + notes if stdout else notes or ["passed"])
-
-
-# ---------------------------------------------------------------- one notebook, one learner, all
-
-
-async def grade_notebook(course, learner, notebook, path, timeout, executed_dir=None):
+def grade_notebook(course, learner, notebook, path, options, executed_dir=None):
     """The report rows of one submitted notebook. Never raises."""
-    source_nb, blank_nb, exercise_list = course.notebooks[notebook]
+    graded = course.notebooks[notebook]
 
-    def rows(status, message, points=None):
-        return [Row(learner, notebook, ex.name, 0.0 if points is None else points[ex.name], ex.points, status,
-                    _clip(message)) for ex in exercise_list]
+    def rows(status, message):
+        return [Row(learner, notebook, ex.name, 0.0, ex.points, status, _clip(message)) for ex in graded.exercises]
 
     try:
-        data = Path(path).read_bytes()
-        cells = _submission.read_submission(data)
+        cells = _submission.read_submission(Path(path).read_bytes())
     except _submission.InvalidSubmission as e:
         return rows("invalid", f"{Path(path).name}: {e}")
     except OSError as e:
         return rows("invalid", f"{Path(path).name} could not be read: {e}")
+    run = None
     try:
-        assembled = _submission.assemble(source_nb, blank_nb, cells)
-        ran, problem = await execute(assembled.nb, course, timeout)
+        assembled = _submission.assemble(graded.source_nb, graded.blank_nb, cells)
+        run = NotebookRun(graded, assembled, options)
+        try:
+            run.execute()
+        except sandbox.SandboxError as e:
+            return rows(e.status, f"not run: {e}")
         out = []
-        for ex in exercise_list:
-            points, status, message = score(assembled, ex, ran, problem, timeout)
-            out.append(Row(learner, notebook, ex.name, points, ex.points, status, _clip(message)))
+        for ex in graded.exercises:
+            out.append(_row(learner, notebook, ex, run, assembled))
         if executed_dir is not None:
-            target = Path(executed_dir) / learner / f"{notebook}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(assembled.nb, target)
+            _save_executed(run, assembled, out, Path(executed_dir) / _safe_name(learner) / f"{notebook}.ipynb")
         return out
     except Exception as e:  # a bug in the grader must cost one notebook, not the whole run
         return rows("grader_error", f"the grader failed on this notebook: {type(e).__name__}: {e}")
+    finally:
+        if run is not None:
+            run.close()
+
+
+def _row(learner, notebook, ex, run, assembled):
+    notes = list(assembled.notes.get(ex.name, []))
+    solution = assembled.index_of.get(ex.solution_id)
+    result = run.cells.get(solution)
+    if result is not None and result.status != "ok":
+        error = result.error or {}
+        notes.append(f"your exercise cell failed: {str(error.get('name', result.status))[:60]}: "
+                     f"{str(error.get('text', ''))[:300]}")
+    if ex.check is None:
+        return Row(learner, notebook, ex.name, 0.0, ex.points, "grader_error",
+                   _clip("the course's check cell is not of the form checks.NAME(function): the grader cannot judge "
+                         "it"))
+    verdict = run.judge(ex)
+    message = verdict.message if verdict.status == "passed" else "; ".join(notes + [verdict.message])
+    if verdict.status == "passed" and notes:
+        message = "; ".join([verdict.message] + notes)
+    return Row(learner, notebook, ex.name, verdict.points, ex.points, verdict.status, _clip(message),
+               round(verdict.seconds, 3))
+
+
+def _safe_name(name):
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "_"
+
+
+def _save_executed(run, assembled, rows, target):
+    """The notebook as it ran, for feedback: each cell's output, and each check cell showing its verdict."""
+    nb = nbformat.from_dict(assembled.nb)
+    for index, result in run.cells.items():
+        cell = nb.cells[index]
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=result.output)] if result.output else []
+        if result.status != "ok":
+            error = result.error or {}
+            cell.outputs.append(nbformat.v4.new_output("error", ename=str(error.get("name", result.status))[:60],
+                                                       evalue=str(error.get("text", ""))[:2000], traceback=[]))
+    by_name = {r.exercise: r for r in rows}
+    for ex in run.graded.exercises:
+        index = assembled.index_of.get(ex.check_id)
+        if index is not None and ex.name in by_name:
+            r = by_name[ex.name]
+            nb.cells[index].outputs = [nbformat.v4.new_output(
+                "stream", name="stdout", text=f"[{r.status}: {r.points:g} / {r.max_points:g}] {r.message}\n")]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+
+
+# ---------------------------------------------------------------- all the learners
 
 
 def find_submissions(course, submissions_dir):
-    """``{learner: {notebook: path or problem}}`` for every learner folder of ``submissions_dir``."""
+    """``{learner: {notebook: path}}`` for every learner folder of ``submissions_dir``."""
     found = {}
     for folder in sorted(p for p in Path(submissions_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
         files = sorted(p for p in folder.rglob("*.ipynb")
@@ -362,32 +280,8 @@ def find_submissions(course, submissions_dir):
     return found
 
 
-async def _grade_all(course, submissions, timeout, jobs, executed_dir):
-    graded = sorted({nb for mine in submissions.values() for nb in mine})
-    semaphore = asyncio.Semaphore(max(1, jobs))
-    tasks = {}
-
-    async def one(learner, notebook, path):
-        async with semaphore:
-            return await grade_notebook(course, learner, notebook, path, timeout, executed_dir)
-
-    for learner, mine in submissions.items():
-        for notebook in graded:
-            if notebook in mine:
-                tasks[learner, notebook] = asyncio.ensure_future(one(learner, notebook, mine[notebook]))
-    results = {key: await task for key, task in tasks.items()}
-    rows = []
-    for learner in submissions:
-        for notebook in graded:
-            if (learner, notebook) in results:
-                rows += results[learner, notebook]
-            else:
-                rows += [Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted",
-                             f"no {notebook}.ipynb in {learner}/") for ex in course.notebooks[notebook][2]]
-    return rows
-
-
-def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_dir=None):
+def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_dir=None, isolate=True,
+          checks_module="dl_utils.checks", limits=None):
     """Grade every learner folder of ``submissions_dir``; return the report rows.
 
     Parameters
@@ -397,24 +291,47 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
     source_dir : path
         The course's source notebooks (default: the repository's ``notebooks/``).
     timeout : float
-        Seconds a cell may run before it is interrupted.
+        Seconds a cell, or one call of a learner's function, may run before it is interrupted.
     jobs : int
-        How many notebooks run at once (one kernel each).
+        How many notebooks run at once (one sandbox each).
     executed_dir : path, optional
-        Where to save each notebook as it ran, with its outputs, for feedback.
+        Where to save each notebook as it ran, with its outputs and verdicts, for feedback.
+    isolate : bool
+        Run each notebook in a bubblewrap sandbox (False: ``--no-sandbox``, a plain child process).
+    checks_module : str
+        The module holding the checks the check cells call (``checks.NAME(function)``).
+    limits : sandbox.Limits, optional
+        What each sandbox may use.
 
     Returns
     -------
     list of Row
         Per learner, per notebook graded (any learner submitted it), per exercise.
     """
-    course = Course(source_dir)
-    submissions = find_submissions(course, submissions_dir)
-    return asyncio.run(_grade_all(course, submissions, timeout, jobs, executed_dir))
+    course = Course(source_dir, checks_module)
+    options = Options(timeout=timeout, isolate=isolate, limits=limits or sandbox.Limits(),
+                      secret=secrets.randbits(63))  # this run's, never stored
+    try:
+        submissions = find_submissions(course, submissions_dir)
+        graded = sorted({nb for mine in submissions.values() for nb in mine})
+        tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() for nb in graded if nb in mine]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            done = dict(zip([(lr, nb) for lr, nb, _ in tasks], pool.map(
+                lambda t: grade_notebook(course, t[0], t[1], t[2], options, executed_dir), tasks), strict=True))
+        rows = []
+        for learner in submissions:
+            for notebook in graded:
+                missing = f"no {notebook}.ipynb in {learner}/"
+                rows += done.get((learner, notebook)) or [
+                    Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted", missing)
+                    for ex in course.notebooks[notebook].exercises]
+        return rows
+    finally:
+        course.close()
 
 
-def write_report(rows, basename):
-    """Write ``basename.csv`` and ``basename.json``; return their paths."""
+def write_report(rows, basename, grading=None):
+    """Write ``basename.csv`` and ``basename.json``; return their paths. ``grading`` describes the run (JSON)."""
     basename = Path(basename)
     if basename.suffix in (".csv", ".json"):
         basename = basename.with_suffix("")
@@ -430,7 +347,8 @@ def write_report(rows, basename):
         t["points"] += r.points
         t["max_points"] += r.max_points
     with open(json_path, "w", encoding="utf-8") as f:
-        json.dump({"columns": list(COLUMNS), "rows": [asdict(r) for r in rows], "totals": totals}, f, indent=1)
+        json.dump({"columns": list(COLUMNS), "rows": [asdict(r) for r in rows], "totals": totals,
+                   "grading": grading or {}}, f, indent=1)
         f.write("\n")
     return csv_path, json_path
 
@@ -438,14 +356,18 @@ def write_report(rows, basename):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m dl_instructor.grade",
-        description="Score submitted notebooks (SUBMISSIONS/<learner>/NN_<name>.ipynb) with nbgrader's rules.",
+        description="Score submitted notebooks (SUBMISSIONS/<learner>/NN_<name>.ipynb), each run in a sandbox.",
     )
     parser.add_argument("submissions", type=Path, help="one folder per learner; never written to")
     parser.add_argument("--out", type=Path, required=True, help="report basename: writes OUT.csv and OUT.json")
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="course notebooks (default: %(default)s)")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds per cell (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=30,
+                        help="seconds per cell and per call of a learner's function (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default: %(default)s)")
-    parser.add_argument("--executed", type=Path, default=None, help="save the notebooks as run, with outputs, here")
+    parser.add_argument("--executed", type=Path, default=None, help="save the notebooks as run, with verdicts, here")
+    parser.add_argument("--checks", default="dl_utils.checks", help="the checks' module (default: %(default)s)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run learners' code without a sandbox (only for code you trust; recorded in the report)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
@@ -453,8 +375,18 @@ def main(argv=None):
     if out.is_relative_to(args.submissions.resolve()) or (
             args.executed and args.executed.resolve().is_relative_to(args.submissions.resolve())):
         parser.error("the report and --executed must be outside the submissions folder, which is never written to")
-    rows = grade(args.submissions, args.source, args.timeout, args.jobs, args.executed)
-    csv_path, json_path = write_report(rows, args.out)
+    if not args.no_sandbox:
+        why = sandbox.available()
+        if why:
+            print(f"error: no sandbox can be made here: {why}.\nLearners' code is untrusted: the grader will not "
+                  "run it unsandboxed unless told so with --no-sandbox (see docs/grading.md).", file=sys.stderr)
+            return 2
+    limits = sandbox.Limits()
+    rows = grade(args.submissions, args.source, args.timeout, args.jobs, args.executed, isolate=not args.no_sandbox,
+                 checks_module=args.checks, limits=limits)
+    grading = {"sandbox": "none (--no-sandbox)" if args.no_sandbox else "bubblewrap",
+               "timeout": args.timeout, "limits": asdict(limits)}
+    csv_path, json_path = write_report(rows, args.out, grading)
     totals = {}
     for r in rows:
         t = totals.setdefault(r.learner, [0.0, 0.0])
@@ -462,6 +394,8 @@ def main(argv=None):
         t[1] += r.max_points
     for learner, (points, max_points) in totals.items():
         print(f"{learner}: {points:g} / {max_points:g}")
+    if args.no_sandbox:
+        print("graded WITHOUT a sandbox (--no-sandbox): the report says so")
     print(f"wrote {csv_path} and {json_path}")
     return 0
 

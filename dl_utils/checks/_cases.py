@@ -7,6 +7,7 @@ on paper; the arithmetic is in the comments. The random cases are internally con
 ``numpy.random.default_rng``, and their expected values come from the reference library.
 """
 
+import contextlib
 import copy
 
 import numpy as np
@@ -192,6 +193,29 @@ SIZES = {
 }
 
 
+_SECRET = []  # the grader's secret for this run, while it judges (see secret_seed)
+
+
+@contextlib.contextmanager
+def secret_seed(secret):
+    """While in this block, every random case is drawn from ``(secret, seed)`` instead of ``seed``.
+
+    The grader draws a fresh ``secret`` for each run and never stores it, so no submission
+    can know the random cases' inputs, or their expected results, in advance. Outside the
+    block (in the notebooks) the cases are the seeded, repeatable ones.
+    """
+    _SECRET.append(int(secret))
+    try:
+        yield
+    finally:
+        _SECRET.pop()
+
+
+def case_rng(seed):
+    """The generator of the random case numbered ``seed``: ``default_rng(seed)``, or under the grader's secret."""
+    return np.random.default_rng([_SECRET[-1], seed] if _SECRET else seed)
+
+
 def random_case(name, seed, sizes, dtype=np.float64):
     """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
     return made_case(MAKE[name], REFERENCE[name], seed, sizes, dtype)
@@ -202,7 +226,7 @@ def made_case(make, reference, seed, sizes, dtype=np.float64):
 
     Shared by the case tables of every notebook's checks.
     """
-    args = make(np.random.default_rng(seed), dtype, *sizes)
+    args = make(case_rng(seed), dtype, *sizes)
     expected = reference(*copy.deepcopy(list(args.values())))
     label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
     return Case(label, args, expected, tolerance_for(*_arrays(args)))

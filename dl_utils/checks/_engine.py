@@ -8,12 +8,12 @@ inputs, and the likely cause, found by running the catalogued mistakes
 """
 
 import contextlib
-import dis
 import io
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._introspect import globals_read
 from . import mistakes
 from ._compare import Mismatch, same
 from ._runner import call, describe_args
@@ -120,7 +120,7 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
         Whether these are the hidden cases (only changes the success line).
     """
     __tracebackhide__ = True  # IPython and pytest leave the checks' own frames out of the traceback
-    if not callable(fn):
+    if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{name}({name}), without calling it")
     with references_for_other_exercises(fn, name):
@@ -143,7 +143,9 @@ def references_for_other_exercises(fn, name):
     """
     import dl_utils  # here, not at the top: dl_utils imports this package
 
-    env = getattr(fn, "__globals__", None)
+    # A function graded in a sandbox has no globals here: the grader gives it the reference
+    # helpers itself, each only once that helper has been judged (dl_instructor.judge).
+    env = None if hasattr(fn, "call_outcome") else getattr(fn, "__globals__", None)
     swapped = {}
     if isinstance(env, dict):
         for other in EXERCISES():
@@ -229,19 +231,20 @@ def matching_mistake(name, outcome, case):
     for entry in mistakes.for_exercise(name):
         theirs = call(entry.fn, case.args, case.kwargs)
         if outcome.error is not None or theirs.error is not None:
-            if (type(outcome.error), str(outcome.error)) == (type(theirs.error), str(theirs.error)):
+            if _error_key(outcome.error) == _error_key(theirs.error):
                 return entry.hint
         elif same(outcome.value, theirs.value, case.tol):
             return entry.hint
     return None
 
 
+def _error_key(error):
+    # By name, not class: an error raised in a sandbox comes back as a rebuilt exception.
+    return None if error is None else (type(error).__name__, str(error))
+
+
 def read_globals(fn):
     """Names that ``fn`` reads from its module globals and that hold data (arrays, dicts, lists)."""
-    code, env = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
-    names, todo = [], [code] if code is not None else []
-    while todo:  # the function's code and the code of its comprehensions and inner functions
-        code = todo.pop()
-        names += [i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")]
-        todo += [c for c in code.co_consts if hasattr(c, "co_names")]
-    return sorted({n for n in names if isinstance(env.get(n), (np.ndarray, dict, list))})
+    if hasattr(fn, "call_outcome"):  # read in the sandbox, where the function is
+        return list(getattr(fn, "globals_read", []))
+    return globals_read(fn)

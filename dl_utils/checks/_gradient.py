@@ -8,27 +8,15 @@ cases add a term that couples the entries, so nudging all of them at once shows.
 
 import numpy as np
 
+from .._testfunctions import Cubic
 from ..gradient_check import centered_difference as reference_cd
 from ..gradient_check import relative_error as reference_re
 from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+from ._cases import case_rng
 from ._compare import FLOAT64, check_array, check_scalar
 from ._engine import Case, make_check
 
 __all__ = ["centered_difference", "relative_error"]
-
-
-class Cubic:
-    """``J(theta) = sum(c * theta**3) + (a.T @ theta)**2``, a smooth cost with a readable repr for messages."""
-
-    def __init__(self, c, a=None):
-        self.c, self.a = np.asarray(c, dtype=np.float64), None if a is None else np.asarray(a, dtype=np.float64)
-
-    def __call__(self, theta):
-        coupling = 0.0 if self.a is None else float(np.sum(self.a * np.asarray(theta))) ** 2
-        return float(np.sum(self.c * np.asarray(theta) ** 3)) + coupling
-
-    def __repr__(self):
-        return "J = sum(c * theta**3)" + ("" if self.a is None else " + (a.T @ theta)**2")
 
 
 def _col(values):
@@ -58,7 +46,7 @@ HAND_RE = [
 
 
 def _random_cd(seed, n, epsilon):
-    rng = np.random.default_rng(seed)
+    rng = case_rng(seed)
     args = {"J": Cubic(rng.standard_normal((n, 1)), rng.standard_normal((n, 1))),
             "theta": rng.standard_normal((n, 1)), "epsilon": epsilon}
     return Case(f"random case (seed {seed})", args, reference_cd(**args), FLOAT64)
@@ -66,7 +54,7 @@ def _random_cd(seed, n, epsilon):
 
 def _random_re(seed, n, scale):
     # gradapprox = grad plus a small error, as in a real check; scale sets the size of the error.
-    rng = np.random.default_rng(seed)
+    rng = case_rng(seed)
     grad = rng.standard_normal((n, 1))
     args = {"grad": grad, "gradapprox": grad + scale * rng.standard_normal((n, 1))}
     return Case(f"random case (seed {seed})", args, reference_re(**args), FLOAT64)

@@ -74,7 +74,7 @@ def initialize_parameters_zeros(fn, hidden=False):
 
 
 def initialize_parameters_he(fn, hidden=False):
-    if not callable(fn):
+    if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{HE}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{HE}({HE}), without calling it")
     for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import multiclass as mc
 from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
+from ._cases import case_rng
 from ._compare import check_array, check_scalar, check_tuple, tolerance_for
 from ._engine import Case, make_check
 
@@ -94,7 +95,7 @@ REFERENCE = {"softmax": mc.softmax, "compute_cost_softmax": mc.compute_cost_soft
 
 def random_case(name, seed, sizes, dtype=np.float64, make=None):
     """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
-    args = MAKE[make or name](np.random.default_rng(seed), dtype, *sizes)
+    args = MAKE[make or name](case_rng(seed), dtype, *sizes)
     expected = REFERENCE[make or name](*args.values())
     label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
     return Case(label, args, expected, tolerance_for(*[a for a in args.values() if isinstance(a, np.ndarray)]))

@@ -1,4 +1,13 @@
-"""Call a learner's function safely: on copies, with its warnings and exceptions caught.
+"""The *call* step of a check: run a learner's function and record what it did, as plain data.
+
+A check is three steps: its *cases* (inputs and expected results, :mod:`._cases`), the
+*call* of the learner's function on each case's inputs (here), and the *judge*, which
+compares what came back with the expected result and names the mistake (:mod:`._engine`,
+:mod:`._compare`, :mod:`.mistakes`). The judge only ever sees an :class:`Outcome`, so the
+call can happen elsewhere: in the notebook it is a plain Python call in the learner's
+process; when graded, the function runs in a sandbox and the :class:`Outcome` is rebuilt
+from the data it sent back (``dl_instructor.judge``), by any object with a ``call_outcome``
+method.
 
 The function gets deep copies of the inputs (copied together, so an array shared by two
 arguments stays shared). The originals are kept, and after the call the copies are
@@ -53,6 +62,8 @@ def call(fn, args, kwargs=None):
     Outcome
     """
     kwargs = kwargs or {}
+    if hasattr(fn, "call_outcome"):  # a function that runs elsewhere (graded in a sandbox)
+        return fn.call_outcome(args, kwargs)
     passed_args, passed_kwargs = copy.deepcopy((args, kwargs))
     ids = {name: _ids(value) for name, value in passed_args.items()}
     outcome = Outcome()
@@ -63,9 +74,20 @@ def call(fn, args, kwargs=None):
         except Exception as error:  # noqa: BLE001 - every error of the learner's code is reported
             outcome.error = error
     outcome.warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-    for name, original in args.items():
-        outcome.mutations += _changes(name, original, passed_args[name], ids[name])
+    outcome.mutations = mutations(args, passed_args, ids)
     return outcome
+
+
+def mutations(args, passed_args, ids):
+    """One sentence for each change between the arguments ``args`` and ``passed_args`` after the call.
+
+    ``ids`` gives, for each argument that is a dict, ``{key: id of the value passed in}``, to tell
+    a value replaced in the dict from one changed in place.
+    """
+    found = []
+    for name, original in args.items():
+        found += _changes(name, original, passed_args[name], ids.get(name, {}))
+    return found
 
 
 def _ids(value):

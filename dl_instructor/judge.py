@@ -1,0 +1,280 @@
+"""Grade one submitted notebook: run it in a sandbox, call its functions from outside, judge what comes back.
+
+The learner's notebook (rebuilt from the course's source, :mod:`dl_instructor.submission`)
+runs cell by cell in a sandbox (:mod:`dl_instructor.sandbox`), check cells left out. Then,
+for each exercise in the notebook's order, the course's own check (``dl_utils.checks``) runs
+*here*, in the grader's process: every time it calls the learner's function, the call is
+sent to the sandbox as plain data and the result comes back as plain data
+(:mod:`dl_instructor.wire`). The inputs of the random cases are drawn for this run from a
+secret seed; the expected results, the references and the catalogue of mistakes never enter
+the sandbox. The points are the check's verdict and nothing else: no cell output, no file,
+nothing the learner's process says about itself counts.
+
+No answer is within the learner's reach while it is judged: the sandbox's library lacks the
+reference of every exercise of this notebook and of the later ones (:mod:`dl_instructor.strip`).
+Each exercise is still judged alone, as in the notebook: once an exercise has been judged,
+the next stage of the library, holding its reference, is loaded into the sandbox and bound to
+its name, so a later exercise that calls it (``L_model_forward`` calls
+``linear_activation_forward``) calls the reference, whatever the learner's own version did.
+"""
+
+import builtins
+import contextlib
+import io
+import time
+from dataclasses import dataclass, field
+
+from dl_utils._testfunctions import Cubic
+from dl_utils.checks._cases import secret_seed
+from dl_utils.checks._runner import Outcome, mutations
+
+from . import wire
+from .sandbox import Sandbox, SandboxError
+
+WIRE_TYPES = {Cubic: "Cubic"}
+MAX_RESTARTS = 3  # new sandboxes per notebook after one was stopped or died
+TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all
+
+
+class Abort(BaseException):  # noqa: N818 - not an error of the check's: the sandbox stopped answering
+    """A call of the learner's function did not come back: ``status`` is ``timeout`` or ``crashed``."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class Verdict:
+    """What the judge says of one exercise."""
+
+    points: float
+    status: str
+    message: str
+    seconds: float = 0.0
+
+
+@dataclass
+class CellResult:
+    """How one cell ran in the sandbox."""
+
+    status: str  # ok, error, timeout, crashed, not_run
+    output: str = ""
+    error: dict = field(default_factory=dict)
+
+
+def rebuild_error(info):
+    """An exception standing for the one the learner's code raised in the sandbox (from its name and text)."""
+    if not isinstance(info, dict):
+        return RuntimeError("the sandbox reported an error it did not describe")
+    name = info.get("name") if isinstance(info.get("name"), str) else "Exception"
+    text = info.get("text") if isinstance(info.get("text"), str) else ""
+    cls = getattr(builtins, name, None) if info.get("module") == "builtins" else None
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        args = info.get("args")
+        if isinstance(args, list) and all(isinstance(a, (str, int, float, bool, type(None))) for a in args):
+            with contextlib.suppress(Exception):
+                error = cls(*args)
+                if str(error) == text:
+                    return error
+        with contextlib.suppress(Exception):
+            error = cls(text)
+            if str(error) == text:
+                return error
+    safe = "".join(ch for ch in name[:60] if ch.isalnum() or ch == "_") or "Exception"
+    return type(safe, (Exception,), {"__str__": lambda self: text})()
+
+
+class Remote:
+    """The learner's function ``name`` in the sandbox, as the checks call it (see ``checks._runner.call``)."""
+
+    def __init__(self, run, name):
+        self.run, self.__name__ = run, name
+        self.globals_read = []
+
+    def call_outcome(self, args, kwargs):
+        reply = self.run.call(self.__name__, args, kwargs)
+        outcome = Outcome()
+        try:
+            outcome.value = wire.decode(reply.get("value"))
+        except wire.WireError as e:
+            outcome.value = wire.opaque("unreadable_value")
+            outcome.warnings.append(f"the returned value could not be read: {e}")
+        if reply.get("error") is not None:
+            outcome.error = rebuild_error(reply["error"])
+        said = reply.get("warnings") if isinstance(reply.get("warnings"), list) else []
+        outcome.warnings += [w[:300] for w in said[:20] if isinstance(w, str)]
+        outcome.mutations = self._mutations(args, reply)
+        names = reply.get("globals")
+        self.globals_read = [g for g in names[:20] if isinstance(g, str) and g.isidentifier()] if isinstance(
+            names, list) else []
+        return outcome
+
+    @staticmethod
+    def _mutations(args, reply):
+        try:
+            after = wire.decode(reply.get("args_after"))
+        except wire.WireError:
+            after = None
+        if not isinstance(after, dict) or list(after) != list(args):
+            return ["its arguments could not be read back after the call"]
+        replaced = reply.get("replaced") if isinstance(reply.get("replaced"), dict) else {}
+        ids = {}
+        for name, value in after.items():
+            if isinstance(value, dict):
+                gone = replaced.get(name) if isinstance(replaced.get(name), list) else []
+                ids[name] = {k: (-1 if k in gone else id(v)) for k, v in value.items()}
+        return mutations(args, after, ids)
+
+
+class NotebookRun:
+    """One submitted notebook, run in a sandbox and judged exercise by exercise.
+
+    Parameters
+    ----------
+    graded : CourseNotebook
+        The course notebook: its exercises, its checks, its library stages (``dl_instructor.grade``).
+    assembled : submission.Assembled
+        The notebook to run.
+    options : Options
+        Timeout, limits, whether to isolate, the secret.
+    """
+
+    def __init__(self, graded, assembled, options):
+        self.graded, self.assembled, self.options = graded, assembled, options
+        nb = assembled.nb
+        check_cells = {assembled.index_of.get(ex.check_id) for ex in graded.exercises}
+        self.code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in check_cells]
+        self.cells = {}  # index -> CellResult
+        self.sandbox, self.restarts, self.problem = None, 0, None
+        self.deadline = time.monotonic() + TOTAL_TIMEOUTS * options.timeout
+        self.judged, self.found = [], {}
+
+    # -------------------------------------------------------- the sandbox's life
+
+    def _start(self):
+        if self.restarts > MAX_RESTARTS:
+            raise SandboxError("not_run", f"{MAX_RESTARTS + 1} sandboxes were stopped in this notebook, "
+                                          "the grader gave up")
+        self.sandbox = Sandbox(self.graded.library_dir, self.graded.data_dir, self.options.limits,
+                               isolate=self.options.isolate)
+
+    def _replace(self):
+        """A new sandbox in the state of the old one: the cells that ran replayed, the probe, the stage."""
+        if self.sandbox is not None:
+            self.sandbox.kill()
+        self.restarts += 1
+        self._start()
+        for index in self.code:
+            if self.cells.get(index, CellResult("not_run")).status in ("ok", "error"):
+                self.sandbox.request({"op": "run", "index": index, "code": self.assembled.nb.cells[index].source},
+                                     self.options.timeout)
+        self.sandbox.request({"op": "probe", "names": self.graded.function_names()}, self.options.timeout)
+        if self.judged:
+            self.sandbox.request(self.graded.stage_request(self.judged), self.options.timeout)
+
+    def close(self):
+        if self.sandbox is not None:
+            self.sandbox.kill()
+
+    # -------------------------------------------------------- running the cells
+
+    def execute(self):
+        """Run every code cell but the checks, in order; a cell that hangs or kills the sandbox costs only itself."""
+        self._start()
+        position = 0
+        while position < len(self.code):
+            index = self.code[position]
+            position += 1
+            if time.monotonic() > self.deadline:
+                self.problem = f"not run: the notebook ran out of its {TOTAL_TIMEOUTS * self.options.timeout:g} s"
+                break
+            mark = self.sandbox.output_mark()
+            try:
+                reply = self.sandbox.request({"op": "run", "index": index,
+                                              "code": self.assembled.nb.cells[index].source}, self.options.timeout)
+            except SandboxError as e:
+                self.cells[index] = CellResult(e.status, error={"name": e.status, "text": str(e)})
+                self._replace()
+                continue
+            output, cut = self.sandbox.output_since(mark)
+            if cut:
+                output += f"\n[grader: output cut after {len(output)} characters]\n"
+            if reply.get("interrupted"):
+                self.cells[index] = CellResult("timeout", output, {"name": "timeout", "text": (
+                    f"the cell ran longer than {self.options.timeout:g} s and was interrupted")})
+            elif reply.get("ok"):
+                self.cells[index] = CellResult("ok", output)
+            else:
+                error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+                self.cells[index] = CellResult("error", output, error)
+        self.found = self.sandbox.request({"op": "probe", "names": self.graded.function_names()},
+                                          self.options.timeout).get("found", {})
+
+    # -------------------------------------------------------- judging
+
+    def call(self, name, args, kwargs):
+        """One call of the learner's ``name`` in the sandbox: its reply, or Abort."""
+        if self.sandbox is None or self.sandbox.closed:
+            raise Abort("crashed", "the sandbox had stopped")
+        request = {"op": "call", "name": name, "args": wire.encode(args, WIRE_TYPES),
+                   "kwargs": wire.encode(kwargs, WIRE_TYPES)}
+        try:
+            reply = self.sandbox.request(request, self.options.timeout)
+        except SandboxError as e:
+            raise Abort(e.status, f"{name} {_what(e)}") from None
+        if reply.get("interrupted"):
+            raise Abort("timeout", f"{name} did not return within {self.options.timeout:g} s and was interrupted "
+                                   "(an endless loop?)")
+        if "harness_error" in reply:
+            raise Abort("crashed", f"{name} could not be called: the program in the sandbox failed "
+                                   f"({_error_text(reply['harness_error'])}); did the notebook replace it?")
+        return reply
+
+    def judge(self, exercise):
+        """The verdict on ``exercise``: its check, run here on what the sandbox's calls send back."""
+        started = time.monotonic()
+        if self.sandbox is None or self.sandbox.closed:
+            try:
+                self._replace()
+            except SandboxError as e:
+                return Verdict(0.0, "not_run", f"not run: {e}")
+        if self.judged:
+            self.sandbox.request(self.graded.stage_request(self.judged), self.options.timeout)
+        found = self.found.get(exercise.function, {}) if isinstance(self.found, dict) else {}
+        if not (isinstance(found, dict) and found.get("defined")):
+            verdict = Verdict(0.0, "failed", f"{exercise.function} is not defined in the notebook: keep the "
+                                              f"exercise's def line as it is (NameError)")
+        else:
+            fn = Remote(self, exercise.function) if found.get("callable") else wire.opaque(found.get("type", "?"))
+            verdict = self._run_check(exercise, fn)
+        self.judged.append(exercise.function)
+        verdict.seconds = time.monotonic() - started
+        return verdict
+
+    def _run_check(self, exercise, fn):
+        printed = io.StringIO()
+        try:
+            with secret_seed(self.options.secret), contextlib.redirect_stdout(printed):
+                exercise.check(fn)
+                exercise.check(fn, hidden=True)
+        except AssertionError as e:
+            return Verdict(0.0, "failed", str(e))
+        except Abort as e:
+            if self.sandbox is not None:
+                self.sandbox.kill()
+            return Verdict(0.0, e.status, e.message)
+        lines = [line for line in printed.getvalue().splitlines() if line.strip()]
+        return Verdict(exercise.points, "passed", " | ".join(lines) or "passed")
+
+
+def _what(error):
+    return {"timeout": "did not return in time, and did not stop when interrupted, so its sandbox was stopped",
+            "crashed": f"stopped the sandbox ({error})"}.get(error.status, str(error))
+
+
+def _error_text(info):
+    if not isinstance(info, dict):
+        return "?"
+    return f"{str(info.get('name', 'Error'))[:60]}: {str(info.get('text', ''))[:300]}"
+

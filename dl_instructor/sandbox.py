@@ -1,0 +1,409 @@
+"""Run a learner's notebook in a sandbox made with bubblewrap, and talk to it in plain data.
+
+One sandbox per notebook run (a new one after a crash). It is made with ``bwrap``
+(Debian's ``bubblewrap``, the tool Flatpak uses), and holds:
+
+- **no network** and private PID, IPC, UTS, user and cgroup namespaces (``--unshare-all``):
+  nothing it starts sees the machine's processes, and everything it started dies with it
+  (its PID namespace ends when the grader kills it or exits, ``--die-with-parent``);
+  ``--new-session`` keeps it off the grader's terminal;
+- a **read-only** view of the system's programs and libraries, of the Python environment,
+  of the course's datasets, and of the library copy the grader made for this notebook
+  (:mod:`dl_instructor.strip`); nothing else of the machine: not the submissions, the
+  course's notebooks, the grader's files or the report;
+- one **writable scratch** folder, the notebook's working directory, and ``/tmp``, both
+  memory-backed and of fixed size (``--size``), gone with the sandbox;
+- **limits**: address space, CPU seconds, file size and open files (``setrlimit``), and,
+  when the grader runs as root on a machine whose cgroups it may write, a cgroup with a
+  memory limit and a process limit (``pids.max``); otherwise the process limit is
+  ``RLIMIT_NPROC``, which the kernel applies to users other than root;
+- its **output** read as it arrives and kept up to a cap, so printing a gigabyte costs the
+  grader no more memory than printing a megabyte.
+
+The grader talks to :mod:`dl_instructor.harness` inside it over pipes: one JSON line a
+request, one a reply, each reply capped in size. Where ``bwrap`` cannot run (macOS,
+Windows, a Linux without user namespaces), :func:`available` says why, and the grader
+refuses untrusted work unless told ``--no-sandbox``, which :class:`Sandbox` then runs as
+a plain child process with the same limits it can set.
+"""
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HARNESS_DIR = Path(__file__).resolve().parent
+MAX_OUTPUT = 100_000  # bytes of the learner's output kept per notebook run
+MAX_REPLY = 64 * 2**20  # bytes of one reply
+START_TIMEOUT = 60  # seconds for the sandbox to start and import numpy
+
+
+@dataclass
+class Limits:
+    """What one sandbox may use."""
+
+    memory: int = 4 * 2**30  # bytes of address space (RLIMIT_AS), and the cgroup's memory limit
+    cpu_seconds: int = 600  # of CPU time in all (RLIMIT_CPU)
+    processes: int = 64  # pids.max, or RLIMIT_NPROC
+    file_size: int = 64 * 2**20  # bytes of one file it writes (RLIMIT_FSIZE)
+    scratch: int = 256 * 2**20  # bytes of its writable folders (tmpfs --size)
+    open_files: int = 256
+
+
+class SandboxError(Exception):
+    """The sandbox stopped answering: it died, or was killed for running too long. ``status`` says which."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def available():
+    """None if sandboxes can be made here, else the reason why not."""
+    if not sys.platform.startswith("linux"):
+        return f"the sandbox needs Linux (bubblewrap); this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)"
+    probe = subprocess.run(["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+                           capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return f"bubblewrap cannot make a sandbox here: {probe.stderr.strip()[:300]}"
+    return None
+
+
+def _python_paths():
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent}
+    return sorted({p.resolve() for p in paths if p.exists()})
+
+
+def _installed_copies():
+    # A non-editable install of the course's packages holds their full source: hidden in the sandbox.
+    import importlib.util
+
+    found = []
+    for name in ("dl_utils", "dl_instructor", "dl_bench"):
+        spec = importlib.util.find_spec(name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            path = Path(location).resolve()
+            if any(path.is_relative_to(p) for p in _python_paths()):
+                found.append(path)
+    return found
+
+
+def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
+    """The ``bwrap`` command line that runs the harness on ``course_dir`` (holding the library copy)."""
+    cmd = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+           "--clearenv"]
+    if os.geteuid() == 0:
+        cmd += ["--uid", "65534", "--gid", "65534"]
+    for top in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    for path in _python_paths():
+        if not str(path).startswith("/usr/"):
+            cmd += ["--ro-bind", str(path), str(path)]
+    for path in _installed_copies():
+        cmd += ["--tmpfs", str(path)]
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.scratch), "--tmpfs", "/tmp",
+            "--dir", "/course", "--ro-bind", str(course_dir), "/course/lib",
+            "--ro-bind", str(HARNESS_DIR / "harness.py"), "/course/grader/harness.py",
+            "--ro-bind", str(HARNESS_DIR / "wire.py"), "/course/grader/wire.py",
+            "--size", str(limits.scratch), "--tmpfs", cwd]
+    if data_dir is not None and Path(data_dir).is_dir():
+        cmd += ["--ro-bind", str(data_dir), "/course/lib/data"]
+    cmd += ["--remount-ro", "/", "--chdir", cwd]
+    for key, value in _environment("/course/lib", "/tmp").items():
+        cmd += ["--setenv", key, value]
+    return cmd + [sys.executable, "-I", "/course/grader/harness.py"]  # + the reply and interrupt descriptors
+
+
+def _environment(library, home):
+    return {"HOME": home, "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin", "DL_GRADE_LIBRARY": library, "PYTHONWARNINGS": "ignore"}
+
+
+# ---------------------------------------------------------------- cgroups
+
+
+class _Cgroup:
+    """A cgroup (v1 or v2) with a memory and a process limit, where this process may make one; else inert."""
+
+    def __init__(self, limits):
+        self.dirs, self.applied = [], []
+        if os.geteuid() != 0:
+            return
+        name = f"dl_grade_{uuid.uuid4().hex[:12]}"
+        own = self._own()
+        if "" in own and os.path.exists("/sys/fs/cgroup/cgroup.controllers"):  # cgroup v2 alone
+            self._make(Path("/sys/fs/cgroup") / own[""].lstrip("/") / name,
+                       {"memory.max": limits.memory, "pids.max": limits.processes})
+            return
+        for controller, settings in (("pids", {"pids.max": limits.processes}),
+                                     ("memory", {"memory.limit_in_bytes": limits.memory})):
+            if controller in own:
+                self._make(Path("/sys/fs/cgroup") / controller / own[controller].lstrip("/") / name, settings)
+
+    @staticmethod
+    def _own():
+        own = {}
+        try:
+            for line in Path("/proc/self/cgroup").read_text().splitlines():
+                _, controllers, path = line.split(":", 2)
+                for c in controllers.split(",") if controllers else [""]:
+                    own[c] = path
+        except OSError:
+            pass
+        return own
+
+    def _make(self, path, settings):
+        try:
+            path.mkdir()
+        except OSError:
+            return
+        self.dirs.append(path)
+        for key, value in settings.items():
+            try:
+                (path / key).write_text(str(value))
+                self.applied.append(key)
+            except OSError:
+                pass
+
+    def enter(self):
+        """Move the calling process (a child, just before exec) into the cgroup."""
+        for path in self.dirs:
+            try:
+                (path / "cgroup.procs").write_text(str(os.getpid()))
+            except OSError:
+                pass
+
+    def remove(self):
+        for path in self.dirs:
+            for _ in range(50):
+                try:
+                    path.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+
+# ---------------------------------------------------------------- one sandbox
+
+
+@dataclass
+class _Pipes:
+    replies: queue.Queue = field(default_factory=queue.Queue)
+    output: bytearray = field(default_factory=bytearray)
+    output_bytes: int = 0
+
+
+class Sandbox:
+    """One running harness: in bubblewrap (``isolate``), or as a plain child process (``--no-sandbox``)."""
+
+    def __init__(self, course_dir, data_dir, limits=None, isolate=True):
+        self.limits = limits or Limits()
+        self.isolate = isolate
+        self.cgroup = _Cgroup(self.limits) if isolate else None
+        requests_r, self._requests = os.pipe()
+        replies_r, replies_w = os.pipe()
+        self._interrupt_r, self._interrupt = os.pipe()
+        output_r, output_w = os.pipe()
+        if isolate:
+            cmd = bwrap_command(course_dir, data_dir, self.limits)
+            env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
+        else:
+            self._scratch = Path(course_dir).parent / "scratch"
+            self._scratch.mkdir(exist_ok=True)
+            cmd = [sys.executable, "-I", str(HARNESS_DIR / "harness.py")]
+            env = {**_environment(str(course_dir), str(self._scratch)), "PATH": os.environ.get("PATH", "")}
+            if data_dir is not None:  # the library finds the datasets next to itself
+                link = Path(course_dir) / "data"
+                if not link.exists():
+                    link.symlink_to(data_dir)
+            cwd = self._scratch
+        cmd = cmd + [str(replies_w), str(self._interrupt_r)]  # the harness's reply and interrupt descriptors
+        self.process = subprocess.Popen(
+            self._launcher() + cmd, stdin=requests_r, stdout=output_w, stderr=output_w, env=env, cwd=cwd,
+            pass_fds=(replies_w, self._interrupt_r), start_new_session=True)
+        for fd in (requests_r, replies_w, output_w):
+            os.close(fd)
+        self._pipes = _Pipes()
+        self._reader = threading.Thread(target=self._read_replies, args=(replies_r,), daemon=True)
+        self._drainer = threading.Thread(target=self._drain_output, args=(output_r,), daemon=True)
+        self._reader.start()
+        self._drainer.start()
+        self.closed = False
+        reply = self._wait(START_TIMEOUT)
+        if not reply.get("ready"):
+            self.kill()
+            raise SandboxError("not_run", f"the sandbox did not start: {self.last_words()}")
+
+    def _launcher(self):
+        # prlimit sets the limits, and a shell joins the cgroup before it becomes the sandbox (exec):
+        # no preexec_fn, which is unsafe while the grader runs other notebooks in threads.
+        limits = self.limits
+        cmd = ["prlimit", f"--as={limits.memory}", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_size}",
+               f"--nofile={limits.open_files}", "--core=0"]
+        if os.geteuid() != 0:
+            cmd.append(f"--nproc={limits.processes}")
+        cmd.append("--")
+        procs = [str(d / "cgroup.procs") for d in (self.cgroup.dirs if self.cgroup else [])]
+        if procs:
+            joins = " && ".join(f'echo $$ > "{p}"' for p in procs)
+            cmd += ["/bin/sh", "-c", f'{joins}; exec "$@"', "sh"]
+        return cmd
+
+    def applied_limits(self):
+        """The limits in force, in words, for the report."""
+        words = ["address space", "CPU time", "file size", "open files"]
+        if self.cgroup is not None and self.cgroup.applied:
+            words += [{"pids.max": "processes (cgroup)", "memory.max": "memory (cgroup)",
+                       "memory.limit_in_bytes": "memory (cgroup)"}[k] for k in self.cgroup.applied]
+        elif os.geteuid() != 0:
+            words.append("processes (RLIMIT_NPROC)")
+        return words
+
+    # -------------------------------------------------------- the pipes
+
+    def _read_replies(self, fd):
+        buffer = b""
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                self._pipes.replies.put(self._parse(line))
+            if len(buffer) > MAX_REPLY:
+                self._pipes.replies.put({"protocol_error": f"a reply over {MAX_REPLY // 2**20} MB"})
+                buffer = b""
+                break
+        os.close(fd)
+        self._pipes.replies.put(None)  # end of the replies: the harness is gone
+
+    @staticmethod
+    def _parse(line):
+        try:
+            message = json.loads(line.decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            return {"protocol_error": "a reply that is not JSON"}
+        return message if isinstance(message, dict) else {"protocol_error": "a reply that is not a JSON object"}
+
+    def _drain_output(self, fd):
+        pipes = self._pipes
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            pipes.output_bytes += len(chunk)
+            room = MAX_OUTPUT - len(pipes.output)
+            if room > 0:
+                pipes.output += chunk[:room]
+        os.close(fd)
+
+    def output_mark(self):
+        """A position in the learner's output, for :meth:`output_since`."""
+        return len(self._pipes.output), self._pipes.output_bytes
+
+    def output_since(self, mark):
+        """The learner's output since ``mark``, as text, and whether some of it was cut."""
+        time.sleep(0.005)  # let the drain thread catch up with what was flushed before the reply
+        kept, total = self._pipes.output[mark[0]:], self._pipes.output_bytes - mark[1]
+        return kept.decode("utf-8", "replace"), total > len(kept)
+
+    def last_words(self):
+        text = self._pipes.output[-2000:].decode("utf-8", "replace").strip().splitlines()
+        return text[-1] if text else f"exit status {self.process.poll()}"
+
+    # -------------------------------------------------------- requests
+
+    def _wait(self, timeout):
+        try:
+            reply = self._pipes.replies.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError from None
+        if reply is None:
+            self._pipes.replies.put(None)
+            self.process.wait(timeout=10)
+            raise SandboxError("crashed", f"the sandbox stopped (exit status {self.process.returncode}; "
+                                          f"its last words: {self.last_words()})")
+        if "protocol_error" in reply:
+            self.kill()
+            raise SandboxError("crashed", f"the sandbox broke the grader's protocol: {reply['protocol_error']}")
+        return reply
+
+    def request(self, message, timeout):
+        """Send ``message``; return the reply. On ``timeout``, interrupt; if that fails, kill (SandboxError)."""
+        if self.closed:
+            raise SandboxError("crashed", "the sandbox was stopped before")
+        data = json.dumps(message, allow_nan=True).encode() + b"\n"
+        writer = threading.Thread(target=self._write, args=(data,), daemon=True)
+        writer.start()
+        try:
+            return self._wait(timeout)
+        except TimeoutError:
+            pass
+        try:
+            os.write(self._interrupt, b"!")
+        except OSError:
+            pass
+        try:
+            reply = self._wait(min(4.0, timeout))
+            reply.setdefault("interrupted", True)
+            return reply
+        except TimeoutError:
+            self.kill()
+            raise SandboxError("timeout", f"it ran longer than {timeout:g} s and did not stop when interrupted, "
+                                          "so its sandbox was stopped") from None
+
+    def _write(self, data):
+        try:
+            os.write(self._requests, data) if len(data) < 65536 else self._write_all(data)
+        except OSError:
+            pass
+
+    def _write_all(self, data):
+        view = memoryview(data)
+        while view:
+            written = os.write(self._requests, view)
+            view = view[written:]
+
+    def kill(self):
+        """Stop the sandbox and everything in it; idempotent."""
+        if not self.closed:
+            self.closed = True
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            for fd in (self._requests, self._interrupt, self._interrupt_r):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            if self.cgroup is not None:
+                self.cgroup.remove()
+
+    close = kill

@@ -38,6 +38,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -99,8 +100,8 @@ class GradedExercise:
 class CourseNotebook:
     """A course notebook with exercises: its cells, its checks, and the library its sandbox may see."""
 
-    def __init__(self, name, source_nb, checks, later_functions, library, workdir):
-        self.name, self.source_nb, self.blank_nb = name, source_nb, learner_version(source_nb)
+    def __init__(self, name, source_nb, blank_nb, checks, later_functions, library, workdir):
+        self.name, self.source_nb, self.blank_nb = name, source_nb, blank_nb
         self.exercises = []
         cells = {_submission.grade_id(c): c for c in source_nb.cells}
         for ex in _submission.exercises(source_nb):
@@ -133,27 +134,59 @@ class CourseNotebook:
             package = f"dl_stage_{len(judged)}"
             files = strip.strip(self.library, self.hidden - set(judged), self.name)
             self._stages[key] = {"op": "stage", "package": package, "names": list(judged),
-                                 "files": {package + rel[rel.index("/"):]: text for rel, text in files.items()}}
+                                 "files": {package + rel[rel.index("/"):]: text for rel, text in files.items()
+                                           if rel.startswith("dl_utils/")}}
         return self._stages[key]
 
 
 class Course:
-    """The source notebooks the submissions are graded against, and the checks that judge them."""
+    """The source notebooks the submissions are graded against, and the checks that judge them.
+
+    A notebook's grading set-up (:class:`CourseNotebook`) is made the first time it is asked for.
+    """
 
     def __init__(self, source_dir=SOURCE_DIR, checks_module="dl_utils.checks"):
         self.source_dir = Path(source_dir).resolve()
         self.checks = importlib.import_module(checks_module)
+        self._checks_module = checks_module
         self._workdir = tempfile.mkdtemp(prefix="dl_instructor_grade_")
-        library = strip.library_sources(Path(dl_utils.__file__).resolve().parent)
-        sources = [(p.stem, nbformat.read(p, as_version=4)) for p in course_notebooks(self.source_dir)]
-        sources = [(name, nb) for name, nb in sources if has_exercises(nb)]
-        functions = [[m.group(2) for m in _CHECK_CALL.finditer("\n".join(
-            c.source for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")))]
-            for _, nb in sources]
-        self.notebooks = {}
-        for k, (name, nb) in enumerate(sources):
-            later = {f for names in functions[k:] for f in names}
-            self.notebooks[name] = CourseNotebook(name, nb, self.checks, later, library, self._workdir)
+        self._library = None
+        self._sources = {p.stem: p for p in course_notebooks(self.source_dir)}
+        self._read = {}
+        self._made = {}
+        self._lock = threading.Lock()
+        later = set()  # the exercises of each notebook and of those after it
+        self._later = {}
+        for name in sorted(self._sources, reverse=True):
+            nb = self._nb(name)
+            if has_exercises(nb):
+                later |= {m.group(2) for m in _CHECK_CALL.finditer("\n".join(
+                    c.source for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")))}
+                self._later[name] = set(later)
+        self.names = sorted(self._later)
+
+    def _nb(self, name):
+        if name not in self._read:
+            self._read[name] = nbformat.read(self._sources[name], as_version=4)
+        return self._read[name]
+
+    def __contains__(self, name):
+        return name in self._later
+
+    def __getitem__(self, name):
+        with self._lock:
+            if name not in self._made:
+                if self._library is None:
+                    self._library = strip.library_sources(Path(dl_utils.__file__).resolve().parent, self._checks_module)
+                nb = self._nb(name)
+                self._made[name] = CourseNotebook(name, nb, self._blank(name, nb), self.checks, self._later[name],
+                                                  self._library, self._workdir)
+            return self._made[name]
+
+    def _blank(self, name, nb):
+        # The committed learner version (tests/test_release.py keeps it in step), else made now.
+        committed = self.source_dir / "exercises" / f"{name}.ipynb"
+        return nbformat.read(committed, as_version=4) if committed.is_file() else learner_version(nb)
 
     def close(self):
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -161,11 +194,11 @@ class Course:
     def match(self, filename):
         """The course notebook a submitted file is, by its name: exact, else by its ``NN_`` prefix."""
         stem = Path(filename).stem
-        if stem in self.notebooks:
+        if stem in self._later:
             return stem
         prefix = re.match(r"^(\d\d)[_ -]", stem)
         if prefix:
-            candidates = [name for name in self.notebooks if name.startswith(prefix.group(1) + "_")]
+            candidates = [name for name in self.names if name.startswith(prefix.group(1) + "_")]
             if len(candidates) == 1:
                 return candidates[0]
         return None
@@ -182,7 +215,7 @@ def _clip(text, limit=MAX_MESSAGE):
 
 def grade_notebook(course, learner, notebook, path, options, executed_dir=None):
     """The report rows of one submitted notebook. Never raises."""
-    graded = course.notebooks[notebook]
+    graded = course[notebook]
 
     def rows(status, message):
         return [Row(learner, notebook, ex.name, 0.0, ex.points, status, _clip(message)) for ex in graded.exercises]
@@ -324,7 +357,7 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
                 missing = f"no {notebook}.ipynb in {learner}/"
                 rows += done.get((learner, notebook)) or [
                     Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted", missing)
-                    for ex in course.notebooks[notebook].exercises]
+                    for ex in course[notebook].exercises]
         return rows
     finally:
         course.close()

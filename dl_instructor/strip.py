@@ -36,8 +36,11 @@ def message(name, notebook):
             f"exercise (or uses one); write your own")
 
 
-def library_sources(package_dir):
-    """``{path relative to the package's parent: source}`` of every module of the library, checks excluded."""
+def library_sources(package_dir, checks_module="dl_utils.checks"):
+    """``{path relative to the package's parent: source}`` of every module of the library, checks excluded.
+
+    ``checks_module`` (``dl_utils.checks``, or a course's own module) is there as a stand-in whose checks do nothing.
+    """
     package_dir = Path(package_dir)
     out = {}
     for path in sorted(package_dir.rglob("*.py")):
@@ -45,7 +48,8 @@ def library_sources(package_dir):
         if "checks" in relative.parts[1:-1] or relative.parts[1:2] == ("checks",) or "__pycache__" in relative.parts:
             continue
         out[relative.as_posix()] = path.read_text(encoding="utf-8")
-    out[f"{package_dir.name}/checks/__init__.py"] = CHECKS_STUB
+    parts = checks_module.split(".")
+    out["/".join(parts) + ("/__init__.py" if parts[0] == package_dir.name else ".py")] = CHECKS_STUB
     return out
 
 
@@ -63,13 +67,17 @@ def _names_used(node):
     return used
 
 
+def _uses(sources):
+    uses = {}
+    for source in sources.values():
+        for node in _defs(ast.parse(source)):
+            uses.setdefault(node.name, set()).update(_names_used(node) - {node.name})
+    return uses
+
+
 def stripped_names(sources, names):
     """Every top-level function or class name of ``sources`` that is in ``names`` or uses one, transitively."""
-    trees = {path: ast.parse(source) for path, source in sources.items()}
-    uses = {}
-    for tree in trees.values():
-        for node in _defs(tree):
-            uses.setdefault(node.name, set()).update(_names_used(node) - {node.name})
+    uses = _uses(sources)
     found = set(names)
     grew = True
     while grew:
@@ -103,13 +111,14 @@ def strip(sources, names, notebook):
     out = {}
     for path, source in sources.items():
         module = Path(path).stem
+        if not (gone & {n.name for n in _defs(ast.parse(source))} or (names and module in ENGINES)):
+            out[path] = source
+            continue
         tree = ast.parse(source)
-        changed = False
         for node in _defs(tree):
-            if node.name in gone or (names and module in ENGINES):
+            if node.name in gone or module in ENGINES:
                 _empty(node, message(node.name, notebook))
-                changed = True
-        out[path] = ast.unparse(tree) + "\n" if changed else source
+        out[path] = ast.unparse(tree) + "\n"
     return out
 
 

@@ -22,14 +22,25 @@ CORE = ["initialize_parameters_deep", "linear_forward", "linear_activation_forwa
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 @pytest.mark.parametrize("name", EXERCISES)
-def test_reference_passes_with_one_line_and_no_stderr(name, hidden, capsys):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert getattr(checks, name)(getattr(dl_utils, name), hidden=hidden) is None
-    assert [str(w.message) for w in caught] == []
-    out, err = capsys.readouterr()
-    assert out == f"{name}: all {'hidden ' if hidden else ''}checks passed.\n"
-    assert err == ""
+def test_reference_passes_and_is_told_it_scores_0_when_graded(name, hidden, capsys):
+    # The reference itself, and any function that calls it, is right, but is not the learner's own answer:
+    # the grader's sandbox has no reference of the exercise it judges (docs/grading.md).
+    reference = getattr(dl_utils, name)
+
+    def wrapper(*args, **kwargs):
+        return reference(*args, **kwargs)
+
+    for fn in (reference, wrapper):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert getattr(checks, name)(fn, hidden=hidden) is None
+        assert [str(w.message) for w in caught] == []
+        out, err = capsys.readouterr()
+        assert out.splitlines() == [f"{name}: all {'hidden ' if hidden else ''}checks passed.",
+                                    f"{name}: note: your function calls dl_utils.{name}, the course's own answer: "
+                                    "fine to compare your result with, but when graded that function is not there, "
+                                    "and this exercise scores 0."]
+        assert err == ""
 
 
 def test_from_dl_utils_import_checks_gives_the_package():
@@ -275,9 +286,9 @@ def test_float64_tolerance(error, passes, capsys):
     def sigmoid_backward(dA, cache):
         return dl_utils.sigmoid_backward(dA, cache) * (1 + error)
 
-    if passes:
+    if passes:  # (it calls the reference, so the check also prints its note that this scores 0 when graded)
         checks.sigmoid_backward(sigmoid_backward)
-        assert capsys.readouterr().out == "sigmoid_backward: all checks passed.\n"
+        assert capsys.readouterr().out.splitlines()[0] == "sigmoid_backward: all checks passed."
     else:
         assert "dZ has wrong values" in str(failure(checks.sigmoid_backward, sigmoid_backward))
 

@@ -82,10 +82,10 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
-@pytest.mark.parametrize("fn", [getattr(dl_utils, n) for n in NAMES] + [v for n in NAMES for v in VARIANTS[n]],
-                         ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("fn", [v for n in NAMES for v in VARIANTS[n]], ids=lambda fn: fn.__name__)
 def test_correct_answers_pass_with_one_line(fn, hidden, capsys):
-    name = next(n for n in NAMES if fn is getattr(dl_utils, n) or fn in VARIANTS[n])
+    # (the references themselves: tests/test_checks.py, with the note that they score 0 when graded)
+    name = next(n for n in NAMES if fn in VARIANTS[n])
     assert_passes_with_one_line(name, fn, hidden, capsys)
 
 

@@ -124,9 +124,25 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
         raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{name}({name}), without calling it")
     with references_for_other_exercises(fn, name):
-        for case in cases:
-            check_case(name, fn, case, compare, diagnostic_cases)
+        outcomes = [check_case(name, fn, case, compare, diagnostic_cases) for case in cases]
     print(f"{name}: all {'hidden ' if hidden else ''}checks passed.")
+    print_reference_note(name, outcomes)
+
+
+REFERENCE_NOTE = ("{name}: note: your function calls dl_utils.{name}, the course's own answer: fine to compare "
+                  "your result with, but when graded that function is not there, and this exercise scores 0.")
+
+
+def print_reference_note(name, outcomes):
+    """Say so if the learner's function ran the course's reference of the very exercise it answers."""
+    if any(outcome.called_reference for outcome in outcomes):
+        print(REFERENCE_NOTE.format(name=name))
+
+
+def _reference_code(name):
+    import dl_utils  # here, not at the top: dl_utils imports this package
+
+    return getattr(getattr(dl_utils, name, None), "__code__", None)
 
 
 @contextlib.contextmanager
@@ -172,7 +188,7 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 def check_case(name, fn, case, compare, diagnostic_cases=()):
     """Check ``fn`` on one case; raise AssertionError describing the first thing wrong."""
     __tracebackhide__ = True
-    outcome = call(fn, case.args, case.kwargs)
+    outcome = call(fn, case.args, case.kwargs, watch=_reference_code(name))
     where = f"Inputs: {case.label}: {describe_args(case.args)}."
     error = outcome.error
     if isinstance(error, NotImplementedError):
@@ -187,6 +203,7 @@ def check_case(name, fn, case, compare, diagnostic_cases=()):
     except Mismatch as mismatch:
         causes = likely_causes(name, fn, outcome, case, diagnostic_cases)
         raise AssertionError(_message(f"{name}: {mismatch}", where, causes)) from None
+    return outcome
 
 
 def _message(problem, where, causes):

@@ -11,7 +11,7 @@ import numpy as np
 from ..initialize import initialize_parameters_zeros as reference_zeros
 from . import mistakes_init
 from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys
-from ._engine import Case, check_case, docstring, run
+from ._engine import Case, check_case, docstring, print_reference_note, run
 from ._initialize import _check_seed
 
 __all__ = ["initialize_parameters_zeros", "initialize_parameters_he"]
@@ -77,10 +77,11 @@ def initialize_parameters_he(fn, hidden=False):
     if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{HE}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{HE}({HE}), without calling it")
-    for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]:
-        check_case(HE, fn, Case("a network", {"layers_dims": dims}, dims, FLOAT64, {"seed": 1}), _compare_he)
+    outcomes = [check_case(HE, fn, Case("a network", {"layers_dims": dims}, dims, FLOAT64, {"seed": 1}), _compare_he)
+                for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]]
     _check_seed(fn, HE)  # the same seed gives the same draw, another seed another one
     print(f"{HE}: all {'hidden ' if hidden else ''}checks passed.")
+    print_reference_note(HE, outcomes)
 
 
 for _check, _name in ((initialize_parameters_zeros, ZEROS), (initialize_parameters_he, HE)):

@@ -9,7 +9,7 @@ and different ones for another seed.
 import numpy as np
 
 from ._compare import FLOAT64, Mismatch, check_array, check_keys
-from ._engine import Case, check_case, docstring
+from ._engine import Case, check_case, docstring, print_reference_note
 from ._runner import call
 from .mistakes import HINTS
 
@@ -32,11 +32,13 @@ SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "ini
 def check(fn, hidden=False):
     if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{NAME}: expected a function, got {type(fn).__name__}")
+    outcomes = []
     for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]:
         case = Case("a network", {"layers_dims": dims}, dims, FLOAT64, {"seed": 1})
-        check_case(NAME, fn, case, _compare)
+        outcomes.append(check_case(NAME, fn, case, _compare))
     _check_seed(fn)
     print(f"{NAME}: all {'hidden ' if hidden else ''}checks passed.")
+    print_reference_note(NAME, outcomes)
 
 
 check.__name__ = check.__qualname__ = NAME

@@ -14,7 +14,9 @@ arguments stays shared). The originals are kept, and after the call the copies a
 compared with them: whatever the function changed in its arguments is reported, by name.
 """
 
+import contextlib
 import copy
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -37,15 +39,18 @@ class Outcome:
         The warnings it issued (numpy floating-point errors included), each once.
     mutations : list of str
         One sentence for each change it made to its arguments.
+    called_reference : bool
+        Whether it ran the code ``call`` was told to watch for (the course's reference of the exercise).
     """
 
     value: object = None
     error: Exception = None
     warnings: list = field(default_factory=list)
     mutations: list = field(default_factory=list)
+    called_reference: bool = False
 
 
-def call(fn, args, kwargs=None):
+def call(fn, args, kwargs=None, watch=None):
     """Call ``fn`` on deep copies of ``args`` (a dict name -> value, passed by position) and ``kwargs``.
 
     Parameters
@@ -56,6 +61,8 @@ def call(fn, args, kwargs=None):
         Positional arguments by name, in order; the names are used in messages.
     kwargs : dict, optional
         Keyword arguments.
+    watch : code, optional
+        A code object (the reference's ``__code__``): ``Outcome.called_reference`` says whether the call ran it.
 
     Returns
     -------
@@ -67,7 +74,7 @@ def call(fn, args, kwargs=None):
     passed_args, passed_kwargs = copy.deepcopy((args, kwargs))
     ids = {name: _ids(value) for name, value in passed_args.items()}
     outcome = Outcome()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"), _watching(watch, outcome):
         warnings.simplefilter("always")
         try:
             outcome.value = fn(*passed_args.values(), **passed_kwargs)
@@ -76,6 +83,25 @@ def call(fn, args, kwargs=None):
     outcome.warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     outcome.mutations = mutations(args, passed_args, ids)
     return outcome
+
+
+@contextlib.contextmanager
+def _watching(code, outcome):
+    # A profile hook sees every Python function the call enters, however it was reached.
+    if code is None:
+        yield
+        return
+    previous = sys.getprofile()
+
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code is code:
+            outcome.called_reference = True
+
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
 
 
 def mutations(args, passed_args, ids):

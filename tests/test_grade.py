@@ -20,8 +20,11 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from sandboxed import require_sandbox
 
 from dl_instructor import grade, release
+
+require_sandbox()
 
 SOURCE = Path(__file__).parent / "fixtures" / "course" / "notebooks"
 TIMEOUT = 2  # seconds per cell and per call: the fixture's cells take milliseconds

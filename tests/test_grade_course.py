@@ -12,9 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from sandboxed import require_sandbox
 
 from dl_instructor import grade
 from dl_instructor.submission import grade_id
+
+require_sandbox()
 
 COURSE = Path(__file__).resolve().parents[1] / "notebooks"
 GRADED = ("04_backward",)

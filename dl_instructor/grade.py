@@ -30,6 +30,7 @@ docs/grading.md.
 """
 
 import argparse
+import atexit
 import csv
 import importlib
 import json
@@ -52,7 +53,7 @@ from . import submission as _submission
 from .judge import NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
 
-COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message", "seconds")
+COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message", "seconds", "mistake")
 MAX_MESSAGE = 600  # characters of a message in the report
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CHECK_CALL = re.compile(r"^\s*checks\.([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*[,)]", re.MULTILINE)
@@ -70,6 +71,7 @@ class Row:
     status: str
     message: str
     seconds: float = 0.0
+    mistake: str = ""  # the id of the catalogued mistake the check named, if any (dl_utils.checks.mistakes)
 
 
 @dataclass
@@ -150,6 +152,7 @@ class Course:
         self.checks = importlib.import_module(checks_module)
         self._checks_module = checks_module
         self._workdir = tempfile.mkdtemp(prefix="dl_instructor_grade_")
+        atexit.register(shutil.rmtree, self._workdir, True)
         self._library = None
         self._sources = {p.stem: p for p in course_notebooks(self.source_dir)}
         self._read = {}
@@ -213,19 +216,22 @@ def _clip(text, limit=MAX_MESSAGE):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def grade_notebook(course, learner, notebook, path, options, executed_dir=None):
-    """The report rows of one submitted notebook. Never raises."""
+def grade_notebook(course, learner, notebook, data, options):
+    """The report rows of one submitted notebook, and the notebook as it ran (None if it did not). Never raises.
+
+    ``data`` is the file's bytes, or, if it could not be read, the reason why (a str).
+    """
     graded = course[notebook]
 
     def rows(status, message):
         return [Row(learner, notebook, ex.name, 0.0, ex.points, status, _clip(message)) for ex in graded.exercises]
 
+    if isinstance(data, str):
+        return rows("invalid", data), None
     try:
-        cells = _submission.read_submission(Path(path).read_bytes())
+        cells = _submission.read_submission(data)
     except _submission.InvalidSubmission as e:
-        return rows("invalid", f"{Path(path).name}: {e}")
-    except OSError as e:
-        return rows("invalid", f"{Path(path).name} could not be read: {e}")
+        return rows("invalid", f"{notebook}.ipynb: {e}"), None
     run = None
     try:
         assembled = _submission.assemble(graded.source_nb, graded.blank_nb, cells)
@@ -233,15 +239,11 @@ def grade_notebook(course, learner, notebook, path, options, executed_dir=None):
         try:
             run.execute()
         except sandbox.SandboxError as e:
-            return rows(e.status, f"not run: {e}")
-        out = []
-        for ex in graded.exercises:
-            out.append(_row(learner, notebook, ex, run, assembled))
-        if executed_dir is not None:
-            _save_executed(run, assembled, out, Path(executed_dir) / _safe_name(learner) / f"{notebook}.ipynb")
-        return out
+            return rows(e.status, f"not run: {e}"), None
+        out = [_row(learner, notebook, ex, run, assembled) for ex in graded.exercises]
+        return out, _executed(run, assembled, out)
     except Exception as e:  # a bug in the grader must cost one notebook, not the whole run
-        return rows("grader_error", f"the grader failed on this notebook: {type(e).__name__}: {e}")
+        return rows("grader_error", f"the grader failed on this notebook: {type(e).__name__}: {e}"), None
     finally:
         if run is not None:
             run.close()
@@ -264,14 +266,28 @@ def _row(learner, notebook, ex, run, assembled):
     if verdict.status == "passed" and notes:
         message = "; ".join([verdict.message] + notes)
     return Row(learner, notebook, ex.name, verdict.points, ex.points, verdict.status, _clip(message),
-               round(verdict.seconds, 3))
+               round(verdict.seconds, 3), _mistake(ex, verdict))
+
+
+def _mistake(ex, verdict):
+    """The id of the catalogued mistake of ``ex`` whose hint the check's message gives, or ""."""
+    if verdict.status != "failed":
+        return ""
+    try:
+        from dl_utils.checks import mistakes
+    except ImportError:
+        return ""
+    for entry in mistakes.CATALOGUE:
+        if entry.exercise == ex.function and entry.hint and entry.hint in verdict.message:
+            return entry.id
+    return ""
 
 
 def _safe_name(name):
     return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "_"
 
 
-def _save_executed(run, assembled, rows, target):
+def _executed(run, assembled, rows):
     """The notebook as it ran, for feedback: each cell's output, and each check cell showing its verdict."""
     nb = nbformat.from_dict(assembled.nb)
     for index, result in run.cells.items():
@@ -288,8 +304,7 @@ def _save_executed(run, assembled, rows, target):
             r = by_name[ex.name]
             nb.cells[index].outputs = [nbformat.v4.new_output(
                 "stream", name="stdout", text=f"[{r.status}: {r.points:g} / {r.max_points:g}] {r.message}\n")]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
+    return nb
 
 
 # ---------------------------------------------------------------- all the learners
@@ -313,8 +328,46 @@ def find_submissions(course, submissions_dir):
     return found
 
 
+_COURSES = {}  # (source_dir, checks_module) -> Course, one per process (a Dask worker keeps its own)
+_COURSES_LOCK = threading.Lock()
+
+
+def course_for(source_dir, checks_module):
+    """The process's :class:`Course` for these arguments, made once."""
+    key = (str(Path(source_dir).resolve()), checks_module)
+    with _COURSES_LOCK:
+        if key not in _COURSES:
+            _COURSES[key] = Course(source_dir, checks_module)
+        return _COURSES[key]
+
+
+def grade_task(source_dir, checks_module, learner, notebook, data, options):
+    """One grading task, as a local thread or a Dask worker runs it: ``(rows, executed notebook as a dict)``."""
+    rows, nb = grade_notebook(course_for(source_dir, checks_module), learner, notebook, data, options)
+    return rows, None if nb is None else json.loads(nbformat.writes(nb))
+
+
+def _read(path):
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        return f"{Path(path).name} could not be read: {e}"
+
+
+def _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler):
+    """``{(learner, notebook): (rows, executed)}``, on local threads or on a Dask cluster."""
+    if scheduler is None:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            results = pool.map(lambda t: grade_task(source_dir, checks_module, t[0], t[1], _read(t[2]), options),
+                               tasks)
+            return dict(zip([(lr, nb) for lr, nb, _ in tasks], results, strict=True))
+    from . import cluster  # Dask is an optional extra
+
+    return cluster.run(scheduler, tasks, source_dir, checks_module, options, _read)
+
+
 def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_dir=None, isolate=True,
-          checks_module="dl_utils.checks", limits=None):
+          checks_module="dl_utils.checks", limits=None, notebooks=None, scheduler=None):
     """Grade every learner folder of ``submissions_dir``; return the report rows.
 
     Parameters
@@ -326,7 +379,7 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
     timeout : float
         Seconds a cell, or one call of a learner's function, may run before it is interrupted.
     jobs : int
-        How many notebooks run at once (one sandbox each).
+        How many notebooks run at once on this machine (one sandbox each).
     executed_dir : path, optional
         Where to save each notebook as it ran, with its outputs and verdicts, for feedback.
     isolate : bool
@@ -335,32 +388,44 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
         The module holding the checks the check cells call (``checks.NAME(function)``).
     limits : sandbox.Limits, optional
         What each sandbox may use.
+    notebooks : list of str, optional
+        The assignment: every exercise of these notebooks counts, and a notebook a learner did
+        not hand in is ``not_submitted``. Default: every course notebook that has exercises.
+    scheduler : str, optional
+        The address of a Dask scheduler (``tcp://host:8786``) whose workers run the tasks; by
+        default they run here, ``jobs`` at a time.
 
     Returns
     -------
     list of Row
-        Per learner, per notebook graded (any learner submitted it), per exercise.
+        Per learner, per assigned notebook, per exercise.
     """
-    course = Course(source_dir, checks_module)
+    course = course_for(source_dir, checks_module)
+    assigned = list(notebooks) if notebooks else list(course.names)
+    unknown = [name for name in assigned if name not in course]
+    if unknown:
+        raise ValueError(f"not course notebooks with exercises: {', '.join(unknown)} (the course has "
+                         f"{', '.join(course.names)})")
     options = Options(timeout=timeout, isolate=isolate, limits=limits or sandbox.Limits(),
                       secret=secrets.randbits(63))  # this run's, never stored
-    try:
-        submissions = find_submissions(course, submissions_dir)
-        graded = sorted({nb for mine in submissions.values() for nb in mine})
-        tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() for nb in graded if nb in mine]
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            done = dict(zip([(lr, nb) for lr, nb, _ in tasks], pool.map(
-                lambda t: grade_notebook(course, t[0], t[1], t[2], options, executed_dir), tasks), strict=True))
-        rows = []
-        for learner in submissions:
-            for notebook in graded:
+    submissions = find_submissions(course, submissions_dir)
+    tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() for nb in assigned if nb in mine]
+    done = _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler)
+    rows = []
+    for learner in submissions:
+        for notebook in assigned:
+            if (learner, notebook) not in done:
                 missing = f"no {notebook}.ipynb in {learner}/"
-                rows += done.get((learner, notebook)) or [
-                    Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted", missing)
-                    for ex in course[notebook].exercises]
-        return rows
-    finally:
-        course.close()
+                rows += [Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted", missing)
+                         for ex in course[notebook].exercises]
+                continue
+            mine, executed = done[learner, notebook]
+            rows += mine
+            if executed_dir is not None and executed is not None:
+                target = Path(executed_dir) / _safe_name(learner) / f"{notebook}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nbformat.from_dict(executed), target)
+    return rows
 
 
 def write_report(rows, basename, grading=None):
@@ -399,6 +464,11 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default: %(default)s)")
     parser.add_argument("--executed", type=Path, default=None, help="save the notebooks as run, with verdicts, here")
     parser.add_argument("--checks", default="dl_utils.checks", help="the checks' module (default: %(default)s)")
+    parser.add_argument("--notebooks", nargs="+", default=None, metavar="NAME",
+                        help="the assignment: these course notebooks (default: every one with exercises)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the tasks on this Dask scheduler's workers (tcp://host:8786; needs the "
+                             "'cluster' extra) instead of --jobs local processes")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run learners' code without a sandbox (only for code you trust; recorded in the report)")
     args = parser.parse_args(argv)
@@ -415,9 +485,14 @@ def main(argv=None):
                   "run it unsandboxed unless told so with --no-sandbox (see docs/grading.md).", file=sys.stderr)
             return 2
     limits = sandbox.Limits()
-    rows = grade(args.submissions, args.source, args.timeout, args.jobs, args.executed, isolate=not args.no_sandbox,
-                 checks_module=args.checks, limits=limits)
+    try:
+        rows = grade(args.submissions, args.source, args.timeout, args.jobs, args.executed,
+                     isolate=not args.no_sandbox, checks_module=args.checks, limits=limits,
+                     notebooks=args.notebooks, scheduler=args.scheduler)
+    except ValueError as e:
+        parser.error(str(e))
     grading = {"sandbox": "none (--no-sandbox)" if args.no_sandbox else "bubblewrap",
+               "scheduler": args.scheduler or f"local, {args.jobs} at a time",
                "timeout": args.timeout, "limits": asdict(limits)}
     csv_path, json_path = write_report(rows, args.out, grading)
     totals = {}

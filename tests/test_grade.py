@@ -160,7 +160,7 @@ def test_the_report_has_one_row_per_learner_and_exercise_in_csv_and_json(report)
     learners = [*SUBMISSIONS, *RAW, "ada", "bob", "cy"]
     assert set(rows) == {(learner, ex) for learner in learners for ex in ("add", "mean_of")}
     csv_lines = (report.out / "report.csv").read_text().splitlines()
-    assert csv_lines[0] == "learner,notebook,exercise,points,max_points,status,message,seconds"
+    assert csv_lines[0] == "learner,notebook,exercise,points,max_points,status,message,seconds,mistake"
     assert len(csv_lines) == 1 + len(rows)
     assert len(data["rows"]) == len(rows)
     assert data["totals"]["metadata_stripped"] == {"points": 3.0, "max_points": 3.0}

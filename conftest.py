@@ -31,7 +31,7 @@ if "nbval.plugin" not in sys.modules:  # else loaded already by its entry point 
 _WORKERS = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
 if _WORKERS:
     # Here, at the worker's start, before anything in it imports numpy (hence not
-    # dl_utils._train.available_cores, whose module imports numpy).
+    # dl_bench.available_cores, whose module imports numpy).
     _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_name, str(max(1, _cores // int(_WORKERS))))

@@ -10,7 +10,8 @@ fixtures (the grader's report, the rebuilt datasets) are built once.
   and OpenBLAS's idle threads spin.
 - **Order.** The files that take longest start first (``--no-loadscope-reorder`` keeps this
   order), so that the workers finish together: the grader's tests, which run kernels that
-  sit out timeouts, the dataset rebuild, then the notebooks, then the quick unit tests.
+  sit out timeouts, the install into a new environment, the dataset rebuild, then the
+  notebooks, then the quick unit tests.
   The order changes nothing but the time.
 
 ``python -m pytest -n 0`` runs everything in one process, in this order.
@@ -31,13 +32,15 @@ if "nbval.plugin" not in sys.modules:  # else loaded already by its entry point 
 _WORKERS = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
 if _WORKERS:
     # Here, at the worker's start, before anything in it imports numpy (hence not
-    # dl_utils._train.available_cores, whose module imports numpy).
+    # dl_bench.available_cores, whose module imports numpy).
     _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_name, str(max(1, _cores // int(_WORKERS))))
 
 # The slowest files, slowest first (python -m pytest -n 0 --durations=0, summed per file).
-SLOW_FIRST = ("tests/test_grade.py", "tests/test_grade_course.py", "tests/test_build_datasets.py")
+SLOW_FIRST = (
+    "tests/test_grade.py", "tests/test_grade_course.py", "tests/test_install.py", "tests/test_build_datasets.py"
+)
 
 
 def _rank(item):

@@ -18,7 +18,7 @@ fi
 
 # .ci/run has installed the project's environment already; alone, this script installs it too.
 if ! python -c "import jupyterlab, dl_utils, pytest" 2>/dev/null; then
-    python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e .
 fi
 python -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
 echo "== e2e setup took $(( $(date +%s) - start )) s"

@@ -1,8 +1,8 @@
-"""Rebuild every dataset of the course in data/, byte for byte.
+"""Rebuild every dataset of the course, byte for byte, into the package data of dl_utils.
 
 Run from anywhere::
 
-    python data/build_datasets.py            # writes data/*.h5 and data/SHA256SUMS
+    python data/build_datasets.py            # writes dl_utils/datasets/*.h5 and dl_utils/datasets/SHA256SUMS
     python data/build_datasets.py --out DIR  # writes them to DIR instead
 
 The same command gives the same bytes (the same sha256) on every run and in any
@@ -21,7 +21,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent
+# Where dl_utils.load_dataset finds them: the package data of dl_utils, in this checkout.
+OUT_DIR = Path(__file__).resolve().parent.parent / "dl_utils" / "datasets"
 SEED = 2026
 # Fractions of each digit (or class) held out for validation and for test.
 VAL_FRACTION = 0.2
@@ -155,7 +156,7 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def build_all(out_dir=DATA_DIR):
+def build_all(out_dir=OUT_DIR):
     """Build every dataset into ``out_dir`` and write ``SHA256SUMS`` there; return {file name: sha256}."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -166,7 +167,7 @@ def build_all(out_dir=DATA_DIR):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(DATA_DIR), help="directory to write to (default: data/)")
+    parser.add_argument("--out", default=str(OUT_DIR), help="directory to write to (default: dl_utils/datasets/)")
     args = parser.parse_args()
     for name, digest in build_all(args.out).items():
         print(f"{digest}  {name}")

@@ -1,17 +1,25 @@
-"""The course's datasets: load one from data/ as ``(n_x, m)`` features and ``(1, m)`` labels."""
+"""The course's datasets: load one as ``(n_x, m)`` features and ``(1, m)`` labels.
+
+The .h5 files are package data, in ``dl_utils/datasets/``: installed with the package, found
+with ``importlib.resources`` wherever it is installed.
+"""
 
 import hashlib
 from collections import namedtuple
+from importlib import resources
 from pathlib import Path
 
-import h5py
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATASETS_PACKAGE_DIR = "datasets"  # inside the dl_utils package
 REBUILD = "python data/build_datasets.py"
+HOW_TO_REBUILD = (
+    f"rebuild them with `{REBUILD}` from the course's root folder (it needs scikit-learn), and reinstall "
+    "dl_utils (`pip install .`) unless it was installed in place (`pip install -e .`)"
+)
 
-# name -> (file in data/, its sha256). data/build_datasets.py writes these exact bytes;
-# tests/test_build_datasets.py checks that this table, data/SHA256SUMS and a fresh build agree.
+# name -> (file in dl_utils/datasets/, its sha256). data/build_datasets.py writes these exact bytes;
+# tests/test_build_datasets.py checks that this table, dl_utils/datasets/SHA256SUMS and a fresh build agree.
 DATASETS = {
     "digits": ("digits.h5", "f28ec5e1e33cbc0388a5d1758289732ddb0d008719a3c7dc6c3f98314be5cff8"),
     "spiral": ("spiral.h5", "556d7801504c1c4d56ae7d0af158ce43e8e22122344317f2b5df42ac9f688496"),
@@ -54,7 +62,7 @@ def load_dataset(name, data_dir=None):
         ``"digits"`` (UCI handwritten digits, label 1 if even, 0 if odd) or ``"spiral"``
         (two spiral arms in the plane, for decision-boundary pictures).
     data_dir : str or Path, optional
-        Where the .h5 files are; default the ``data/`` folder next to the ``dl_utils`` package.
+        Where the .h5 files are; default the ones installed with ``dl_utils`` (``dl_utils/datasets/``).
 
     Returns
     -------
@@ -71,22 +79,29 @@ def load_dataset(name, data_dir=None):
         If the file is missing.
     """
     if name not in DATASETS:
-        raise ValueError(
-            f"name must be one of {_listing()} (the files in data/, rebuilt by `{REBUILD}`), got {name!r}"
-        )
+        raise ValueError(f"name must be one of {_listing()} (rebuilt by `{REBUILD}`), got {name!r}")
     filename, expected = DATASETS[name]
-    path = Path(DATA_DIR if data_dir is None else data_dir) / filename
+    if data_dir is not None:
+        return _read(name, Path(data_dir) / filename, expected)
+    with resources.as_file(resources.files(__package__) / DATASETS_PACKAGE_DIR / filename) as path:
+        return _read(name, path, expected)
+
+
+def _read(name, path, expected):
+    """The dataset ``name`` from the file at ``path``, after checking that its sha256 is ``expected``."""
     if not path.is_file():
         raise FileNotFoundError(
-            f"dataset {name!r} needs the file {path}, which does not exist. The datasets are {_listing()}; "
-            f"rebuild them with `{REBUILD}` from the project's root folder (it needs scikit-learn)."
+            f"dataset {name!r} needs the file {path}, which does not exist. The datasets are {_listing()}: "
+            f"{HOW_TO_REBUILD}."
         )
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != expected:
         raise ValueError(
             f"the file {path} is damaged or out of date: its sha256 is {actual}, expected {expected}. "
-            f"Rebuild the datasets ({_listing()}) with `{REBUILD}` from the project's root folder."
+            f"The datasets are {_listing()}: {HOW_TO_REBUILD}."
         )
+    import h5py  # here, not at the top: only reading a dataset needs h5py, not `import dl_utils.checks`
+
     with h5py.File(path, "r") as f:
         scale = float(f.attrs.get("pixel_max", 1))
         splits = {}

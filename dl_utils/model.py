@@ -2,15 +2,20 @@
 
 import numpy as np
 
-from ._train import TrainingStep
 from ._validate import as_matrix, same_shape
 from ._validate import layers_dims as _check_layers_dims
+from .backward import L_model_backward
+from .cost import compute_cost
 from .forward import L_model_forward
 from .initialize import initialize_parameters_deep
+from .update import update_parameters
 
 
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, seed=0):
     """Train an L-layer network (ReLU hidden layers, sigmoid output) by full-batch gradient descent.
+
+    One iteration is :func:`L_model_forward`, :func:`compute_cost`, :func:`L_model_backward` and
+    :func:`update_parameters`: the loop of notebook 05.
 
     Parameters
     ----------
@@ -49,15 +54,17 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     X = X.astype(dtype, copy=False)
     parameters = initialize_parameters_deep(dims, seed=seed, dtype=dtype)
-    # One iteration is L_model_forward, compute_cost, L_model_backward and update_parameters;
-    # TrainingStep computes the same numbers in preallocated memory, without dA0 (see _train.py).
-    step = TrainingStep(X, Y, parameters)
     costs = []
     for i in range(num_iterations):
-        cost = step.forward()
-        _record_cost(costs, cost, i, num_iterations, learning_rate, print_cost)
-        step.backward_update(learning_rate)
-    return step.parameters(), costs
+        # A diverging run overflows on its way to a cost of nan: _record_cost stops it with an
+        # error that says what to do, instead of numpy's overflow warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            AL, caches = L_model_forward(X, parameters)
+            cost = compute_cost(AL, Y)
+            _record_cost(costs, cost, i, num_iterations, learning_rate, print_cost)
+            grads = L_model_backward(AL, Y, caches)
+            parameters = update_parameters(parameters, grads, learning_rate)
+    return parameters, costs
 
 
 def predict(X, parameters):

@@ -1,7 +1,7 @@
 """Fixtures of the end-to-end test: a JupyterLab server on localhost and headless Chromium.
 
 The server runs from the project's own environment (``python -m jupyterlab``) in a temporary
-copy of the course (notebooks/, dl_utils/, data/), so the UI never touches the repository's
+copy of the course (notebooks/, and dl_utils/ with its datasets), so the UI never touches the repository's
 files. It listens on 127.0.0.1 on a free port, with a random token given through the
 environment (never on a command line, never printed), with its own temporary config, data,
 runtime and settings directories, and it is stopped, with every kernel it started, whatever
@@ -35,7 +35,7 @@ COURSE = Path(os.environ.get("E2E_COURSE", REPO)).resolve()
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "artifacts" / "screenshots"
 # What a learner's checkout holds that the notebooks need at run time.
-COURSE_PARTS = ("notebooks", "dl_utils", "data")
+COURSE_PARTS = ("notebooks", "dl_utils")
 # The flags the sandbox needs for Chromium as root with no network beyond localhost.
 CHROMIUM_ARGS = [
     "--no-sandbox",

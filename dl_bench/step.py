@@ -1,10 +1,11 @@
-"""The training step that :func:`dl_utils.L_layer_model` runs: the course's mathematics, organised for speed.
+"""The fast training step the benchmark times: the course's mathematics, organised for speed.
 
-This module is internal. The learner writes (and the notebooks teach) ``L_model_forward``,
-``compute_cost``, ``L_model_backward`` and ``update_parameters``; one iteration of
-``L_layer_model`` computes exactly what those four compute, in the same order of floating
-point operations wherever it matters, so its parameters and costs equal the straightforward
-loop's (``tests/test_train_fast.py`` proves it). What changes is only how the work is laid out:
+The learner writes (and the notebooks teach) ``L_model_forward``, ``compute_cost``,
+``L_model_backward`` and ``update_parameters``, and :func:`dl_utils.L_layer_model` is the
+loop of those four. :func:`train` computes exactly what that loop computes, in the same
+order of floating point operations wherever it matters, one :class:`TrainingStep` per
+iteration, so its parameters and costs equal the plain loop's (``tests/test_train_fast.py``
+proves it). What changes is only how the work is laid out:
 
 - **Nothing is allocated per iteration.** Every array (activations, gradients, parameters) is
   allocated once, in :class:`TrainingStep`, and written with ``out=`` arguments; the
@@ -34,7 +35,8 @@ loop's (``tests/test_train_fast.py`` proves it). What changes is only how the wo
   ``(n_x, m)``, as :func:`dl_utils.load_dataset` returns it, and as PyTorch stores ``(m, n_x)``)
   is where OpenBLAS multiplies it fastest; a wide ``X`` in the other layout is copied once,
   costing its size in memory, because that makes both of its products 20 to 30% faster.
-- **No validation per call.** :func:`L_layer_model` checks its arguments once.
+- **No validation.** The step trusts its arguments (the benchmark makes them); checking a learner's
+  is :func:`dl_utils.L_layer_model`'s work.
 - **The output layer** starts from ``dZ = AL - Y`` as ``L_model_backward`` does, and its cost is
   ``compute_cost``'s formula without the input checks.
 
@@ -46,6 +48,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
+
+from dl_utils import initialize_parameters_deep
 
 PARALLEL_MIN_SIZE = 1 << 20  # numbers in an array from which element-wise work is split over threads
 _BLOCK_BYTES = 1 << 19  # rows taken together: about 512 KiB of an array, half of a 1 MiB L2 cache
@@ -262,5 +266,36 @@ class TrainingStep:
                     fn(*(a[lo:hi] for a in arrays))
 
         if self.threads not in _POOLS:
-            _POOLS[self.threads] = ThreadPoolExecutor(self.threads, thread_name_prefix="dl_utils")
+            _POOLS[self.threads] = ThreadPoolExecutor(self.threads, thread_name_prefix="dl_bench")
         list(_POOLS[self.threads].map(run, [blocks[t :: self.threads] for t in range(self.threads)]))
+
+
+def train(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, seed=0):
+    """:func:`dl_utils.L_layer_model` (without ``print_cost``) on :class:`TrainingStep`: the same
+    initialization, iterations and recorded costs; a float32 ``X`` trains in float32, any other in float64.
+
+    Returns
+    -------
+    parameters : dict
+        The trained ``W1, b1, ..., WL, bL``.
+    costs : list of float
+        The cost at iterations 0, 100, ... and at the last one.
+
+    Raises
+    ------
+    FloatingPointError
+        If the cost stops being a finite number, naming the iteration.
+    """
+    X, Y = np.asarray(X), np.asarray(Y)
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+    X = X.astype(dtype, copy=False)
+    step = TrainingStep(X, Y, initialize_parameters_deep(layers_dims, seed=seed, dtype=dtype))
+    costs = []
+    for i in range(num_iterations):
+        cost = step.forward()
+        if not np.isfinite(cost):
+            raise FloatingPointError(f"training diverged: the cost became {cost} at iteration {i}")
+        if i % 100 == 0 or i == num_iterations - 1:
+            costs.append(cost)
+        step.backward_update(learning_rate)
+    return step.parameters(), costs

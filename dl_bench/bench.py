@@ -1,12 +1,13 @@
-"""Benchmark of the training path: ``python -m dl_utils.bench``.
+"""Benchmark of the training path: ``python -m dl_bench``.
 
 Trains full-batch gradient descent for a fixed number of iterations on three workloads and
 prints, for each workload and dtype, the seconds per iteration, the GFLOP/s and the share of
 numpy's own matrix-multiply peak measured in the same run, for
 
-- ``ours``: the loop of :func:`dl_utils.L_layer_model` (its :class:`~dl_utils._train.TrainingStep`);
+- ``ours``: the fast training step, :class:`dl_bench.TrainingStep`;
 - ``straightforward``: the same iteration written with the public reference functions,
-  ``L_model_forward``, ``compute_cost``, ``L_model_backward``, ``update_parameters``;
+  ``L_model_forward``, ``compute_cost``, ``L_model_backward``, ``update_parameters``: the loop
+  of :func:`dl_utils.L_layer_model`;
 - ``torch`` (when PyTorch is installed and ``--no-torch`` is not given): the same network,
   same initial parameters, same dtype, same full-batch SGD, with autograd and
   ``torch.optim.SGD``, on as many threads as numpy's BLAS uses.
@@ -51,12 +52,9 @@ import tracemalloc
 
 import numpy as np
 
-from ._train import TrainingStep, available_cores
-from .backward import L_model_backward
-from .cost import compute_cost
-from .forward import L_model_forward
-from .initialize import initialize_parameters_deep
-from .update import update_parameters
+from dl_utils import L_model_backward, L_model_forward, compute_cost, initialize_parameters_deep, update_parameters
+
+from .step import TrainingStep, available_cores
 
 WORKLOADS = {
     "digits": ([64, 32, 16, 1], 1257, 200),
@@ -119,7 +117,7 @@ def matmul_peak(dtype, n=2048, repeats=5):
 
 
 class _Ours:
-    """The loop of L_layer_model: TrainingStep.forward, the finiteness check, backward_update."""
+    """The fast loop (dl_bench.train): TrainingStep.forward, the finiteness check, backward_update."""
 
     def __init__(self, X, Y, parameters):
         self.step = TrainingStep(X, Y, parameters)
@@ -134,7 +132,7 @@ class _Ours:
 
 
 class _Straightforward:
-    """The iteration written with the public reference functions, as the notebooks teach it."""
+    """The iteration written with the public reference functions: the loop of L_layer_model."""
 
     def __init__(self, X, Y, parameters):
         self.X, self.Y, self.parameters = X, Y, parameters
@@ -323,7 +321,7 @@ def format_table(rows, peaks):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m dl_utils.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m dl_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--workloads", default=",".join(DEFAULT_WORKLOADS),
                         help=f"comma-separated, from {', '.join(WORKLOADS)} (default: %(default)s)")
     parser.add_argument("--dtype", default="float64,float32", help="comma-separated dtypes (default: %(default)s)")
@@ -392,7 +390,3 @@ def main(argv=None):
                       f"gradients), of straightforward {plain / 2**20:.2f} MiB ({plain / activations:.2f}x; "
                       f"{(plain - 2 * params) / activations:.2f}x)")
     return rows
-
-
-if __name__ == "__main__":
-    sys.exit(0 if main() else 1)

@@ -34,19 +34,21 @@ import atexit
 import csv
 import importlib
 import json
+import multiprocessing
 import re
 import secrets
 import shutil
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
 
 import dl_utils
+from dl_utils.data import DATASETS_PACKAGE_DIR
 
 from . import sandbox, strip
 from . import submission as _submission
@@ -115,8 +117,9 @@ class CourseNotebook:
         self.library = library
         self.library_dir = Path(workdir) / name
         self._write(self.library_dir, strip.strip(library, self.hidden, name))
-        (self.library_dir / "data").mkdir()  # where the sandbox mounts the datasets
-        self.data_dir = Path(dl_utils.__file__).resolve().parent.parent / "data"
+        # The datasets (package data of dl_utils): mounted read-only where the library copy looks for them.
+        self.data_dir = Path(dl_utils.__file__).resolve().parent / DATASETS_PACKAGE_DIR
+        (self.library_dir / "dl_utils" / DATASETS_PACKAGE_DIR).mkdir(parents=True, exist_ok=True)
         self._stages = {}
 
     @staticmethod
@@ -357,13 +360,25 @@ def _read(path):
 def _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler):
     """``{(learner, notebook): (rows, executed)}``, on local threads or on a Dask cluster."""
     if scheduler is None:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = pool.map(lambda t: grade_task(source_dir, checks_module, t[0], t[1], _read(t[2]), options),
-                               tasks)
-            return dict(zip([(lr, nb) for lr, nb, _ in tasks], results, strict=True))
+        # Processes, not threads: each judges one notebook at a time, with its own stdout for the checks' lines.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+            futures = {(lr, nb): pool.submit(grade_task, str(source_dir), checks_module, lr, nb, _read(path), options)
+                       for lr, nb, path in tasks}
+            return {key: _result(future, key, source_dir, checks_module) for key, future in futures.items()}
     from . import cluster  # Dask is an optional extra
 
     return cluster.run(scheduler, tasks, source_dir, checks_module, options, _read)
+
+
+def _result(future, key, source_dir, checks_module):
+    try:
+        return future.result()
+    except Exception as e:  # noqa: BLE001 - a grading process that died costs its notebook's rows only
+        learner, notebook = key
+        return [Row(learner, notebook, ex.name, 0.0, ex.points, "grader_error",
+                    f"the grading process failed on this notebook: {type(e).__name__}: {e}")
+                for ex in course_for(source_dir, checks_module)[notebook].exercises], None
 
 
 def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_dir=None, isolate=True,

@@ -32,6 +32,7 @@ from . import wire
 from .sandbox import Sandbox, SandboxError
 
 WIRE_TYPES = {Cubic: "Cubic"}
+READ_TYPES = {name: cls for cls, name in WIRE_TYPES.items()}
 MAX_RESTARTS = 3  # new sandboxes per notebook after one was stopped or died
 TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all
 
@@ -96,7 +97,7 @@ class Remote:
         reply = self.run.call(self.__name__, args, kwargs)
         outcome = Outcome()
         try:
-            outcome.value = wire.decode(reply.get("value"))
+            outcome.value = wire.decode(reply.get("value"), READ_TYPES)
         except wire.WireError as e:
             outcome.value = wire.opaque("unreadable_value")
             outcome.warnings.append(f"the returned value could not be read: {e}")
@@ -113,7 +114,7 @@ class Remote:
     @staticmethod
     def _mutations(args, reply):
         try:
-            after = wire.decode(reply.get("args_after"))
+            after = wire.decode(reply.get("args_after"), READ_TYPES)
         except wire.WireError:
             after = None
         if not isinstance(after, dict) or list(after) != list(args):

@@ -34,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -121,7 +122,7 @@ def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
             "--ro-bind", str(HARNESS_DIR / "wire.py"), "/course/grader/wire.py",
             "--size", str(limits.scratch), "--tmpfs", cwd]
     if data_dir is not None and Path(data_dir).is_dir():
-        cmd += ["--ro-bind", str(data_dir), "/course/lib/data"]
+        cmd += ["--ro-bind", str(data_dir), f"/course/lib/dl_utils/{Path(data_dir).name}"]
     cmd += ["--remount-ro", "/", "--chdir", cwd]
     for key, value in _environment("/course/lib", "/tmp").items():
         cmd += ["--setenv", key, value]
@@ -223,12 +224,13 @@ class Sandbox:
             cmd = bwrap_command(course_dir, data_dir, self.limits)
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
         else:
-            self._scratch = Path(course_dir).parent / "scratch"
-            self._scratch.mkdir(exist_ok=True)
+            self._scratch = Path(tempfile.mkdtemp(prefix="scratch_", dir=Path(course_dir).parent))
             cmd = [sys.executable, "-I", str(HARNESS_DIR / "harness.py")]
             env = {**_environment(str(course_dir), str(self._scratch)), "PATH": os.environ.get("PATH", "")}
-            if data_dir is not None:  # the library finds the datasets next to itself
-                link = Path(course_dir) / "data"
+            if data_dir is not None:  # the library finds the datasets inside itself
+                link = Path(course_dir) / "dl_utils" / Path(data_dir).name
+                if link.is_dir() and not any(link.iterdir()):
+                    link.rmdir()
                 if not link.exists():
                     link.symlink_to(data_dir)
             cwd = self._scratch
@@ -405,5 +407,7 @@ class Sandbox:
                     pass
             if self.cgroup is not None:
                 self.cgroup.remove()
+            if not self.isolate:
+                shutil.rmtree(self._scratch, ignore_errors=True)
 
     close = kill

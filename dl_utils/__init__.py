@@ -50,6 +50,7 @@ from .regularization import (
     backward_propagation_with_regularization,
     compute_cost_with_regularization,
     forward_propagation_with_dropout,
+    l2_penalty,
     make_moons,
     train_regularized,
 )
@@ -69,7 +70,8 @@ __all__ = [
     "initialize_parameters_zeros", "initialize_parameters_he",
     # 09
     "compute_cost_with_regularization", "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout", "backward_propagation_with_dropout", "make_moons", "train_regularized",
+    "forward_propagation_with_dropout", "backward_propagation_with_dropout", "l2_penalty", "make_moons",
+    "train_regularized",
     # 10
     "random_mini_batches", "initialize_velocity", "update_parameters_with_momentum", "initialize_adam",
     "update_parameters_with_adam", "update_parameters_with_rmsprop", "schedule_lr_decay", "train_with_optimizer",

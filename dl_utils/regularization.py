@@ -198,9 +198,10 @@ def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
     """Backward pass through the dropout forward pass: the same masks and scaling, applied to ``dA``.
 
     .. math::
-        dA^{[l]} \\leftarrow dA^{[l]} * D^{[l]} / p \\quad (l = 1, \\dots, L-1),
+        dA^{[l]} = d\\tilde{A}^{[l]} * D^{[l]} / p \\quad (l = 1, \\dots, L-1),
 
-    before the ReLU's backward step.
+    with :math:`d\\tilde{A}^{[l]} = W^{[l+1]T} dZ^{[l+1]}` the gradient for the dropped-out
+    :math:`\\tilde{A}^{[l]} = A^{[l]} * D^{[l]} / p` that layer ``l + 1`` used, before the ReLU's backward step.
 
     Parameters
     ----------

@@ -44,12 +44,13 @@ from .optimizers import (
     update_parameters_with_momentum,
     update_parameters_with_rmsprop,
 )
-from .plots import plot_costs, plot_decision_boundary, plot_examples
+from .plots import plot_costs, plot_decision_boundary, plot_examples, plot_network_flow
 from .regularization import (
     backward_propagation_with_dropout,
     backward_propagation_with_regularization,
     compute_cost_with_regularization,
     forward_propagation_with_dropout,
+    l2_penalty,
     make_moons,
     train_regularized,
 )
@@ -61,7 +62,7 @@ __all__ = [
     "compute_cost", "relu", "relu_backward", "sigmoid", "sigmoid_backward", "linear_backward",
     "linear_activation_backward", "L_model_backward", "update_parameters", "L_layer_model", "predict",
     # data and pictures
-    "load_dataset", "plot_costs", "plot_decision_boundary", "plot_examples",
+    "load_dataset", "plot_costs", "plot_decision_boundary", "plot_examples", "plot_network_flow",
     # 07
     "centered_difference", "relative_error", "gradient_check", "dictionary_to_vector", "vector_to_dictionary",
     "gradients_to_vector", "entry_names",
@@ -69,7 +70,8 @@ __all__ = [
     "initialize_parameters_zeros", "initialize_parameters_he",
     # 09
     "compute_cost_with_regularization", "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout", "backward_propagation_with_dropout", "make_moons", "train_regularized",
+    "forward_propagation_with_dropout", "backward_propagation_with_dropout", "l2_penalty", "make_moons",
+    "train_regularized",
     # 10
     "random_mini_batches", "initialize_velocity", "update_parameters_with_momentum", "initialize_adam",
     "update_parameters_with_adam", "update_parameters_with_rmsprop", "schedule_lr_decay", "train_with_optimizer",

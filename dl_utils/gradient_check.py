@@ -23,6 +23,17 @@ on the other: on [5, 4, 3, 1] (m = 7), [2, 10, 5, 1] (m = 20) and [2, 20, 10, 5,
 (m = 30) networks with random inputs, a correct backward pass gives relative errors of
 4e-10, 1e-9 and 3e-9 with it, 1e-8 to 3e-8 with the classic ``1e-7``, and 1e-4 with
 ``1e-4`` on the deepest (a kink); notebook 07 plots the whole curve.
+
+Kinks: ReLU has no derivative at 0, so where a hidden unit's ``Z`` sits at 0, or within
+``epsilon`` of it, the cost has no slope to compare along the parameters that move that ``Z``,
+and the difference quotient is an average of the two one-sided slopes. This is not rare at the
+course's initialization: the biases start at 0, so an example for which every unit of layer 1 is
+off gives ``A1 = 0`` and ``Z2 = W2 A1 + b2 = b2 = 0`` exactly, for every unit of layer 2, and a
+nudge of ``b2`` pushes them across 0 one way and the other. ``gradient_check`` therefore records
+which hidden units are on (``Z > 0``) at ``theta + epsilon e_i`` and at ``theta - epsilon e_i``;
+where the two differ, the nudge of entry ``i`` crossed a kink, the entry is listed in
+``kinks`` and left out of the relative errors. The other entries still have to agree, so a wrong
+backward pass still fails. To check a point with no kinks at all, add small random biases first.
 """
 
 from dataclasses import dataclass
@@ -192,7 +203,12 @@ class GradientCheck:
     worst_parameter : str
         The parameter with the largest relative error.
     worst_entry : str
-        The entry with the largest absolute difference, e.g. ``"b2[1, 0]"``.
+        The entry with the largest absolute difference, e.g. ``"b2[1, 0]"`` (kinks left out).
+    kinks : list of str
+        The entries whose nudge moved some hidden unit across ReLU's kink at 0 (on at one side,
+        off at the other): their difference quotient is no derivative, so they are left out of
+        ``difference``, ``per_parameter`` and ``worst_entry``. A parameter all of whose entries
+        are kinks has ``per_parameter`` nan.
     grad, gradapprox : ndarray of shape (n, 1)
         The two gradient vectors, laid out as ``layout``.
     layout : list of (str, tuple)
@@ -206,10 +222,11 @@ class GradientCheck:
     grad: np.ndarray
     gradapprox: np.ndarray
     layout: list
+    kinks: list
 
     @property
     def passed(self):
-        """True if the relative error is below :data:`GOOD` (1e-7)."""
+        """True if the relative error (kinks left out) is below :data:`GOOD` (1e-7)."""
         return self.difference < GOOD
 
 
@@ -235,25 +252,44 @@ def gradient_check(parameters, gradients, X, Y, epsilon=1e-6):
     Returns
     -------
     GradientCheck
-        The relative error overall and per parameter, the worst parameter and entry, the two vectors.
+        The relative error overall and per parameter, the worst parameter and entry, the two vectors,
+        and the entries left out because their nudge crossed a ReLU kink (see the module's docstring).
     """
     theta, layout = dictionary_to_vector(parameters)
     grad = gradients_to_vector(gradients, layout)
     X, Y = as_matrix("X", X).astype(np.float64), as_matrix("Y", Y)
+    active = {}  # (entry, +1 or -1) -> which hidden units are on (Z > 0) at theta +- epsilon e_entry
 
     def J(vector):
-        return compute_cost(L_model_forward(X, vector_to_dictionary(vector, layout))[0], Y)
+        AL, caches = L_model_forward(X, vector_to_dictionary(vector, layout))
+        nudged = np.flatnonzero(vector[:, 0] != theta[:, 0])
+        if nudged.size == 1:
+            side = 1 if vector[nudged[0], 0] > theta[nudged[0], 0] else -1
+            active[int(nudged[0]), side] = np.concatenate([(Z > 0).ravel() for _, Z in caches[:-1]])
+        return compute_cost(AL, Y)
 
     gradapprox = centered_difference(J, theta, epsilon)
-    blocks, approx_blocks = vector_to_dictionary(grad, layout), vector_to_dictionary(gradapprox, layout)
-    per_parameter = {key: relative_error(blocks[key], approx_blocks[key]) for key, _ in layout}
-    worst = int(np.argmax(np.abs(grad - gradapprox)))
+    names = entry_names(layout)
+    crossed = np.array([not np.array_equal(active[i, 1], active[i, -1]) for i in range(theta.shape[0])])
+    smooth = np.where(crossed, np.nan, 1.0).reshape(-1, 1)  # nan marks a kink
+    blocks = vector_to_dictionary(grad * smooth, layout)
+    approx_blocks = vector_to_dictionary(gradapprox * smooth, layout)
+    per_parameter = {key: _relative_error_without_kinks(blocks[key], approx_blocks[key]) for key, _ in layout}
+    difference = _relative_error_without_kinks(grad * smooth, gradapprox * smooth)
+    worst = int(np.nanargmax(np.abs(grad - gradapprox) * smooth)) if not crossed.all() else 0
     return GradientCheck(
-        difference=relative_error(grad, gradapprox),
+        difference=difference,
         per_parameter=per_parameter,
-        worst_parameter=max(per_parameter, key=per_parameter.get),
-        worst_entry=entry_names(layout)[worst],
+        worst_parameter=max(per_parameter, key=lambda key: np.nan_to_num(per_parameter[key], nan=-1.0)),
+        worst_entry=names[worst],
         grad=grad,
         gradapprox=gradapprox,
         layout=layout,
+        kinks=[name for name, kink in zip(names, crossed, strict=True) if kink],
     )
+
+
+def _relative_error_without_kinks(grad, gradapprox):
+    """relative_error over the entries that are not nan (kinks); nan if every entry is one."""
+    keep = ~np.isnan(grad)
+    return relative_error(grad[keep], gradapprox[keep]) if keep.any() else float("nan")

@@ -1,4 +1,4 @@
-"""Pictures the course draws: cost curves, a grid of images, a decision boundary.
+"""Pictures the course draws: cost curves, a grid of images, a decision boundary, the network's flow.
 
 Each function draws on the Axes (or Figure) it creates, or on the ``ax`` it is given,
 and returns it; none calls ``plt.show()`` or changes matplotlib's settings, so the
@@ -140,4 +140,90 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None
     ax.set_yticks([])
     if title is not None:
         ax.set_title(title)
+    return ax
+
+
+def plot_network_flow(layers_dims, m, backward=False, ax=None):
+    """Draw the L-layer network as a chain of layers, with the shape of every array it passes on.
+
+    Forward (notebook 02): ``X = A0`` enters layer 1; each layer ``l`` takes ``W{l}``, ``b{l}``
+    from above, computes ``Z{l} = W{l} A{l-1} + b{l}`` and ``A{l} = g(Z{l})`` (ReLU, sigmoid for
+    the last), passes ``A{l}`` to the right and keeps its cache ``((A{l-1}, W{l}, b{l}), Z{l})``
+    below. Backward (notebook 04): from ``dZ{L} = AL - Y`` on the right, each layer reads its
+    cache from below, passes ``dA{l-1}`` to the left and gives ``dW{l}``, ``db{l}`` upward.
+
+    Parameters
+    ----------
+    layers_dims : list of int
+        ``[n_x, n_1, ..., n_L]``, at least two entries.
+    m : int
+        The number of examples (the columns of every activation).
+    backward : bool, default False
+        Draw the backward pass instead of the forward pass.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    dims = list(layers_dims)
+    if len(dims) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in dims):
+        raise ValueError(f"layers_dims must be a list of at least two positive ints, got {layers_dims!r}")
+    if not isinstance(m, (int, np.integer)) or m <= 0:
+        raise ValueError(f"m must be a positive int (the number of examples), got {m!r}")
+    L = len(dims) - 1
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.2 * L + 2.0, 4.6))
+    flow, store, data = ("#fdd0a2", "#e6550d", "#3182bd") if backward else ("#c6dbef", "#3182bd", "#e6550d")
+    box = {"boxstyle": "round,pad=0.4", "facecolor": flow, "edgecolor": store}
+    cache_box = {"boxstyle": "round,pad=0.35", "facecolor": "#f0f0f0", "edgecolor": "#636363", "linestyle": "--"}
+    arrow = {"arrowstyle": "-|>", "color": "#252525", "lw": 1.3}
+    dashed = {"arrowstyle": "-|>", "color": "#636363", "lw": 1.0, "linestyle": "--"}
+
+    def shape(rows, cols):
+        return f"({rows}, {cols})"
+
+    def x_array(l):  # where A{l} / dA{l} is written
+        return 3.2 * l
+
+    for l in range(L + 1):
+        if backward:
+            label = f"dA{l}\n{shape(dims[l], m)}" if l < L else f"AL, Y\n{shape(dims[L], m)}"
+        else:
+            name = "X = A0" if l == 0 else ("AL = A" + str(L) if l == L else f"A{l}")
+            label = f"{name}\n{shape(dims[l], m)}"
+        ax.text(x_array(l), 1.0, label, ha="center", va="center", fontsize=10, color=data, fontweight="bold")
+    for l in range(1, L + 1):
+        x = (x_array(l - 1) + x_array(l)) / 2
+        g = "sigmoid" if l == L else "relu"
+        if backward:
+            inside = (f"layer {l}\ndZ{l} = AL - Y\n{shape(dims[l], m)}\nlinear_backward" if l == L
+                      else f"layer {l}\nrelu_backward\ndZ{l} {shape(dims[l], m)}\nlinear_backward")
+            ax.annotate("", xy=(x_array(l - 1) + 0.4, 1.0), xytext=(x - 0.72, 1.0), arrowprops=arrow)
+            ax.annotate("", xy=(x + 0.72, 1.0), xytext=(x_array(l) - 0.4, 1.0), arrowprops=arrow)
+            ax.text(x, 2.25, f"dW{l} {shape(dims[l], dims[l - 1])}\ndb{l} {shape(dims[l], 1)}", ha="center",
+                    va="center", fontsize=9, color=store)
+            ax.annotate("", xy=(x, 1.95), xytext=(x, 1.45), arrowprops=arrow)
+            ax.annotate("", xy=(x, 0.55), xytext=(x, -0.1), arrowprops=dashed)
+        else:
+            inside = f"layer {l}\nZ{l} = W{l} A{l - 1} + b{l}\nA{l} = {g}(Z{l})"
+            ax.annotate("", xy=(x - 0.72, 1.0), xytext=(x_array(l - 1) + 0.4, 1.0), arrowprops=arrow)
+            ax.annotate("", xy=(x_array(l) - 0.4, 1.0), xytext=(x + 0.72, 1.0), arrowprops=arrow)
+            ax.text(x, 2.25, f"W{l} {shape(dims[l], dims[l - 1])}\nb{l} {shape(dims[l], 1)}", ha="center",
+                    va="center", fontsize=9, color=store)
+            ax.annotate("", xy=(x, 1.45), xytext=(x, 1.95), arrowprops=arrow)
+            ax.annotate("", xy=(x, -0.1), xytext=(x, 0.55), arrowprops=dashed)
+        ax.text(x, 1.0, inside, ha="center", va="center", fontsize=8.5, bbox=box)
+        cache = (f"caches[{l - 1}]\nA{l - 1} {shape(dims[l - 1], m)}, W{l} {shape(dims[l], dims[l - 1])}\n"
+                 f"b{l} {shape(dims[l], 1)}, Z{l} {shape(dims[l], m)}")
+        ax.text(x, -0.55, cache, ha="center", va="center", fontsize=8, bbox=cache_box)
+    title = ("Backward: dZ, then dA to the left, dW and db up, each layer reading its cache" if backward
+             else "Forward: each layer passes A to the right and keeps a cache for the backward pass")
+    ax.set_title(f"{title}\nlayers_dims = {dims}, m = {m}", fontsize=10)
+    ax.set_xlim(-0.8, x_array(L) + 0.8)
+    ax.set_ylim(-1.2, 2.7)
+    ax.axis("off")
     return ax

@@ -16,6 +16,13 @@ previous layer's dropout) and ``D`` the boolean mask applied to ``A^{[l]}``, of 
 None for the output layer ``L``.
 
 Scale convention (the course's): ``dW`` and ``db`` are exactly ``dJ/dW`` and ``dJ/db``.
+
+A softmax output (notebook 11): the backward passes start from ``dZ[L] = AL - Y``, which is the
+output layer's gradient for the sigmoid with the binary cross-entropy and for softmax with the
+categorical one alike, so they serve both. The forward pass with dropout takes
+``output="softmax"``. ``compute_cost_with_regularization`` is the *binary* cross-entropy and
+refuses an ``AL`` of more than one row; for softmax, add :func:`l2_penalty` to
+``compute_cost_softmax(ZL, Y)``. ``train_regularized`` trains the binary network only.
 """
 
 import numbers
@@ -25,7 +32,8 @@ import numpy as np
 from ._validate import as_matrix, num_layers, same_shape
 from .backward import L_model_backward, _layer_cache, linear_activation_backward, linear_backward
 from .cost import compute_cost
-from .forward import linear_activation_forward
+from .forward import linear_activation_forward, linear_forward
+from .multiclass import softmax
 from .update import update_parameters
 
 
@@ -85,7 +93,19 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
     Returns
     -------
     cost : float
+
+    Raises
+    ------
+    ValueError
+        If ``AL`` has more than one row: this is the binary cost of a sigmoid output. For a softmax
+        output use ``compute_cost_softmax(ZL, Y) + l2_penalty(parameters, lambd, m)``.
     """
+    rows = as_matrix("AL", AL).shape[0]
+    if rows != 1:
+        raise ValueError(
+            f"AL has {rows} rows, expected 1: compute_cost_with_regularization is the binary cross-entropy of "
+            "a sigmoid output; for a softmax output use compute_cost_softmax(ZL, Y) + l2_penalty(parameters, "
+            "lambd, m)")
     cross_entropy = compute_cost(AL, Y)
     return cross_entropy + l2_penalty(parameters, lambd, as_matrix("Y", Y).shape[1])
 
@@ -99,10 +119,11 @@ def backward_propagation_with_regularization(AL, Y, caches, lambd):
 
     Parameters
     ----------
-    AL : ndarray of shape (1, m)
-        Output of :func:`~dl_utils.L_model_forward`.
-    Y : ndarray of shape (1, m)
-        True labels, 0 or 1.
+    AL : ndarray of shape (n_L, m)
+        Output of :func:`~dl_utils.L_model_forward` (sigmoid, one row) or of
+        :func:`~dl_utils.L_model_forward_softmax` (C rows): both start from ``dZ[L] = AL - Y``.
+    Y : ndarray of shape (n_L, m)
+        True labels: 0 or 1, or one-hot columns for softmax.
     caches : list of L tuples
         The layer caches ``((A_prev, W, b), Z)``; each ``W`` is read from its cache.
     lambd : float
@@ -122,12 +143,13 @@ def backward_propagation_with_regularization(AL, Y, caches, lambd):
     return grads
 
 
-def forward_propagation_with_dropout(X, parameters, keep_prob, seed):
+def forward_propagation_with_dropout(X, parameters, keep_prob, seed, output="sigmoid"):
     """Forward pass with inverted dropout on the hidden layers 1..L-1.
 
     For :math:`l < L`: :math:`A^{[l]} = \\mathrm{relu}(W^{[l]} A^{[l-1]} + b^{[l]})`, then
     ``D = rng.random(A.shape) < keep_prob`` and ``A = A * D / keep_prob``; the output layer is the
-    sigmoid, without dropout. One ``rng = np.random.default_rng(seed)`` draws the masks, layer 1 first.
+    sigmoid (or softmax), without dropout. One ``rng = np.random.default_rng(seed)`` draws the
+    masks, layer 1 first.
 
     Parameters
     ----------
@@ -139,15 +161,20 @@ def forward_propagation_with_dropout(X, parameters, keep_prob, seed):
         Probability of keeping a unit; 1 means no dropout.
     seed : int or numpy.random.Generator
         Source of the masks; a Generator passed in is advanced, so successive calls draw new masks.
+    output : {"sigmoid", "softmax"}, default "sigmoid"
+        The output layer: the course's sigmoid, or notebook 11's softmax (its cache is then
+        ``((A_prev, W, b), ZL)`` as in ``L_model_forward_softmax``).
 
     Returns
     -------
-    AL : ndarray of shape (1, m)
-        Output of the network.
+    AL : ndarray of shape (n_L, m)
+        Output of the network (for softmax, each column sums to 1).
     caches : list of L tuples
         ``(((A_prev, W, b), Z), D)``; ``D`` is the bool mask of ``A^{[l]}``, shape (n_l, m), and
         None for the output layer.
     """
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output must be 'sigmoid' or 'softmax', got {output!r}")
     L = num_layers(parameters)
     keep_prob = _keep_prob(keep_prob)
     rng = np.random.default_rng(seed)
@@ -157,7 +184,12 @@ def forward_propagation_with_dropout(X, parameters, keep_prob, seed):
         D = rng.random(A.shape) < keep_prob
         A = A * D / keep_prob
         caches.append((cache, D))
-    AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    if output == "sigmoid":
+        AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    else:
+        ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+        AL, activation_cache = softmax(ZL)
+        cache = (linear_cache, activation_cache)
     caches.append((cache, None))
     return AL, caches
 
@@ -166,16 +198,18 @@ def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
     """Backward pass through the dropout forward pass: the same masks and scaling, applied to ``dA``.
 
     .. math::
-        dA^{[l]} \\leftarrow dA^{[l]} * D^{[l]} / p \\quad (l = 1, \\dots, L-1),
+        dA^{[l]} = d\\tilde{A}^{[l]} * D^{[l]} / p \\quad (l = 1, \\dots, L-1),
 
-    before the ReLU's backward step.
+    with :math:`d\\tilde{A}^{[l]} = W^{[l+1]T} dZ^{[l+1]}` the gradient for the dropped-out
+    :math:`\\tilde{A}^{[l]} = A^{[l]} * D^{[l]} / p` that layer ``l + 1`` used, before the ReLU's backward step.
 
     Parameters
     ----------
-    AL : ndarray of shape (1, m)
-        Output of :func:`forward_propagation_with_dropout`.
-    Y : ndarray of shape (1, m)
-        True labels, 0 or 1.
+    AL : ndarray of shape (n_L, m)
+        Output of :func:`forward_propagation_with_dropout`, sigmoid or softmax (both start from
+        ``dZ[L] = AL - Y``).
+    Y : ndarray of shape (n_L, m)
+        True labels: 0 or 1, or one-hot columns for softmax.
     caches : list of L tuples
         ``(layer_cache, D)`` from :func:`forward_propagation_with_dropout`.
     keep_prob : float in (0, 1]
@@ -225,7 +259,7 @@ def train_regularized(X, Y, layers_dims, learning_rate, num_iterations, lambd=0.
     X : ndarray of shape (n_x, m)
     Y : ndarray of shape (1, m)
     layers_dims : list of int
-        ``[n_x, n_1, ..., 1]``.
+        ``[n_x, n_1, ..., 1]``: one sigmoid output unit (the cost and accuracy it records are binary).
     learning_rate : float
     num_iterations : int
     lambd : float, default 0
@@ -247,6 +281,9 @@ def train_regularized(X, Y, layers_dims, learning_rate, num_iterations, lambd=0.
     from .initialize import initialize_parameters_deep
 
     lambd, keep_prob = _lambd(lambd), _keep_prob(keep_prob)
+    if not layers_dims or layers_dims[-1] != 1:
+        raise ValueError(f"layers_dims must end with 1 (one sigmoid output unit): train_regularized trains the "
+                         f"binary network, got {layers_dims!r}")
     parameters = initialize_parameters_deep(layers_dims, seed=seed)
     rng = np.random.default_rng([seed, 1])  # the masks' stream, independent of the initialization's
     eval_sets = eval_sets or {}

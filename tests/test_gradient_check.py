@@ -133,3 +133,72 @@ def test_bad_input_names_the_argument():
         vector_to_dictionary(np.zeros((8, 1)), dictionary_to_vector(HAND)[1])
     with pytest.raises(ValueError, match="theta must be a column"):
         centered_difference(np.sum, np.zeros((2, 2)))
+
+
+def spiral_net(seed, bias_std=0.0):
+    """Notebook 07's setting: [2, 5, 3, 1] on every 12th spiral training point, biases 0 unless bias_std."""
+    from dl_utils import load_dataset
+
+    spiral = load_dataset("spiral")
+    X, Y = spiral.train_x[:, ::12], spiral.train_y[:, ::12]
+    parameters = initialize_parameters_deep([2, 5, 3, 1], seed=seed)
+    rng = np.random.default_rng([seed, 2])
+    parameters = {k: v + bias_std * rng.standard_normal(v.shape) if k[0] == "b" else v for k, v in parameters.items()}
+    AL, caches = L_model_forward(X, parameters)
+    return parameters, L_model_backward(AL, Y, caches), X, Y, caches
+
+
+def test_an_example_with_layer_1_all_off_puts_layer_2_on_its_kink_and_the_check_leaves_it_out():
+    # seed 7: one of the 20 examples has every unit of layer 1 off, so its Z2 = b2 = 0 exactly.
+    parameters, grads, X, Y, caches = spiral_net(7)
+    Z1, Z2 = caches[0][1], caches[1][1]
+    all_off = np.flatnonzero(np.all(Z1 <= 0, axis=0))
+    assert all_off.size >= 1 and np.all(Z2[:, all_off] == 0.0)
+    # The plain comparison of the whole vector, kinks included, fails (tests/numgrad.py, no dl_utils).
+    theta, layout = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(grads, layout)
+
+    def cost(vector):
+        from dl_utils import compute_cost
+
+        return compute_cost(L_model_forward(X, vector_to_dictionary(vector, layout))[0], Y)
+
+    independent = numerical_gradient(cost, theta, eps=1e-6)
+    assert rel_error(grad, independent) > 0.1
+    result = gradient_check(parameters, grads, X, Y)
+    assert result.kinks == ["b2[0, 0]", "b2[1, 0]", "b2[2, 0]"]
+    assert result.passed and np.isnan(result.per_parameter["b2"])
+    # Everywhere else the independent difference agrees with the backward pass.
+    smooth = np.array([not name.startswith("b2") for name in entry_names(layout)])
+    assert rel_error(grad[smooth], independent[smooth]) < GOOD
+    # And at the kink it is the average of the two one-sided slopes, the analytic gradient one of them.
+    assert not np.allclose(grad[~smooth], independent[~smooth], atol=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_correct_net_at_the_courses_initialization_passes(seed):
+    parameters, grads, X, Y, _ = spiral_net(seed)
+    result = gradient_check(parameters, grads, X, Y)
+    assert result.passed, (result.difference, result.kinks)
+    # With small random biases no Z sits at 0: no kink, and every block agrees. (A block whose gradient is
+    # tiny, norm 4e-4 for b1 at seed 7, carries the rounding error u |J| / epsilon ~ 1e-10 of each entry
+    # relative to its own small norm: 1.3e-7 there, hence 1e-6 per block; the whole vector stays below 1e-7.)
+    parameters, grads, X, Y, _ = spiral_net(seed, bias_std=0.1)
+    result = gradient_check(parameters, grads, X, Y)
+    assert result.passed and result.kinks == [] and all(error < 1e-6 for error in result.per_parameter.values())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_wrong_backward_still_fails_at_every_one_of_them(seed):
+    parameters, grads, X, Y, caches = spiral_net(seed)
+    m = X.shape[1]
+    assert not gradient_check(parameters, grads | {"dW2": m * grads["dW2"]}, X, Y).passed  # 1/m forgotten
+    assert not gradient_check(parameters, grads | {"dW1": -grads["dW1"]}, X, Y).passed  # sign
+    Z2 = caches[1][1]
+    dA1, dW2, db2 = linear_backward_of(grads["dA2"] * (Z2 < 0), caches[1][0])  # ReLU's mask inverted in layer 2
+    assert not gradient_check(parameters, grads | {"dW2": dW2, "db2": db2}, X, Y).passed
+
+
+def linear_backward_of(dZ, linear_cache):
+    A_prev, W, _ = linear_cache
+    return W.T @ dZ, dZ @ A_prev.T / dZ.shape[1], dZ.sum(axis=1, keepdims=True) / dZ.shape[1]

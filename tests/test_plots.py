@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from dl_utils import plot_costs, plot_decision_boundary, plot_examples  # noqa: E402
-from dl_utils.plots import cost_iterations  # noqa: E402
+from dl_utils.plots import cost_iterations, plot_network_flow  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +101,26 @@ def test_plot_decision_boundary_rejects_bad_shapes():
         plot_decision_boundary(predict_fn, np.zeros((3, 4)), np.zeros((1, 4)))
     with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 4\)"):
         plot_decision_boundary(predict_fn, np.zeros((2, 4)), np.zeros((4,)))
+
+
+@pytest.mark.parametrize("backward", [False, True])
+def test_plot_network_flow_labels_every_array_with_its_shape(backward):
+    # notebook 02's example: [5, 4, 3, 1], m = 7 (the shapes by hand: W1 (4, 5), Z2 (3, 7), AL (1, 7), ...).
+    ax = plot_network_flow([5, 4, 3, 1], 7, backward=backward)
+    text = "\n".join(t.get_text() for t in ax.texts)
+    for l, (rows, cols) in enumerate([(4, 5), (3, 4), (1, 3)], start=1):
+        d = "d" if backward else ""
+        assert f"{d}W{l} ({rows}, {cols})" in text and f"{d}b{l} ({rows}, 1)" in text
+        assert f"caches[{l - 1}]" in text and f"Z{l} ({rows}, 7)" in text
+    for l, n in enumerate([5, 4, 3]):
+        assert (f"dA{l}\n({n}, 7)" if backward else f"A{l}\n({n}, 7)") in text
+    assert ("AL, Y\n(1, 7)" if backward else "AL = A3\n(1, 7)") in text
+    assert ("dZ3 = AL - Y" in text) == backward and ("A3 = sigmoid(Z3)" in text) == (not backward)
+    ax.figure.canvas.draw()  # lays the text out: no error
+
+
+def test_plot_network_flow_rejects_bad_input():
+    with pytest.raises(ValueError, match="layers_dims must be a list of at least two positive ints"):
+        plot_network_flow([5], 7)
+    with pytest.raises(ValueError, match="m must be a positive int"):
+        plot_network_flow([5, 1], 0)

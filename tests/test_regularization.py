@@ -174,3 +174,62 @@ def test_one_iteration_with_both_regularizers_is_dropout_gradients_plus_weight_d
     for key, value in parameters.items():
         decay = 0.7 / 20 * value if key[0] == "W" else 0
         np.testing.assert_allclose(trained[key], value - 0.5 * (grads[f"d{key}"] + decay), rtol=1e-12, atol=1e-15)
+
+
+def _softmax_net(m=6, seed=4):
+    from dl_utils import one_hot
+
+    X, _, parameters = _net([5, 4, 3, 3], m, seed)
+    return X, one_hot(np.arange(m).reshape(1, m) % 3, 3), parameters
+
+
+def test_the_binary_l2_cost_refuses_a_softmax_output_and_names_the_way():
+    from dl_utils import L_model_forward_softmax
+
+    X, Y, parameters = _softmax_net()
+    AL, _ = L_model_forward_softmax(X, parameters)
+    with pytest.raises(ValueError, match=r"AL has 3 rows, expected 1: .* compute_cost_softmax\(ZL, Y\) \+ l2_penalty"):
+        compute_cost_with_regularization(AL, Y, parameters, 0.7)
+
+
+def test_l2_gradients_of_a_softmax_network_match_centered_differences_of_its_cost():
+    # Independent truth: tests/numgrad.py on compute_cost_softmax(ZL, Y) + lambd/(2m) sum ||W||^2, written here.
+    from dl_utils import L_model_forward_softmax, compute_cost_softmax
+
+    X, Y, parameters = _softmax_net()
+    lambd, m = 0.7, X.shape[1]
+    AL, caches = L_model_forward_softmax(X, parameters)
+    grads = backward_propagation_with_regularization(AL, Y, caches, lambd)
+    for key, value in parameters.items():
+        def J(v, key=key):
+            p = dict(parameters, **{key: v})
+            ZL = L_model_forward_softmax(X, p)[1][-1][1]
+            return compute_cost_softmax(ZL, Y) + lambd / (2 * m) * sum(np.sum(p[k] ** 2) for k in p if k[0] == "W")
+
+        assert rel_error(grads[f"d{key}"], numerical_gradient(J, value)) < GRAD_RTOL, key
+
+
+def test_dropout_with_a_softmax_output_gives_probabilities_and_its_gradients_match_centered_differences():
+    from dl_utils import L_model_forward_softmax, compute_cost_softmax
+
+    X, Y, parameters = _softmax_net()
+    AL, caches = forward_propagation_with_dropout(X, parameters, 0.6, seed=3, output="softmax")
+    assert AL.shape == (3, 6) and np.allclose(AL.sum(axis=0), 1.0)
+    # keep_prob 1 is the plain softmax network, bit for bit.
+    assert np.array_equal(forward_propagation_with_dropout(X, parameters, 1.0, 0, output="softmax")[0],
+                          L_model_forward_softmax(X, parameters)[0])
+    grads = backward_propagation_with_dropout(AL, Y, caches, 0.6)
+    for key, value in parameters.items():
+        def J(v, key=key):
+            _, c = forward_propagation_with_dropout(X, dict(parameters, **{key: v}), 0.6, 3, output="softmax")
+            return compute_cost_softmax(c[-1][0][1], Y)
+
+        assert rel_error(grads[f"d{key}"], numerical_gradient(J, value)) < GRAD_RTOL, key
+    with pytest.raises(ValueError, match="output must be 'sigmoid' or 'softmax', got 'tanh'"):
+        forward_propagation_with_dropout(X, parameters, 0.6, 3, output="tanh")
+
+
+def test_train_regularized_refuses_more_than_one_output_unit():
+    X, Y = make_moons(10, 0.1, 0)
+    with pytest.raises(ValueError, match=r"layers_dims must end with 1 .* got \[2, 4, 3\]"):
+        train_regularized(X, Y, [2, 4, 3], 0.1, 2)

@@ -50,7 +50,7 @@ import nbformat
 import dl_utils
 from dl_utils.data import DATASETS_PACKAGE_DIR
 
-from . import sandbox, strip
+from . import class_report, sandbox, strip
 from . import submission as _submission
 from .judge import NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
@@ -444,7 +444,10 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
 
 
 def write_report(rows, basename, grading=None):
-    """Write ``basename.csv`` and ``basename.json``; return their paths. ``grading`` describes the run (JSON)."""
+    """Write ``basename.csv``, ``basename.json`` and the class report (``basename.html``, ``basename_learners/``).
+
+    Returns the CSV's and the JSON's paths. ``grading`` describes the run (in the JSON).
+    """
     basename = Path(basename)
     if basename.suffix in (".csv", ".json"):
         basename = basename.with_suffix("")
@@ -459,9 +462,10 @@ def write_report(rows, basename, grading=None):
         t = totals.setdefault(r.learner, {"points": 0.0, "max_points": 0.0})
         t["points"] += r.points
         t["max_points"] += r.max_points
+    summary = class_report.write(rows, basename)
     with open(json_path, "w", encoding="utf-8") as f:
         json.dump({"columns": list(COLUMNS), "rows": [asdict(r) for r in rows], "totals": totals,
-                   "grading": grading or {}}, f, indent=1)
+                   "grading": grading or {}, "class": summary}, f, indent=1)
         f.write("\n")
     return csv_path, json_path
 
@@ -519,7 +523,7 @@ def main(argv=None):
         print(f"{learner}: {points:g} / {max_points:g}")
     if args.no_sandbox:
         print("graded WITHOUT a sandbox (--no-sandbox): the report says so")
-    print(f"wrote {csv_path} and {json_path}")
+    print(f"wrote {csv_path}, {json_path} and the class report {csv_path.with_suffix('.html')}")
     return 0
 
 

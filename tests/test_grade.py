@@ -299,3 +299,26 @@ def test_without_a_sandbox_the_grader_refuses_unless_told_and_the_report_says_so
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["grading"]["sandbox"] == "none (--no-sandbox)"
     assert data["totals"]["ada"] == {"points": 3.0, "max_points": 3.0}
+
+
+def test_the_class_report_is_a_page_with_plots_and_one_page_per_learner(report):
+    page = (report.out / "report.html").read_text()
+    assert page.count("<img ") >= 2 and "data:image/png;base64," in page  # self-contained: the plots are inside
+    everyone = len(SUBMISSIONS) + len(RAW) + 3
+    assert f"The class: {everyone} learners" in page
+    learners = report.out / "report_learners"
+    assert len(list(learners.glob("*.html"))) == everyone
+    summary = {e["exercise"]: e for e in report.data["class"]}
+    assert (summary["add"]["submitted"], summary["add"]["learners"]) == (everyone - 1, everyone)  # cy: nothing
+    assert summary["add"]["passed"] == sum(r.status == "passed" for (_, ex), r in report.rows.items() if ex == "add")
+    # the two loops and the sandbox that died; the two files that are not notebooks
+    assert summary["add"]["problems"] == 5
+    assert any(p.name.startswith("1_endless_loop__nan-") for p in learners.iterdir())
+
+
+def test_learner_text_is_escaped_in_the_class_report(tmp_path):
+    rows = [grade.Row("<script>alert(1)</script>", "01_tiny", "add", 0.0, 1.0, "failed", "<b>x</b> & y")]
+    grade.write_report(rows, tmp_path / "r")
+    page = (tmp_path / "r.html").read_text()
+    own = next((tmp_path / "r_learners").glob("*.html")).read_text()
+    assert "<script>" not in page + own and "&lt;script&gt;" in page and "&lt;b&gt;x&lt;/b&gt; &amp; y" in own

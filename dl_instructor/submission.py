@@ -50,28 +50,44 @@ class Assembled:
     notes: dict = field(default_factory=dict)  # exercise name -> list of notes
 
 
+def too_large(size, limit=MAX_NOTEBOOK_BYTES):
+    """The InvalidSubmission for a file of ``size`` bytes, over ``limit``."""
+    return InvalidSubmission(f"the file is {size / 1e6:.0f} MB, over the grader's limit of {limit / 1e6:.0f} MB")
+
+
 def read_submission(data):
-    """Parse the bytes of a submitted file into an nbformat 4 notebook, or raise InvalidSubmission."""
+    """Parse the bytes of a submitted file into its cells, or raise InvalidSubmission.
+
+    Raises nothing else, whatever the bytes: a file over ``MAX_NOTEBOOK_BYTES``, not UTF-8,
+    not JSON, JSON nested deeper than ``MAX_JSON_DEPTH`` (``[[[[...``, which would exhaust
+    Python's recursion limit), or JSON that is not a notebook gets an InvalidSubmission that
+    says which. Lone UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as
+    UTF-8, so neither runnable nor writable in a report) are replaced by U+FFFD in every
+    string. Notebooks of nbformat 1 to 3 are converted to nbformat 4 by nbformat's own
+    converter.
+
+    Returns
+    -------
+    list of dict
+        One ``{"cell_type", "source", "metadata"}`` per code, markdown or raw cell, in order.
+    """
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise InvalidSubmission(f"the file is {len(data) / 1e6:.0f} MB, over the grader's limit of "
-                                f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB")
+        raise too_large(len(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InvalidSubmission(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
-                                "was it saved from Jupyter, and not edited as text?") from None
+    raw = _parse_json(text)
+    version = raw.get("nbformat") if isinstance(raw, dict) else None
+    if type(version) is int and version in (1, 2, 3):  # no cells of their own: nbformat 3 has worksheets
+        raw = _upgraded(raw, version)
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        if type(version) is int and version > 4:
+            raise InvalidSubmission(f"nbformat {version} notebook: a format newer than the grader reads (4), "
+                                    "and it has no list of cells")
         raise InvalidSubmission("the file is JSON but not a Jupyter notebook (it has no list of cells)")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as e:  # nbformat raises several types for malformed notebooks
-        raise InvalidSubmission(f"the file is not a readable Jupyter notebook: {type(e).__name__}: {e}") from None
     cells = []
-    for cell in nb.cells:
+    for cell in raw["cells"]:
         # Be lenient with cells that other editors or hand edits left incomplete.
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             continue
@@ -82,6 +98,66 @@ def read_submission(data):
         cells.append({"cell_type": cell["cell_type"], "source": str(source),
                       "metadata": metadata if isinstance(metadata, dict) else {}})
     return cells
+
+
+MAX_JSON_DEPTH = 100  # lists and objects inside one another; a notebook needs about 8
+_SURROGATE = re.compile("[\ud800-\udfff]")  # after json.loads, any left is a lone one
+
+
+def _parse_json(text):
+    """``json.loads(text)``, at most ``MAX_JSON_DEPTH`` deep, lone surrogates replaced; or InvalidSubmission."""
+    too_deep = InvalidSubmission(f"the file is JSON nested more than {MAX_JSON_DEPTH} lists or objects deep, "
+                                 "which no notebook needs: it was not read further")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
+                                "was it saved from Jupyter, and not edited as text?") from None
+    except RecursionError:  # json's parser recurses once per level: far too deep
+        raise too_deep from None
+    except ValueError as e:  # a number of more than 4300 digits (sys.get_int_max_str_digits())
+        raise InvalidSubmission(f"the file is not valid JSON for the grader ({str(e).split(';')[0]})") from None
+    # Walk every list and object without recursion: measure the depth, mend the strings.
+    stack = [(raw, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise too_deep
+        if isinstance(node, dict):
+            if not all(key.isascii() for key in node):
+                items = [(_mended(key), value) for key, value in node.items()]
+                node.clear()
+                node.update(items)
+            keys = node.keys()
+        elif isinstance(node, list):
+            keys = range(len(node))
+        else:
+            continue
+        for key in keys:
+            value = node[key]
+            if isinstance(value, str):
+                node[key] = _mended(value)
+            elif isinstance(value, (dict, list)):
+                stack.append((value, depth + 1))
+    return _mended(raw) if isinstance(raw, str) else raw
+
+
+def _mended(text):
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def _upgraded(raw, version):
+    """An nbformat 1 to 3 notebook, as a plain dict of nbformat 4, by nbformat's own converter."""
+    try:
+        nb = nbformat.versions[version].to_notebook_json(raw, minor=raw.get("nbformat_minor", 0))
+        nb = nbformat.convert(nb, 4)
+        cells = nb["cells"]
+        if not isinstance(cells, list):
+            raise TypeError(f"its cells are a {type(cells).__name__}, not a list")
+    except Exception as e:  # nbformat's converters assume a well-formed notebook
+        raise InvalidSubmission(f"nbformat {version} notebook: it could not be converted to nbformat 4 "
+                                f"({type(e).__name__}: {e}); open it in Jupyter and save it again") from None
+    return nb
 
 
 def grade_id(cell):

@@ -7,12 +7,287 @@ tests/test_grade.py.
 """
 
 import json
+import os
+import re
+import socket
+import stat
+import threading
 
 import nbformat
 import pytest
 
-from dl_instructor import submission
+from dl_instructor import files, submission
+from dl_instructor.files import Problem, find_submissions, printable, read_bytes
 from dl_instructor.submission import InvalidSubmission, read_submission
+
+NOTEBOOKS = ("01_tiny", "02_other", "03_cost")
+NOTEBOOK = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}'
+
+
+def match(filename):
+    """The grader's rule (grade.Course.match): the exact stem, else a unique ``NN_`` prefix."""
+    stem = filename.removesuffix(".ipynb")
+    if stem in NOTEBOOKS:
+        return stem
+    prefix = re.match(r"^(\d\d)[_ -]", stem)
+    candidates = [n for n in NOTEBOOKS if prefix and n.startswith(prefix.group(1) + "_")]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def make(path, data=NOTEBOOK):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def within(seconds, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, failing the test if it has not returned in ``seconds`` (a blocked open)."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = fn(*args, **kwargs)
+        except BaseException as e:  # handed to the test below
+            result["error"] = e
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{fn.__name__} still blocked after {seconds} s"
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def find(folder, **bounds):
+    return within(10, find_submissions, folder, match, **bounds)
+
+
+# ---------------------------------------------------------------- find_submissions
+
+
+def test_learner_folders_and_nbgrader_layout(tmp_path):
+    ada = make(tmp_path / "ada" / "01_tiny.ipynb")
+    make(tmp_path / "ada" / ".ipynb_checkpoints" / "02_other-checkpoint.ipynb")  # dot-folder: skipped
+    make(tmp_path / "ada" / ".03_cost.ipynb")  # dot-file: skipped
+    make(tmp_path / "ada" / "03_cost.txt")  # not a notebook's name
+    make(tmp_path / "ada" / "04_extra.ipynb")  # not a course notebook
+    bob = make(tmp_path / "bob" / "ps1" / "03_cost.ipynb")  # nbgrader's submitted/<learner>/<assignment>/
+    (tmp_path / "cy").mkdir()
+    make(tmp_path / "notes.txt")  # a file beside the learners is not a learner
+    assert find(tmp_path) == {"ada": {"01_tiny": ada}, "bob": {"03_cost": bob}, "cy": {}}
+
+
+def test_an_exact_name_beats_a_prefix_and_a_readable_file_beats_a_problem(tmp_path):
+    copy = make(tmp_path / "ada" / "01_tiny-Copy1.ipynb")
+    exact = make(tmp_path / "ada" / "z" / "01_tiny.ipynb")  # deeper and later in order, but exact
+    os.mkfifo(tmp_path / "ada" / "02_a.ipynb")
+    readable = make(tmp_path / "ada" / "02_b.ipynb")  # both prefix matches: the readable one
+    make(tmp_path / "bob" / "03_cost-Copy1.ipynb")
+    os.mkfifo(tmp_path / "bob" / "03_cost.ipynb")
+    first = make(tmp_path / "cy" / "01_a.ipynb")
+    make(tmp_path / "cy" / "01_b.ipynb")
+    assert find(tmp_path) == {
+        "ada": {"01_tiny": exact, "02_other": readable},
+        # The exact name is the learner's submission, even when it cannot be read.
+        "bob": {"03_cost": Problem("03_cost.ipynb is a FIFO (named pipe), not a file: it was not read")},
+        "cy": {"01_tiny": first},
+    }
+    assert exact != copy
+
+
+def test_a_fifo_is_a_problem_found_without_opening_it(tmp_path):
+    os.mkfifo(make(tmp_path / "ada" / "01_tiny.ipynb").with_name("03_cost.ipynb"))
+    found = find(tmp_path)  # opening the FIFO would block forever
+    assert found["ada"]["03_cost"] == Problem("03_cost.ipynb is a FIFO (named pipe), not a file: it was not read")
+    assert str(found["ada"]["03_cost"]) == found["ada"]["03_cost"].reason
+    assert isinstance(found["ada"]["01_tiny"], os.PathLike)
+
+
+def test_symbolic_links_are_never_followed(tmp_path):
+    outside = make(tmp_path / "outside" / "answers.ipynb")
+    subs = tmp_path / "subs"
+    make(subs / "ada" / "01_tiny.ipynb")
+    (subs / "bob").mkdir(parents=True)
+    (subs / "bob" / "01_tiny.ipynb").symlink_to("/dev/zero")
+    (subs / "bob" / "03_cost.ipynb").symlink_to("../../outside/answers.ipynb")
+    (subs / "bob" / "ps1").symlink_to(outside.parent, target_is_directory=True)  # a linked folder: not entered
+    (subs / "eve").symlink_to("ada", target_is_directory=True)
+    found = find(subs)
+    assert found["bob"] == {
+        "01_tiny": Problem("01_tiny.ipynb is a symbolic link (to /dev/zero): links are never followed, "
+                           "so it was not graded"),
+        "03_cost": Problem("03_cost.ipynb is a symbolic link (to ../../outside/answers.ipynb): links are never "
+                           "followed, so it was not graded"),
+    }
+    assert found["eve"] == Problem("eve is a symbolic link (to ada), not a folder: links are never followed, "
+                                   "so nothing in it was graded")
+    assert set(found) == {"ada", "bob", "eve"} and outside.read_bytes() == NOTEBOOK
+
+
+def test_devices_and_sockets_are_problems(tmp_path, monkeypatch):
+    ada = tmp_path / "ada"
+    ada.mkdir()
+    try:
+        os.mknod(ada / "01_tiny.ipynb", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+    except PermissionError:
+        pytest.skip("making a device needs root")
+    monkeypatch.chdir(ada)  # a socket's path is limited to about 100 bytes: bind it by a short one
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind("03_cost.ipynb")
+        assert find(tmp_path) == {"ada": {
+            "01_tiny": Problem("01_tiny.ipynb is a character device, not a file: it was not read"),
+            "03_cost": Problem("03_cost.ipynb is a socket, not a file: it was not read"),
+        }}
+        with pytest.raises(InvalidSubmission, match=r"^the file is a socket, not a regular file: it was not read$"):
+            read_bytes(ada / "03_cost.ipynb")
+    with pytest.raises(InvalidSubmission, match=r"^the file is a character device, not a regular file"):
+        read_bytes(ada / "01_tiny.ipynb")
+
+
+def test_a_file_over_the_size_limit_is_a_problem_before_it_is_read(tmp_path):
+    big = tmp_path / "ada" / "01_tiny.ipynb"
+    big.parent.mkdir()
+    with open(big, "wb") as f:
+        f.truncate(60_000_000)  # sparse: 60 MB long, no disk used
+    assert find(tmp_path) == {"ada": {"01_tiny": Problem(
+        "01_tiny.ipynb: the file is 60 MB, over the grader's limit of 50 MB")}}
+    with pytest.raises(InvalidSubmission, match=r"^the file is 60 MB, over the grader's limit of 50 MB$"):
+        read_bytes(big)
+
+
+@pytest.mark.parametrize("name, key", [
+    ('=HYPERLINK("x")', '=HYPERLINK("x")'),  # kept: the report escapes it in the CSV
+    ("+1", "+1"), ("-rf", "-rf"), ("@cmd", "@cmd"),
+    (".hidden", ".hidden"),
+    ("a\nb", "a\\nb"),
+    ("a\\nb", "a\\\\nb"),  # a backslash, then n: not the same learner as the line above
+    ("\x1b[31mred", "\\x1b[31mred"),
+    ("evil\u202etxt", "evil\\u202etxt"),  # right-to-left override
+    ("tab\there", "tab\\there"),
+    (b"caf\xe9", "caf\\xe9"),  # Latin-1, not UTF-8
+    ("café", "café"),
+])
+def test_odd_learner_folder_names_get_their_rows_under_a_printable_name(tmp_path, name, key):
+    path = make(tmp_path / (os.fsdecode(name) if isinstance(name, bytes) else name) / "01_tiny.ipynb",
+                b'{"cells": []}')
+    found = find(tmp_path)
+    assert found == {key: {"01_tiny": path}} and key.isprintable()
+    assert read_bytes(found[key]["01_tiny"], root=tmp_path) == b'{"cells": []}'
+
+
+def test_printable_is_one_to_one_on_the_hard_cases():
+    names = ["a\nb", "a\\nb", "a\\\\nb", "\x85", os.fsdecode(b"\xc2\x85"), os.fsdecode(b"\x85"), "\\x85", "\u0085"]
+    shown = [printable(n) for n in names]
+    assert len(set(shown)) == len(set(names)) and all(s.isprintable() for s in shown)
+    assert printable(b"caf\xe9") == "caf\\xe9" and printable("\x00") == "\\x00"
+
+
+def test_the_walk_is_bounded_in_entries_and_depth(tmp_path):
+    for i in range(6):
+        make(tmp_path / "ada" / f"junk{i}.txt")
+    deep = make(tmp_path / "bob" / "a" / "b" / "c" / "01_tiny.ipynb")
+    fine = make(tmp_path / "cy" / "a" / "b" / "01_tiny.ipynb")
+    assert find(tmp_path, max_entries=5, max_depth=2) == {
+        "ada": Problem("ada holds more than 5 files and folders: the grader stopped looking, so nothing in it "
+                       "was graded; remove what is not a notebook"),
+        "bob": Problem("bob has folders more than 2 deep (a/b/c): the grader stopped looking, so nothing in it "
+                       "was graded"),
+        "cy": {"01_tiny": fine},
+    }
+    assert find(tmp_path)["bob"] == {"01_tiny": deep}  # within the default bounds
+
+
+# ---------------------------------------------------------------- read_bytes
+
+
+def test_read_bytes_reads_a_regular_file(tmp_path):
+    path = make(tmp_path / "ada" / "01_tiny.ipynb")
+    assert read_bytes(path) == NOTEBOOK == read_bytes(path, root=tmp_path)
+    assert read_bytes(path, max_bytes=len(NOTEBOOK)) == NOTEBOOK
+    with pytest.raises(InvalidSubmission, match=r"^the file is 0 MB, over the grader's limit of 0 MB$"):
+        read_bytes(path, max_bytes=len(NOTEBOOK) - 1)
+
+
+def replace_with(path, what, tmp_path):
+    path.unlink()
+    if what == "fifo":
+        os.mkfifo(path)
+    elif what == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif what == "link to a file outside":
+        path.symlink_to(make(tmp_path / "outside.ipynb"))
+    elif what == "60 MB file":
+        with open(path, "wb") as f:
+            f.truncate(60_000_000)
+
+
+@pytest.mark.parametrize("what, reason", [
+    ("fifo", "the file is a FIFO (named pipe), not a regular file: it was not read"),
+    ("link to /dev/zero", "the file is a symbolic link, not a regular file: it was not read"),
+    ("link to a file outside", "the file is a symbolic link, not a regular file: it was not read"),
+    ("60 MB file", "the file is 60 MB, over the grader's limit of 50 MB"),
+    ("nothing", "the file could not be read (No such file or directory)"),
+])
+def test_a_file_replaced_between_listing_and_reading_is_refused(tmp_path, what, reason):
+    make(tmp_path / "ada" / "01_tiny.ipynb")
+    path = find(tmp_path)["ada"]["01_tiny"]
+    replace_with(path, what, tmp_path)
+    for root in (None, tmp_path):
+        with pytest.raises(InvalidSubmission) as e:
+            within(10, read_bytes, path, root=root)
+        assert str(e.value) == reason
+
+
+def test_a_learner_folder_replaced_by_a_link_is_refused_with_root(tmp_path):
+    path = make(tmp_path / "subs" / "ada" / "01_tiny.ipynb")
+    found = find(tmp_path / "subs")
+    make(tmp_path / "elsewhere" / "01_tiny.ipynb", b"someone else's")
+    (tmp_path / "subs" / "ada").rename(tmp_path / "subs" / "old")
+    (tmp_path / "subs" / "ada").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(InvalidSubmission, match=r"^the folder ada that holds it is no longer a folder \(a "
+                                                r"symbolic link\?\): it was not followed$"):
+        read_bytes(found["ada"]["01_tiny"], root=tmp_path / "subs")
+    assert path == found["ada"]["01_tiny"]
+
+
+@pytest.mark.parametrize("what, reason", [
+    ("fifo", "the file is a FIFO (named pipe), not a regular file: it was not read"),
+    ("link to /dev/zero", "the file is a symbolic link, not a regular file: it was not read"),
+])
+def test_a_file_swapped_after_it_was_checked_is_refused_when_opened(tmp_path, monkeypatch, what, reason):
+    """The swap lands between read_bytes' own lstat and its open: O_NOFOLLOW, O_NONBLOCK and fstat stop it."""
+    path = make(tmp_path / "ada" / "01_tiny.ipynb")
+    real_stat, swapped = os.stat, []
+
+    def stat_then_swap(name, *args, **kwargs):
+        result = real_stat(name, *args, **kwargs)
+        if not swapped and os.fsdecode(name) == str(path):
+            swapped.append(name)
+            replace_with(path, what, tmp_path)
+        return result
+
+    monkeypatch.setattr(files.os, "stat", stat_then_swap)
+    with pytest.raises(InvalidSubmission) as e:
+        within(10, read_bytes, path)
+    monkeypatch.undo()
+    assert swapped and str(e.value) == reason
+
+
+def test_a_file_that_grows_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    path = make(tmp_path / "01_tiny.ipynb", b"x" * 100)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd):
+        result = real_fstat(fd)
+        with open(path, "ab") as f:
+            f.write(b"x" * 100)
+        return result
+
+    monkeypatch.setattr(files.os, "fstat", fstat_then_grow)
+    with pytest.raises(InvalidSubmission, match=r"^the file grew past the grader's limit of 0 MB while it was read$"):
+        read_bytes(path, max_bytes=150)
+
 
 # ---------------------------------------------------------------- read_submission
 

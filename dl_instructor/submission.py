@@ -18,11 +18,13 @@ gradebook database, matching cells by their nbgrader ``grade_id``:
 Nothing here executes code; everything works on copies.
 """
 
+import gc
 import json
 import re
 from dataclasses import dataclass, field
 
 import nbformat
+import numpy as np
 
 MAX_NOTEBOOK_BYTES = 50_000_000
 
@@ -60,11 +62,11 @@ def read_submission(data):
 
     Raises nothing else, whatever the bytes: a file over ``MAX_NOTEBOOK_BYTES``, not UTF-8,
     not JSON, JSON nested deeper than ``MAX_JSON_DEPTH`` (``[[[[...``, which would exhaust
-    Python's recursion limit), or JSON that is not a notebook gets an InvalidSubmission that
-    says which. Lone UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as
-    UTF-8, so neither runnable nor writable in a report) are replaced by U+FFFD in every
-    string. Notebooks of nbformat 1 to 3 are converted to nbformat 4 by nbformat's own
-    converter.
+    Python's recursion limit) or of more than ``MAX_JSON_VALUES`` values (the grader's
+    memory), or JSON that is not a notebook gets an InvalidSubmission that says which. Lone
+    UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as UTF-8, so neither
+    runnable nor writable in a report) are replaced by U+FFFD in every string. Notebooks of
+    nbformat 1 to 3 are converted to nbformat 4 by nbformat's own converter.
 
     Returns
     -------
@@ -100,46 +102,94 @@ def read_submission(data):
     return cells
 
 
-MAX_JSON_DEPTH = 100  # lists and objects inside one another; a notebook needs about 8
+MAX_JSON_DEPTH = 100  # lists and objects inside one another; the course's notebooks have at most 7
+MAX_JSON_VALUES = 2_000_000  # numbers, strings, lists...; the course's notebooks have at most 935
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # the only way a surrogate gets into a UTF-8 text
 _SURROGATE = re.compile("[\ud800-\udfff]")  # after json.loads, any left is a lone one
 
 
 def _parse_json(text):
-    """``json.loads(text)``, at most ``MAX_JSON_DEPTH`` deep, lone surrogates replaced; or InvalidSubmission."""
+    """``json.loads(text)``, if not too deep nor too large; lone surrogates replaced; or InvalidSubmission.
+
+    The shape is measured before parsing: 100 000 nested lists would exhaust Python's
+    recursion limit, and 12 million empty lists (36 MB) take 750 MB once parsed.
+    """
     too_deep = InvalidSubmission(f"the file is JSON nested more than {MAX_JSON_DEPTH} lists or objects deep, "
                                  "which no notebook needs: it was not read further")
+    depth, values = _shape(text)
+    if depth > MAX_JSON_DEPTH:
+        raise too_deep
+    if values > MAX_JSON_VALUES:
+        raise InvalidSubmission(f"the file is JSON of more than {MAX_JSON_VALUES} values (numbers, strings, lists), "
+                                "which no notebook needs: it was not read further")
+    collecting = gc.isenabled()
+    gc.disable()  # each thousand lists or dicts made would start a collection, for nothing
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
                                 "was it saved from Jupyter, and not edited as text?") from None
-    except RecursionError:  # json's parser recurses once per level: far too deep
+    except RecursionError:  # json's parser recurses once per level; _shape should have said so
         raise too_deep from None
     except ValueError as e:  # a number of more than 4300 digits (sys.get_int_max_str_digits())
         raise InvalidSubmission(f"the file is not valid JSON for the grader ({str(e).split(';')[0]})") from None
-    # Walk every list and object without recursion: measure the depth, mend the strings.
-    stack = [(raw, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise too_deep
+    finally:
+        if collecting:
+            gc.enable()
+    if _SURROGATE_ESCAPE.search(text):
+        raw = _mend_all(raw)
+    return raw
+
+
+_STEP = np.zeros(256, dtype=np.int8)  # +1 for a byte that opens a list or an object, -1 for one that closes it
+_STEP[[ord("["), ord("{")]], _STEP[[ord("]"), ord("}")]] = 1, -1
+
+
+def _shape(text):
+    """``(depth, values)`` of the JSON ``text``: how deep lists and objects nest, and about how many values.
+
+    Counted with numpy on the text less its strings, 4 MB at a time: brackets for the depth,
+    commas and opening brackets for the values: a few seconds for 50 MB at worst, where a
+    walk of the parsed lists in Python took a minute on 12 million of them. If ``text`` is not
+    valid JSON (an unterminated string), the counts may be off, and json says why next.
+    """
+    code = np.frombuffer(_STRING.sub("", text).encode("utf-8", "replace"), dtype=np.uint8)
+    depth = deepest = 0
+    values = 1
+    for start in range(0, len(code), 1 << 22):
+        chunk = code[start:start + (1 << 22)]
+        values += int(np.count_nonzero(chunk == ord(",")))
+        step = _STEP[chunk]
+        step = step[step != 0]
+        if len(step):
+            values += int(np.count_nonzero(step > 0))
+            levels = depth + np.cumsum(step, dtype=np.int64)
+            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+    return deepest, values
+
+
+def _mend_all(raw):
+    """``raw`` with every lone surrogate, in keys and values, replaced by U+FFFD (in place where it can)."""
+    if isinstance(raw, str):
+        return _mended(raw)
+    stack = [raw]
+    while stack:  # no recursion: the depth is bounded, but the stack need not be used
+        node = stack.pop()
         if isinstance(node, dict):
             if not all(key.isascii() for key in node):
                 items = [(_mended(key), value) for key, value in node.items()]
                 node.clear()
                 node.update(items)
-            keys = node.keys()
-        elif isinstance(node, list):
-            keys = range(len(node))
+            items = node.items()
         else:
-            continue
-        for key in keys:
-            value = node[key]
-            if isinstance(value, str):
+            items = enumerate(node)
+        for key, value in items:  # replacing a value while iterating is safe: no key is added
+            if type(value) is str:
                 node[key] = _mended(value)
-            elif isinstance(value, (dict, list)):
-                stack.append((value, depth + 1))
-    return _mended(raw) if isinstance(raw, str) else raw
+            elif type(value) is dict or type(value) is list:
+                stack.append(value)
+    return raw
 
 
 def _mended(text):

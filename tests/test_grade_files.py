@@ -14,6 +14,7 @@ import re
 import socket
 import stat
 import threading
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -315,6 +316,22 @@ def test_deeply_nested_json_is_refused_with_a_message(data):
     with pytest.raises(InvalidSubmission) as e:
         read_submission(data)
     assert str(e.value) == TOO_DEEP
+
+
+def test_json_of_too_many_values_is_refused_before_it_is_parsed():
+    values = ",".join(["0"] * 1_999_990)
+    assert read_submission(('{"cells": [], "x": [' + values + "]}").encode()) == []
+    with pytest.raises(InvalidSubmission) as e:
+        read_submission(('{"cells": [], "x": [' + values + ",[]" * 10 + "]}").encode())
+    assert str(e.value) == ("the file is JSON of more than 2000000 values (numbers, strings, lists), which no "
+                            "notebook needs: it was not read further")
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_every_course_notebook_is_well_within_the_limits(path):
+    assert submission._shape(path.read_text(encoding="utf-8")) < (10, 2_000)
+    assert len(read_submission(path.read_bytes())) == len(nbformat.read(path, as_version=4).cells)
 
 
 def test_json_as_deep_as_the_limit_is_read():

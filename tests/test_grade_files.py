@@ -521,3 +521,58 @@ def test_the_columns_must_give_the_totals(tmp_path):
     with pytest.raises(ValueError, match="lack one of learner, points and max_points"):
         report.write_report([], tmp_path / "report", ("learner", "points"))
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- all together
+
+
+def test_a_batch_of_hostile_folders_ends_in_one_complete_report(tmp_path):
+    """find_submissions, read_bytes, read_submission and write_report as the grader chains them."""
+    subs = tmp_path / "subs"
+    good = json.dumps(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])).encode()
+    for learner in ("ada", '=HYPERLINK("x")', ".hidden", "a\nb"):
+        make(subs / learner / "01_tiny.ipynb", good)
+    make(subs / os.fsdecode(b"caf\xe9") / "01_tiny.ipynb", b"[" * 100_000)
+    make(subs / "surrogate" / "01_tiny.ipynb", good.replace(b"x = 1", b"x = '\\ud800'"))
+    make(subs / "v3" / "01_tiny.ipynb", nbformat.writes(nbformat.v3.new_notebook(worksheets=[
+        nbformat.v3.new_worksheet(cells=[nbformat.v3.new_code_cell(input="x = 1")])]), version=3).encode())
+    (subs / "fifo").mkdir()
+    os.mkfifo(subs / "fifo" / "01_tiny.ipynb")
+    (subs / "zero").mkdir()
+    (subs / "zero" / "01_tiny.ipynb").symlink_to("/dev/zero")
+    (subs / "eve").symlink_to("ada")
+    (subs / "nothing").mkdir()
+    rows = []
+    for learner, mine in within(10, find_submissions, subs, match).items():
+        entry = mine if isinstance(mine, Problem) else mine.get("01_tiny")
+        if entry is None:
+            status, message = "not_submitted", f"no 01_tiny.ipynb in {learner}/"
+        elif isinstance(entry, Problem):
+            status, message = "invalid", entry.reason
+        else:
+            try:
+                cells = read_submission(within(10, read_bytes, entry, root=subs))
+                status, message = "read", " | ".join(c["source"] for c in cells)
+            except InvalidSubmission as e:
+                status, message = "invalid", f"{entry.name}: {e}"
+        rows.append({"learner": learner, "notebook": "01_tiny", "exercise": "add", "points": 0.0, "max_points": 1.0,
+                     "status": status, "message": message})
+    csv_path, json_path = report.write_report(rows, tmp_path / "report", COLUMNS)
+    data = json.loads(json_path.read_text(encoding="ascii"))
+    assert {r["learner"]: (r["status"], r["message"]) for r in data["rows"]} == {
+        ".hidden": ("read", "x = 1"),
+        '=HYPERLINK("x")': ("read", "x = 1"),
+        "a\\nb": ("read", "x = 1"),
+        "ada": ("read", "x = 1"),
+        "caf\\xe9": ("invalid", f"01_tiny.ipynb: {TOO_DEEP}"),
+        "eve": ("invalid", "eve is a symbolic link (to ada), not a folder: links are never followed, "
+                           "so nothing in it was graded"),
+        "fifo": ("invalid", "01_tiny.ipynb is a FIFO (named pipe), not a file: it was not read"),
+        "nothing": ("not_submitted", "no 01_tiny.ipynb in nothing/"),
+        "surrogate": ("read", "x = '\ufffd'"),
+        "v3": ("read", "x = 1"),
+        "zero": ("invalid", "01_tiny.ipynb is a symbolic link (to /dev/zero): links are never followed, "
+                            "so it was not graded"),
+    }
+    lines = read_csv(csv_path)
+    assert len(lines) == 1 + len(rows) and ["'=HYPERLINK(\"x\")", "01_tiny", "add"] in [r[:3] for r in lines]

@@ -330,8 +330,24 @@ def test_json_of_too_many_values_is_refused_before_it_is_parsed():
 @pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")),
                          ids=lambda p: p.stem)
 def test_every_course_notebook_is_well_within_the_limits(path):
-    assert submission._shape(path.read_text(encoding="utf-8")) < (10, 2_000)
+    assert submission._shape(path.read_bytes()) < (10, 2_000)
     assert len(read_submission(path.read_bytes())) == len(nbformat.read(path, as_version=4).cells)
+
+
+@pytest.mark.parametrize("data, depth", [
+    (b'{"a": ["[[[", "\\\\", "\\"[[", "x\\\\\\"[", "\xc3\xa9[{"], "b": [[[{"c": "]]]\\\\"}]]]}', 5),
+    (b'"[[[["', 0), (b"[[[[", 4), (b'[["]"]]', 2),
+])
+def test_the_depth_counts_brackets_outside_strings_only(data, depth):
+    assert submission._shape(data)[0] == depth
+
+
+def test_the_shape_of_an_endless_string_of_escaped_quotes_takes_linear_time():
+    data = b'{"cells": ["' + b'\\"' * 1_000_000  # a regular expression for strings took 86 s on 80 kB of it
+    with pytest.raises(InvalidSubmission) as e:
+        within(20, read_submission, data)
+    assert str(e.value) == ("the file is not valid JSON (Unterminated string starting at at line 1, column 12): "
+                            "was it saved from Jupyter, and not edited as text?")
 
 
 def test_json_as_deep_as_the_limit_is_read():

@@ -3,7 +3,9 @@
 Kept apart from :mod:`dl_utils`, the learner's library, which never imports this package:
 
     release      the learner versions of the course notebooks, by nbgrader's own preprocessors
+    files        find and read the submitted files, trusting no file or folder
     submission   read a submitted notebook and rebuild the notebook the grader runs
+    report       write the report (CSV and JSON), escaped, whole or not at all
     grade        score a folder of submissions and write the report
 
 Install with the ``instructor`` extra (``pip install .[instructor]``, or

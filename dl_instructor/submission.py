@@ -18,11 +18,13 @@ gradebook database, matching cells by their nbgrader ``grade_id``:
 Nothing here executes code; everything works on copies.
 """
 
+import gc
 import json
 import re
 from dataclasses import dataclass, field
 
 import nbformat
+import numpy as np
 
 MAX_NOTEBOOK_BYTES = 50_000_000
 
@@ -50,28 +52,44 @@ class Assembled:
     notes: dict = field(default_factory=dict)  # exercise name -> list of notes
 
 
+def too_large(size, limit=MAX_NOTEBOOK_BYTES):
+    """The InvalidSubmission for a file of ``size`` bytes, over ``limit``."""
+    return InvalidSubmission(f"the file is {size / 1e6:.0f} MB, over the grader's limit of {limit / 1e6:.0f} MB")
+
+
 def read_submission(data):
-    """Parse the bytes of a submitted file into an nbformat 4 notebook, or raise InvalidSubmission."""
+    """Parse the bytes of a submitted file into its cells, or raise InvalidSubmission.
+
+    Raises nothing else, whatever the bytes: a file over ``MAX_NOTEBOOK_BYTES``, not UTF-8,
+    not JSON, JSON nested deeper than ``MAX_JSON_DEPTH`` (``[[[[...``, which would exhaust
+    Python's recursion limit) or of more than ``MAX_JSON_VALUES`` values (the grader's
+    memory), or JSON that is not a notebook gets an InvalidSubmission that says which. Lone
+    UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as UTF-8, so neither
+    runnable nor writable in a report) are replaced by U+FFFD in every string. Notebooks of
+    nbformat 1 to 3 are converted to nbformat 4 by nbformat's own converter.
+
+    Returns
+    -------
+    list of dict
+        One ``{"cell_type", "source", "metadata"}`` per code, markdown or raw cell, in order.
+    """
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise InvalidSubmission(f"the file is {len(data) / 1e6:.0f} MB, over the grader's limit of "
-                                f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB")
+        raise too_large(len(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InvalidSubmission(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
-                                "was it saved from Jupyter, and not edited as text?") from None
+    raw = _parse_json(data, text)
+    version = raw.get("nbformat") if isinstance(raw, dict) else None
+    if type(version) is int and version in (1, 2, 3):  # no cells of their own: nbformat 3 has worksheets
+        raw = _upgraded(raw, version)
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        if type(version) is int and version > 4:
+            raise InvalidSubmission(f"nbformat {version} notebook: a format newer than the grader reads (4), "
+                                    "and it has no list of cells")
         raise InvalidSubmission("the file is JSON but not a Jupyter notebook (it has no list of cells)")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as e:  # nbformat raises several types for malformed notebooks
-        raise InvalidSubmission(f"the file is not a readable Jupyter notebook: {type(e).__name__}: {e}") from None
     cells = []
-    for cell in nb.cells:
+    for cell in raw["cells"]:
         # Be lenient with cells that other editors or hand edits left incomplete.
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             continue
@@ -82,6 +100,123 @@ def read_submission(data):
         cells.append({"cell_type": cell["cell_type"], "source": str(source),
                       "metadata": metadata if isinstance(metadata, dict) else {}})
     return cells
+
+
+MAX_JSON_DEPTH = 100  # lists and objects inside one another; the course's notebooks have at most 7
+MAX_JSON_VALUES = 2_000_000  # numbers, strings, lists...; the course's notebooks have at most 935
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # the only way a surrogate gets into a UTF-8 text
+_SURROGATE = re.compile("[\ud800-\udfff]")  # after json.loads, any left is a lone one
+
+
+def _parse_json(data, text):
+    """``json.loads(text)`` (``data`` decoded), if not too deep nor too large; lone surrogates mended.
+
+    The shape is measured before parsing: 100 000 nested lists would exhaust Python's
+    recursion limit, and 12 million empty lists (36 MB) take 750 MB once parsed.
+    """
+    too_deep = InvalidSubmission(f"the file is JSON nested more than {MAX_JSON_DEPTH} lists or objects deep, "
+                                 "which no notebook needs: it was not read further")
+    depth, values = _shape(data)
+    if depth > MAX_JSON_DEPTH:
+        raise too_deep
+    if values > MAX_JSON_VALUES:
+        raise InvalidSubmission(f"the file is JSON of more than {MAX_JSON_VALUES} values (numbers, strings, lists), "
+                                "which no notebook needs: it was not read further")
+    collecting = gc.isenabled()
+    gc.disable()  # each thousand lists or dicts made would start a collection, for nothing
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
+                                "was it saved from Jupyter, and not edited as text?") from None
+    except RecursionError:  # json's parser recurses once per level; _shape should have said so
+        raise too_deep from None
+    except ValueError as e:  # a number of more than 4300 digits (sys.get_int_max_str_digits())
+        raise InvalidSubmission(f"the file is not valid JSON for the grader ({str(e).split(';')[0]})") from None
+    finally:
+        if collecting:
+            gc.enable()
+    if _SURROGATE_ESCAPE.search(text):
+        raw = _mend_all(raw)
+    return raw
+
+
+# What a byte outside strings does: +1 opens a list or an object, -1 closes one, 2 (a comma) ends a value.
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[[ord("["), ord("{")]], _STEP[[ord("]"), ord("}")]], _STEP[ord(",")] = 1, -1, 2
+
+
+def _shape(data):
+    """``(depth, values)`` of the JSON ``data`` (bytes): how deep lists and objects nest, about how many values.
+
+    Linear in the size, whatever the bytes (a regular expression for JSON strings, tried on
+    ``"\\"\\"\\"...`` that never ends, takes a minute for 80 kB): escaped backslashes and
+    escaped quotes are removed, so that every quote left opens or closes a string, then
+    numpy finds, 4 MB at a time, the bytes outside strings (an even number of quotes before
+    them) and counts brackets for the depth, commas and opening brackets for the values. If
+    ``data`` is not valid JSON the counts may be off, and json says what is wrong next.
+    """
+    code = np.frombuffer(data.replace(b"\\\\", b"").replace(b'\\"', b""), dtype=np.uint8)
+    depth = deepest = quotes = 0
+    values = 1
+    for start in range(0, len(code), 1 << 22):
+        chunk = code[start:start + (1 << 22)]
+        quote = chunk == ord('"')
+        inside = np.cumsum(quote, dtype=np.uint8)  # wraps around at 256, which keeps its parity
+        inside += quotes & 1
+        inside &= 1
+        quotes += int(np.count_nonzero(quote))
+        step = _STEP[chunk]
+        step[inside.view(bool)] = 0
+        step = step[step != 0]
+        commas = step == 2
+        values += len(step) - int(np.count_nonzero(step == -1))
+        step = step[~commas]
+        if len(step):
+            levels = depth + np.cumsum(step, dtype=np.int64)
+            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+    return deepest, values
+
+
+def _mend_all(raw):
+    """``raw`` with every lone surrogate, in keys and values, replaced by U+FFFD (in place where it can)."""
+    if isinstance(raw, str):
+        return _mended(raw)
+    stack = [raw]
+    while stack:  # no recursion: the depth is bounded, but the stack need not be used
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(key.isascii() for key in node):
+                items = [(_mended(key), value) for key, value in node.items()]
+                node.clear()
+                node.update(items)
+            items = node.items()
+        else:
+            items = enumerate(node)
+        for key, value in items:  # replacing a value while iterating is safe: no key is added
+            if type(value) is str:
+                node[key] = _mended(value)
+            elif type(value) is dict or type(value) is list:
+                stack.append(value)
+    return raw
+
+
+def _mended(text):
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def _upgraded(raw, version):
+    """An nbformat 1 to 3 notebook, as a plain dict of nbformat 4, by nbformat's own converter."""
+    try:
+        nb = nbformat.versions[version].to_notebook_json(raw, minor=raw.get("nbformat_minor", 0))
+        nb = nbformat.convert(nb, 4)
+        cells = nb["cells"]
+        if not isinstance(cells, list):
+            raise TypeError(f"its cells are a {type(cells).__name__}, not a list")
+    except Exception as e:  # nbformat's converters assume a well-formed notebook
+        raise InvalidSubmission(f"nbformat {version} notebook: it could not be converted to nbformat 4 "
+                                f"({type(e).__name__}: {e}); open it in Jupyter and save it again") from None
+    return nb
 
 
 def grade_id(cell):

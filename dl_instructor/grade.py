@@ -31,7 +31,6 @@ docs/grading.md.
 
 import argparse
 import atexit
-import csv
 import importlib
 import json
 import multiprocessing
@@ -50,7 +49,7 @@ import nbformat
 import dl_utils
 from dl_utils.data import DATASETS_PACKAGE_DIR
 
-from . import class_report, sandbox, strip
+from . import class_report, files, report, sandbox, strip
 from . import submission as _submission
 from .judge import NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
@@ -313,24 +312,6 @@ def _executed(run, assembled, rows):
 # ---------------------------------------------------------------- all the learners
 
 
-def find_submissions(course, submissions_dir):
-    """``{learner: {notebook: path}}`` for every learner folder of ``submissions_dir``."""
-    found = {}
-    for folder in sorted(p for p in Path(submissions_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = sorted(p for p in folder.rglob("*.ipynb")
-                       if not any(part.startswith(".") for part in p.relative_to(folder).parts))
-        mine = {}
-        for path in files:
-            notebook = course.match(path.name)
-            if notebook is None:
-                continue
-            exact = path.stem == notebook
-            if notebook not in mine or (exact and mine[notebook].stem != notebook):
-                mine[notebook] = path
-        found[folder.name] = mine
-    return found
-
-
 _COURSES = {}  # (source_dir, checks_module) -> Course, one per process (a Dask worker keeps its own)
 _COURSES_LOCK = threading.Lock()
 
@@ -350,14 +331,19 @@ def grade_task(source_dir, checks_module, learner, notebook, data, options):
     return rows, None if nb is None else json.loads(nbformat.writes(nb))
 
 
-def _read(path):
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        return f"{Path(path).name} could not be read: {e}"
+def _reader(submissions_dir):
+    """Read a submitted file safely (no links followed, size and type checked first); a Problem's reason as is."""
+    def read(entry):
+        if isinstance(entry, files.Problem):
+            return str(entry)
+        try:
+            return files.read_bytes(entry, root=submissions_dir)
+        except _submission.InvalidSubmission as e:
+            return f"{Path(entry).name}: {e}"
+    return read
 
 
-def _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler):
+def _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler, _read):
     """``{(learner, notebook): (rows, executed)}``, on local threads or on a Dask cluster."""
     if scheduler is None:
         # Processes, not threads: each judges one notebook at a time, with its own stdout for the checks' lines.
@@ -423,12 +409,17 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
                          f"{', '.join(course.names)})")
     options = Options(timeout=timeout, isolate=isolate, limits=limits or sandbox.Limits(),
                       secret=secrets.randbits(63))  # this run's, never stored
-    submissions = find_submissions(course, submissions_dir)
-    tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() for nb in assigned if nb in mine]
-    done = _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler)
+    submissions = files.find_submissions(submissions_dir, course.match)
+    tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() if isinstance(mine, dict)
+             for nb in assigned if nb in mine]
+    done = _run_tasks(tasks, source_dir, checks_module, options, jobs, scheduler, _reader(submissions_dir))
     rows = []
-    for learner in submissions:
+    for learner, mine in submissions.items():
         for notebook in assigned:
+            if isinstance(mine, files.Problem):
+                rows += [Row(learner, notebook, ex.name, 0.0, ex.points, "invalid", _clip(str(mine)))
+                         for ex in course[notebook].exercises]
+                continue
             if (learner, notebook) not in done:
                 missing = f"no {notebook}.ipynb in {learner}/"
                 rows += [Row(learner, notebook, ex.name, 0.0, ex.points, "not_submitted", missing)
@@ -444,30 +435,18 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
 
 
 def write_report(rows, basename, grading=None):
-    """Write ``basename.csv``, ``basename.json`` and the class report (``basename.html``, ``basename_learners/``).
+    """Write ``basename.csv`` and ``basename.json`` (atomically, :mod:`dl_instructor.report`) and the class report.
 
-    Returns the CSV's and the JSON's paths. ``grading`` describes the run (in the JSON).
+    The class report is ``basename.html`` and ``basename_learners/`` (:mod:`dl_instructor.class_report`);
+    its numbers go into the JSON under ``"class"``, and ``grading`` (how the run was made) under ``"grading"``.
+    Returns the CSV's and the JSON's paths.
     """
     basename = Path(basename)
     if basename.suffix in (".csv", ".json"):
         basename = basename.with_suffix("")
     basename.parent.mkdir(parents=True, exist_ok=True)
-    csv_path, json_path = basename.with_name(basename.name + ".csv"), basename.with_name(basename.name + ".json")
-    with open(csv_path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(asdict(r) for r in rows)
-    totals = {}
-    for r in rows:
-        t = totals.setdefault(r.learner, {"points": 0.0, "max_points": 0.0})
-        t["points"] += r.points
-        t["max_points"] += r.max_points
     summary = class_report.write(rows, basename)
-    with open(json_path, "w", encoding="utf-8") as f:
-        json.dump({"columns": list(COLUMNS), "rows": [asdict(r) for r in rows], "totals": totals,
-                   "grading": grading or {}, "class": summary}, f, indent=1)
-        f.write("\n")
-    return csv_path, json_path
+    return report.write_report(rows, basename, COLUMNS, extra={"grading": grading or {}, "class": summary})
 
 
 def main(argv=None):

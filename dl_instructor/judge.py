@@ -198,7 +198,7 @@ class NotebookRun:
                 self.cells[index] = CellResult(e.status, error={"name": e.status, "text": str(e)})
                 self._replace()
                 continue
-            output, cut = self.sandbox.output_since(mark)
+            output, cut = self.sandbox.output_since(mark, reply.get("written"))
             if cut:
                 output += f"\n[grader: output cut after {len(output)} characters]\n"
             if reply.get("interrupted"):

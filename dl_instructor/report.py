@@ -63,7 +63,7 @@ def totals(rows):
     return out
 
 
-def write_report(rows, basename, columns):
+def write_report(rows, basename, columns, extra=None):
     """Write ``basename.csv`` and ``basename.json``, both or neither; return their paths.
 
     Parameters
@@ -74,6 +74,8 @@ def write_report(rows, basename, columns):
         Where to write; a ``.csv`` or ``.json`` suffix is dropped. Its folder is made if need be.
     columns : sequence of str
         The column names, in order; they must include ``learner``, ``points`` and ``max_points``.
+    extra : dict, optional
+        More keys for the JSON (how the run was made, the class's summary).
 
     Returns
     -------
@@ -101,7 +103,7 @@ def write_report(rows, basename, columns):
     writer = csv.writer(buffer)
     writer.writerow(columns)
     writer.writerows([csv_cell(r[name]) for name in columns] for r in rows)
-    report = {"columns": columns, "rows": rows, "totals": totals(rows)}
+    report = {"columns": columns, "rows": rows, "totals": totals(rows), **(extra or {})}
     # allow_nan=False: a NaN or an infinity (not JSON) raises here, before any file is touched.
     contents = {csv_path: buffer.getvalue().encode("utf-8"),
                 json_path: (json.dumps(report, indent=1, allow_nan=False) + "\n").encode("ascii")}

@@ -325,9 +325,16 @@ class Sandbox:
         """A position in the learner's output, for :meth:`output_since`."""
         return len(self._pipes.output), self._pipes.output_bytes
 
-    def output_since(self, mark):
-        """The learner's output since ``mark``, as text, and whether some of it was cut."""
-        time.sleep(0.005)  # let the drain thread catch up with what was flushed before the reply
+    def output_since(self, mark, written=None):
+        """The learner's output since ``mark``, as text, and whether some of it was cut.
+
+        ``written``: how many bytes the harness says were written in all by then; wait (a second at
+        most) for the output reader to have them, so that a cell's output is not taken for the next's.
+        """
+        deadline = time.monotonic() + 1.0
+        while (isinstance(written, int) and self._pipes.output_bytes < written and time.monotonic() < deadline
+               and self.process.poll() is None):
+            time.sleep(0.002)
         kept, total = self._pipes.output[mark[0]:], self._pipes.output_bytes - mark[1]
         return kept.decode("utf-8", "replace"), total > len(kept)
 

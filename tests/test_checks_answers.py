@@ -66,6 +66,11 @@ def linear_forward_matmul(A_prev, W, b):
     return np.add(np.matmul(W, A_prev), b), (A_prev, W, b)
 
 
+def linear_forward_cache_as_list(A_prev, W, b):
+    # A list cache is as good as a tuple: everything downstream only unpacks it.
+    return W @ A_prev + b, [A_prev, W, b]
+
+
 def _sigmoid(Z):
     return 1 / (1 + np.exp(-Z)), Z
 
@@ -89,6 +94,12 @@ def linear_activation_forward_dict(A_prev, W, b, activation):
     Z = W @ A_prev + b
     A = {"relu": lambda z: z * (z > 0), "sigmoid": lambda z: np.exp(-np.logaddexp(0, -z))}[activation](Z)
     return A, ((A_prev, W, b), Z)
+
+
+def linear_activation_forward_lists(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward_cache_as_list(A_prev, W, b)
+    A = np.maximum(0, Z) if activation == "relu" else 1 / (1 + np.exp(-Z))
+    return A, [linear_cache, Z]
 
 
 def L_model_forward_notes(X, parameters):
@@ -265,8 +276,10 @@ def update_copy_then_subtract_in_place(parameters, grads, learning_rate):
 
 CORRECT = {
     "initialize_parameters_deep": [init_normal_with_scale, init_times_sqrt_one_over_n, init_legacy_random_state],
-    "linear_forward": [linear_forward_notes, linear_forward_einsum, linear_forward_matmul],
-    "linear_activation_forward": [linear_activation_forward_notes, linear_activation_forward_dict],
+    "linear_forward": [linear_forward_notes, linear_forward_einsum, linear_forward_matmul,
+                       linear_forward_cache_as_list],
+    "linear_activation_forward": [linear_activation_forward_notes, linear_activation_forward_dict,
+                                  linear_activation_forward_lists],
     "L_model_forward": [L_model_forward_notes, L_model_forward_one_loop],
     "compute_cost": [cost_notes_corrected, cost_mean_multiply, cost_clipped, cost_sum_loop],
     "relu_backward": [relu_backward_copy, relu_backward_from_A, relu_backward_heaviside],

@@ -135,6 +135,25 @@ def lf_no_cache(A_prev, W, b):
     return W @ A_prev + b
 
 
+@mistake("linear_forward", "return Z, cache in that order: Z first, then the cache (A_prev, W, b)")
+def lf_return_swapped(A_prev, W, b):
+    return (A_prev, W, b), W @ A_prev + b
+
+
+B_COLUMN = ("b is a column of shape (n_l, 1): add it as it is, W @ A_prev + b; b.T or b.ravel() is a row, which "
+            "numpy adds across the examples instead of the units (or cannot add at all)")
+
+
+@mistake("linear_forward", B_COLUMN)
+def lf_b_transposed(A_prev, W, b):
+    return W @ A_prev + b.T, (A_prev, W, b)
+
+
+@mistake("linear_forward", B_COLUMN)
+def lf_b_ravel(A_prev, W, b):
+    return W @ A_prev + b.ravel(), (A_prev, W, b)
+
+
 CATALOGUE.append(Mistake("lf_reads_global", "linear_forward", READS_GLOBAL, _from_source(
     "def linear_forward(A_prev, W, b):\n    return W @ A + b, (A_prev, W, b)\n",
     "linear_forward", A=np.arange(12.0).reshape(3, 4) / 10)))
@@ -242,6 +261,41 @@ def lmf_no_caches(X, parameters):
     return fwd.L_model_forward(X, parameters)[0]
 
 
+X_EVERY_LAYER = ("each layer takes the previous layer's output: A, cache = linear_activation_forward(A, ...) with A "
+                 "starting at X, not X in every layer")
+
+
+@mistake("L_model_forward", X_EVERY_LAYER)
+def lmf_X_every_hidden_layer(X, parameters):
+    L, A, caches = len(parameters) // 2, X, []
+    for l in range(1, L):
+        A, cache = fwd.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [cache]
+
+
+@mistake("L_model_forward", X_EVERY_LAYER)
+def lmf_X_every_layer(X, parameters):
+    L, caches = len(parameters) // 2, []
+    for l in range(1, L + 1):
+        A, cache = fwd.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                 "relu" if l < L else "sigmoid")
+        caches.append(cache)
+    return A, caches
+
+
+@mistake("L_model_forward", "read the parameters with parameters[f'W{l}']: parameters.pop(...) takes them out of "
+         "the caller's dict, so the next call (the next training iteration) finds them gone")
+def lmf_pop(X, parameters):
+    L, A, caches = len(parameters) // 2, X, []
+    for l in range(1, L + 1):
+        A, cache = fwd.linear_activation_forward(A, parameters.pop(f"W{l}"), parameters.pop(f"b{l}"),
+                                                 "relu" if l < L else "sigmoid")
+        caches.append(cache)
+    return A, caches
+
+
 CATALOGUE.append(Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
     "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))})))
@@ -292,6 +346,14 @@ def cost_shape_11(AL, Y):
     return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / Y.shape[1]
 
 
+@mistake("compute_cost", "the second term, (1 - Y) * np.log(1 - AL), stayed outside np.sum (an array, one value per "
+         "example): put both terms in the sum and the -1/m in front of it all, -1/m * np.sum(Y * np.log(AL) + "
+         "(1 - Y) * np.log(1 - AL)) (the lecture notes' bracket is in the wrong place)")
+def cost_notes_elementwise(AL, Y):
+    m = Y.shape[1]
+    return -1 / m * np.sum(Y * np.log(AL)) + (1 - Y) * np.log(1 - AL)
+
+
 # -- 04 backward -----------------------------------------------------------------------------------
 
 ELEMENTWISE = "np.dot is a matrix product: here you need the elementwise product `*`"
@@ -330,6 +392,12 @@ def rb_mask_inverted(dA, cache):
     return dA * (cache < 0)
 
 
+@mistake("relu_backward", "the slope of ReLU at Z = 0 is 0 in this course (a unit at exactly 0 passes nothing back): "
+         "the mask is Z > 0, not Z >= 0")
+def rb_mask_ge(dA, cache):
+    return dA * (cache >= 0)
+
+
 @mistake("sigmoid_backward", ELEMENTWISE)
 def sb_dot(dA, cache):
     s = _sigmoid(cache)
@@ -351,6 +419,13 @@ def sb_sigmoid_twice(dA, cache):
 def sb_no_dA(dA, cache):
     s = _sigmoid(cache)
     return s * (1 - s)
+
+
+@mistake("sigmoid_backward", "sigmoid(Z) returns the pair (A, cache): unpack it, s, _ = sigmoid(Z), or compute "
+         "s = 1 / (1 + np.exp(-Z)) yourself")
+def sb_not_unpacked(dA, cache):
+    s = act.sigmoid(cache)
+    return dA * s * (1 - s)
 
 
 def _lb(dZ, cache, dW_scale=1.0, db_scale=1.0, dA_scale=1.0):
@@ -426,6 +501,28 @@ def lb_return_order(dZ, cache):
     return dW, db, dA_prev
 
 
+INTEGER_DIVISION = "1 // m is integer division, 0 for every m > 1: write 1 / m, or divide by m"
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, 1 // m * dZ @ A_prev.T, 1 // m * np.sum(dZ, axis=1, keepdims=True)
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division_dW(dZ, cache):
+    dA_prev, _, db = _lb(dZ, cache)
+    return dA_prev, 1 // cache[0].shape[1] * dZ @ cache[0].T, db
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division_db(dZ, cache):
+    dA_prev, dW, _ = _lb(dZ, cache)
+    return dA_prev, dW, 1 // cache[0].shape[1] * np.sum(dZ, axis=1, keepdims=True)
+
+
 LAB = "linear_activation_backward"
 
 
@@ -445,6 +542,14 @@ def lab_skips_activation(dA, cache, activation):
 def lab_unpack_order(dA, cache, activation):
     dW, db, dA_prev = bwd.linear_activation_backward(dA, cache, activation)
     return dA_prev, dW, db
+
+
+@mistake(LAB, "the layer cache is (linear_cache, activation_cache), in that order: unpack it as linear_cache, "
+         "activation_cache = cache")
+def lab_cache_swapped(dA, cache, activation):
+    activation_cache, linear_cache = cache
+    dZ = {"relu": act.relu_backward, "sigmoid": act.sigmoid_backward}[activation](dA, activation_cache)
+    return bwd.linear_backward(dZ, linear_cache)
 
 
 LMB = "L_model_backward"
@@ -517,6 +622,33 @@ def lmb_loop_too_far(AL, Y, caches):
     return grads
 
 
+def _output_layer(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = bwd.linear_activation_backward(
+        _dAL(AL, Y), caches[L - 1], "sigmoid")
+    return grads
+
+
+@mistake(LMB, "layer l's cache is caches[l - 1]: the list starts at index 0 with layer 1's cache")
+def lmb_cache_off_by_one(AL, Y, caches):
+    grads = _output_layer(AL, Y, caches)
+    for l in reversed(range(1, len(caches))):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            grads[f"dA{l}"], caches[l], "relu")
+    return grads
+
+
+@mistake(LMB, "the backward pass goes from the output down: layer l needs dA{l}, which layer l + 1 computes, so "
+         "loop over l = L-1, ..., 1, reversed(range(1, L)), not upwards")
+def lmb_forward_order(AL, Y, caches):
+    grads = _output_layer(AL, Y, caches)
+    for l in range(1, len(caches)):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            grads[f"dA{l}"], caches[l - 1], "relu")
+    return grads
+
+
 # -- 05 update_parameters: the two mutations are detected by comparing the arguments -------------
 
 UP = "update_parameters"
@@ -558,6 +690,35 @@ def up_range_from_0(parameters, grads, learning_rate):
 @mistake(UP, "b must be updated too: b = b - learning_rate * db")
 def up_forgets_b(parameters, grads, learning_rate):
     return {k: v - learning_rate * grads["d" + k] if k[0] == "W" else v.copy() for k, v in parameters.items()}
+
+
+@mistake(UP, "parameters[key] -= ... changes the caller's arrays: return a new dict of new arrays, "
+         "{key: parameters[key] - learning_rate * grads['d' + key] ...}")
+def up_in_place(parameters, grads, learning_rate):
+    for key in parameters:
+        parameters[key] -= learning_rate * grads["d" + key]
+    return parameters
+
+
+GRADS_KEYS = ("grads also holds dA0 .. dA{L-1}, which are not parameters: loop over the parameters, for key in "
+              "parameters, and take grads['d' + key]")
+
+
+@mistake(UP, GRADS_KEYS)
+def up_loops_over_grads(parameters, grads, learning_rate):
+    return {key[1:]: parameters[key[1:]] - learning_rate * value for key, value in grads.items()}
+
+
+@mistake(UP, GRADS_KEYS)
+def up_loops_over_grads_get(parameters, grads, learning_rate):
+    return {key[1:]: parameters.get(key[1:], 0) - learning_rate * value for key, value in grads.items()}
+
+
+@mistake(UP, "keep the parameters' dtype: float32 parameters must stay float32 (a float64 copy doubles the memory "
+         "and the time of every step); W - learning_rate * dW keeps it, np.array(..., dtype=float) or "
+         ".astype(np.float64) does not")
+def up_float64(parameters, grads, learning_rate):
+    return {k: (v - learning_rate * grads["d" + k]).astype(np.float64) for k, v in parameters.items()}
 
 
 CATALOGUE.append(Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(

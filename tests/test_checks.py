@@ -588,3 +588,51 @@ def test_a_ratio_that_prints_as_1_gives_no_ratio_hint():
 
     message = str(failure(checks.sigmoid_backward, sigmoid_backward))
     assert "dZ has wrong values" in message and "times the expected value" not in message
+
+
+# -- initialize_parameters_deep: the exercise prescribes the draw, and the check holds it to it ------------------
+
+def _deep_draw(make_rng, per_layer=False, b_draw=False, draw=None, keep_dtype=True):
+    def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+        rng, parameters = make_rng(seed), {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            rng = make_rng(seed) if per_layer else rng
+            W = draw(rng, n, n_prev) if draw else rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
+            b = rng.standard_normal((n, 1)) * 0 if b_draw else np.zeros((n, 1))
+            parameters[f"W{l}"], parameters[f"b{l}"] = (W.astype(dtype), b.astype(dtype)) if keep_dtype else (W, b)
+        return parameters
+
+    return initialize_parameters_deep
+
+
+def _global_seed(seed):
+    np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+    return np.random
+
+
+WRONG_DRAWS = {  # answer: the words the failure must contain
+    "a new generator per layer": (_deep_draw(np.random.default_rng, per_layer=True),
+                                  "repeats the random numbers of parameters['W1']"),
+    "np.random.seed and randn": (_deep_draw(_global_seed, draw=lambda r, n, n_prev: r.randn(n, n_prev) / np.sqrt(
+        n_prev)), "np.random.seed and np.random.randn"),
+    "RandomState": (_deep_draw(np.random.RandomState, draw=lambda r, n, n_prev: r.randn(n, n_prev) / np.sqrt(
+        n_prev)), "np.random.seed and np.random.randn (or RandomState)"),
+    "b drawn times 0": (_deep_draw(np.random.default_rng, b_draw=True), "not by drawing and multiplying by 0"),
+    "uniform of the right spread": (_deep_draw(np.random.default_rng, draw=lambda r, n, n_prev: r.uniform(
+        -np.sqrt(3 / n_prev), np.sqrt(3 / n_prev), (n, n_prev))), "tails are those of a uniform draw"),
+    "dtype ignored": (_deep_draw(np.random.default_rng, keep_dtype=False),
+                      "has dtype float64, expected float32: convert with .astype(dtype)"),
+}
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("answer", WRONG_DRAWS, ids=list(WRONG_DRAWS))
+def test_initialize_draws_other_than_the_exercises_fail_naming_why(answer, hidden):
+    fn, words = WRONG_DRAWS[answer]
+    state = np.random.get_state()  # noqa: NPY002 - put back what the np.random.seed answer changes
+    try:
+        message = str(failure(checks.initialize_parameters_deep, fn, hidden=hidden))
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    assert words in message

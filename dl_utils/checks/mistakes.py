@@ -70,18 +70,65 @@ def _sigmoid(Z):
 
 # -- 01 initialize_parameters_deep: detected from statistics, not from outputs -------------------
 
-def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1):
-    def initialize_parameters_deep(layers_dims, seed=0):
-        rng = np.random.default_rng(seed if seeded else None)
+def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_per_layer=False, legacy=False,
+          b_drawn_times_0=False, keep_dtype=True):
+    # legacy: the global generator after np.random.seed(seed), as a RandomState(seed) of its own, which
+    # draws the very same numbers without touching the global state of the process that runs the check.
+    def new_rng(seed):
+        if legacy:
+            return np.random.RandomState(seed)  # noqa: NPY002 - the mistake is this generator
+        return np.random.default_rng(seed if seeded else None)
+
+    def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+        rng = new_rng(seed)
         parameters = {}
         for l in range(1, len(layers_dims)):
             n, n_prev = layers_dims[l], layers_dims[l - 1]
-            W = getattr(rng, draw)((n, n_prev)) * scale(n_prev)
-            parameters[f"W{l - 1 + first}"] = W
-            parameters[f"b{l - 1 + first}"] = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
+            if rng_per_layer:
+                rng = new_rng(seed)
+            W = (rng.randn(n, n_prev) if legacy else getattr(rng, draw)((n, n_prev))) * scale(n_prev)
+            b = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
+            if b_drawn_times_0:
+                b = rng.standard_normal((n, 1)) * 0
+            parameters[f"W{l - 1 + first}"] = W.astype(dtype) if keep_dtype else W
+            parameters[f"b{l - 1 + first}"] = b.astype(dtype) if keep_dtype else b
         return parameters
 
     return initialize_parameters_deep
+
+
+def _uniform_with_std(std):
+    # A uniform draw on [-a, a] has standard deviation a / sqrt(3): the right scale, the wrong distribution.
+    def scale_of(n_prev):
+        return std(n_prev) * np.sqrt(3)
+
+    return scale_of
+
+
+def _centred_uniform(std):
+    def initialize(layers_dims, seed=0, dtype=np.float64):
+        rng = np.random.default_rng(seed)
+        parameters = {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            a = _uniform_with_std(std)(n_prev)
+            parameters[f"W{l}"] = rng.uniform(-a, a, (n, n_prev)).astype(dtype)
+            parameters[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
+        return parameters
+
+    return initialize
+
+
+RNG_PER_LAYER = ("make one rng = np.random.default_rng(seed) before the loop: a new generator in every layer draws "
+                 "the same numbers again")
+LEGACY_RNG = ("draw from rng = np.random.default_rng(seed), as the exercise says: np.random.seed and np.random.randn "
+              "(or RandomState) are the legacy generator, which draws other numbers and, through np.random.seed, "
+              "changes a global state that other code shares")
+B_DRAWN = ("make b with np.zeros((n_l, 1)), not by drawing and multiplying by 0: that draw uses up numbers of rng, "
+           "so every later W differs from the exercise's")
+NOT_NORMAL_HINT = ("W must be drawn from a normal distribution: rng.standard_normal, not a uniform draw of the same "
+                   "spread")
+IGNORES_DTYPE = "convert every array to the dtype argument: W.astype(dtype), np.zeros((n_l, 1), dtype=dtype)"
 
 
 INIT = "initialize_parameters_deep"
@@ -104,8 +151,17 @@ CATALOGUE += [
 
 
 @mistake(INIT, "use the seed argument: rng = np.random.default_rng(seed)")
-def init_fixed_seed(layers_dims, seed=0):
-    return _init(lambda n: 1 / np.sqrt(n))(layers_dims, seed=0)
+def init_fixed_seed(layers_dims, seed=0, dtype=np.float64):
+    return _init(lambda n: 1 / np.sqrt(n))(layers_dims, seed=0, dtype=dtype)
+
+
+CATALOGUE += [
+    Mistake("init_rng_per_layer", INIT, RNG_PER_LAYER, _init(lambda n: 1 / np.sqrt(n), rng_per_layer=True)),
+    Mistake("init_global_seed", INIT, LEGACY_RNG, _init(lambda n: 1 / np.sqrt(n), legacy=True)),
+    Mistake("init_b_drawn_times_0", INIT, B_DRAWN, _init(lambda n: 1 / np.sqrt(n), b_drawn_times_0=True)),
+    Mistake("init_uniform_same_std", INIT, NOT_NORMAL_HINT, _centred_uniform(lambda n: 1 / np.sqrt(n))),
+    Mistake("init_ignores_dtype", INIT, IGNORES_DTYPE, _init(lambda n: 1 / np.sqrt(n), keep_dtype=False)),
+]
 
 
 # -- 02 forward ------------------------------------------------------------------------------------

@@ -122,3 +122,25 @@ def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
 def test_docstring_and_export(name):
     doc = getattr(checks, name).__doc__
     assert f"``{name}``" in doc and "keep_prob 1" in doc and name in checks.__all__
+
+
+@pytest.mark.parametrize("draw", ["rng.random(A.shape) > 1 - keep_prob", "rng.binomial(1, keep_prob, A.shape)",
+                                  "np.random.default_rng(seed + l).random(A.shape) < keep_prob"])
+def test_a_mask_drawn_otherwise_is_told_the_draw_the_check_requires(draw):
+    # The exercise prescribes the draw; a mask as random but drawn otherwise gets that said, not "AL is wrong".
+    namespace = {"np": np, "linear_activation_forward": linear_activation_forward}
+    exec("def forward_propagation_with_dropout(X, parameters, keep_prob, seed):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    L, A, caches = len(parameters) // 2, X, []\n"
+         "    for l in range(1, L):\n"
+         "        A, cache = linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'], 'relu')\n"
+         f"        D = {draw}\n"
+         "        A = A * D / keep_prob\n"
+         "        caches.append((cache, D))\n"
+         "    AL, cache = linear_activation_forward(A, parameters[f'W{L}'], parameters[f'b{L}'], 'sigmoid')\n"
+         "    return AL, caches + [(cache, None)]\n", namespace)
+    with pytest.raises(AssertionError) as failure:
+        checks.forward_propagation_with_dropout(namespace["forward_propagation_with_dropout"])
+    message = str(failure.value)
+    assert "is a mask of 0s and 1s, but not the one drawn from the seed" in message
+    assert "draw the mask with D = rng.random(A.shape) < keep_prob" in message

@@ -122,3 +122,18 @@ def test_he_draws_other_than_the_exercises_fail_naming_why(answer, hidden):
     finally:
         np.random.set_state(state)  # noqa: NPY002
     assert words in str(failure.value)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_integer_zeros_are_told_about_the_dtype_not_the_shape(hidden):
+    # On the hidden one-unit network [1, 1], W transposed has W's shape: no coincidence may name it.
+    def initialize_parameters_zeros(layers_dims):
+        return {k: v for l in range(1, len(layers_dims)) for k, v in (
+            (f"W{l}", np.zeros((layers_dims[l], layers_dims[l - 1]), dtype=int)),
+            (f"b{l}", np.zeros((layers_dims[l], 1), dtype=int)))}
+
+    with pytest.raises(AssertionError) as failure:
+        checks.initialize_parameters_zeros(initialize_parameters_zeros, hidden=hidden)
+    message = str(failure.value)
+    assert "has dtype int64, expected float64" in message and "leave out dtype=int" in message
+    assert "Likely cause" not in message

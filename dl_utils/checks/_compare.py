@@ -219,6 +219,8 @@ def same(a, b, tol):
     a, b = np.asarray(a), np.asarray(b)
     if not (_numeric(a) and _numeric(b)) or a.shape != b.shape:
         return False
+    if {a.dtype.kind, b.dtype.kind} in ({"i", "f"}, {"u", "f"}):  # integer zeros are not float zeros (booleans are)
+        return False
     with np.errstate(all="ignore"):
         return bool(np.allclose(a, b, rtol=tol.rtol, atol=tol.atol, equal_nan=True))
 

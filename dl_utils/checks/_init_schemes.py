@@ -43,7 +43,8 @@ def _compare_zeros(parameters, case):
     check_dict("parameters", parameters, case.expected, case.tol, exact=True)
     for key, value in parameters.items():
         if value.dtype != np.float64:
-            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros gives float64")
+            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros(shape) gives "
+                           "float64; leave out dtype=int (gradient descent could not update integer parameters)")
 
 
 def _compare_he(parameters, case, values=True):

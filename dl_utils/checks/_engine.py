@@ -278,7 +278,23 @@ def _agree(outcome, mistake, tol, exact_error=True):
         if not exact_error:
             return outcome.error is not None and mistake.error is not None
         return _error_key(outcome.error) == _error_key(mistake.error)
-    return outcome.mutations == mistake.mutations and same(outcome.value, mistake.value, tol)
+    return _same_changes(outcome.mutations, mistake.mutations) and same(outcome.value, mistake.value, tol)
+
+
+def _same_changes(theirs, mistakes_):
+    # A function graded in a sandbox comes back as data: whether the dict it returned was its argument
+    # itself or a copy sharing its arrays is not known there, so that clause is compared only when present.
+    if any(RETURNED in m for m in theirs):
+        return theirs == mistakes_
+    return [_without_returned(m) for m in theirs] == [_without_returned(m) for m in mistakes_]
+
+
+RETURNED = ": the dict returned is "
+
+
+def _without_returned(sentence):
+    head, found, rest = sentence.partition(RETURNED)
+    return head + rest[rest.index(": "):] if found and ": " in rest else sentence
 
 
 def _error_key(error):

@@ -402,12 +402,29 @@ def cost_shape_11(AL, Y):
     return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / Y.shape[1]
 
 
-@mistake("compute_cost", "the second term, (1 - Y) * np.log(1 - AL), stayed outside np.sum (an array, one value per "
-         "example): put both terms in the sum and the -1/m in front of it all, -1/m * np.sum(Y * np.log(AL) + "
-         "(1 - Y) * np.log(1 - AL)) (the lecture notes' bracket is in the wrong place)")
+OUTSIDE_SUM = ("the second term, (1 - Y) * np.log(1 - AL), stayed outside np.sum (an array, one value per example, "
+               "which float() or np.squeeze() cannot make one number): put both terms in the sum and the -1/m in "
+               "front of it all, -1/m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) (the lecture notes' "
+               "bracket is in the wrong place)")
+
+
+def _outside_sum(AL, Y):
+    return -1 / Y.shape[1] * np.sum(Y * np.log(AL)) + (1 - Y) * np.log(1 - AL)
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
 def cost_notes_elementwise(AL, Y):
-    m = Y.shape[1]
-    return -1 / m * np.sum(Y * np.log(AL)) + (1 - Y) * np.log(1 - AL)
+    return _outside_sum(AL, Y)
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
+def cost_notes_elementwise_float(AL, Y):
+    return float(_outside_sum(AL, Y))
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
+def cost_notes_elementwise_squeezed(AL, Y):
+    return np.squeeze(_outside_sum(AL, Y))
 
 
 # -- 04 backward -----------------------------------------------------------------------------------

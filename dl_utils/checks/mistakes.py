@@ -3,8 +3,10 @@
 Each :class:`Mistake` names the exercise, gives the hint a learner should read, and
 carries a small function that makes the mistake. The checks run these functions on
 the inputs a learner's function failed on: when one of them gives the same wrong
-answer, its hint is the likely cause. The tests run every one of them through its
-check and require the hint in the message, so a new record is tested automatically.
+answer (or the same error, or changes the arguments the same way), and does what the
+learner's function does on the check's other cases too, its hint is the likely cause.
+The tests run every one of them through its check and require the hint in the message,
+so a new record is tested automatically.
 
 A few mistakes cannot be recognised by their output (random parameters, a mutated
 argument, a global read instead of an argument); the checks detect those directly and

@@ -33,7 +33,8 @@ HIDDEN = [[1, 1], [4, 1], [6, 8, 7, 5, 4, 1], [2, 30, 1]]
 STATS_DIMS = [400, 100, 100, 100]
 STD_TOLERANCE = 0.05
 # The kurtosis E[(W - mean)^4] / std^4 of a normal is 3, of a uniform 1.8; its standard error over 10,000
-# draws is sqrt(24 / 10,000) = 0.05, so 0.5 is 10 standard errors.
+# draws is sqrt(24 / 10,000) = 0.05, so 0.5 is 10 standard errors. Measured over 300 seeds x 3 layers of the
+# reference: |kurtosis - 3| at most 0.16.
 KURTOSIS_TOLERANCE = 0.5
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
           "init_over_n": lambda n: 1 / n}

@@ -96,13 +96,6 @@ def test_list_instead_of_ndarray():
     assert "dZ is a list, expected a numpy array of shape (2, 3)" in message and "np.array" in message
 
 
-def test_cache_as_list_is_named():
-    def linear_forward(A_prev, W, b):
-        return W @ A_prev + b, [A_prev, W, b]
-
-    assert "cache is a list, expected the tuple (A_prev, W, b)" in str(failure(checks.linear_forward, linear_forward))
-
-
 def test_wrong_shape_says_expected_and_got():
     message = str(failure(checks.linear_backward, lambda dZ, cache: (
         *dl_utils.linear_backward(dZ, cache)[:2], np.sum(dZ, axis=1, keepdims=True).T / dZ.shape[1])))
@@ -195,7 +188,9 @@ def test_shallow_copy_mutation_names_the_key_and_the_reason():
         return parameters
 
     message = str(failure(checks.update_parameters, update_parameters))
-    assert "parameters['W1'] was changed in place: parameters.copy() copies the dict, not the arrays" in message
+    assert ("parameters['W1'] was changed in place: the dict returned is a copy of parameters that shares its arrays "
+            "(parameters.copy() or dict(...) copies the dict, not the arrays)") in message
+    assert "Likely cause" not in message  # not up_shallow_copy: that one changes every array, this answer only W1
 
 
 def test_the_checks_inputs_are_not_touched_by_the_learner():
@@ -379,3 +374,266 @@ def test_a_check_judges_its_exercise_alone_not_the_helpers_it_calls():
     assert namespace["linear_activation_forward"] is wrong_helper
     with pytest.raises(AssertionError, match="linear_activation_forward: A has wrong values"):
         checks.linear_activation_forward(wrong_helper)
+
+
+# -- Hints that name the real mistake (issue 14): each answer that once got another exercise's hint, or none --
+
+RELU_HINT = "dA * (Z > 0)"
+
+
+def _in_place_message(check, fn):
+    message = str(failure(check, fn))
+    assert "changed in place" in message and "an argument belongs to the caller" in message
+    assert RELU_HINT not in message and "relu" not in message.lower()  # relu_backward's hint is relu_backward's
+    return message
+
+
+def test_in_place_edits_get_a_generic_message_not_relu_backwards_hint():
+    def sigmoid_backward(dA, cache):
+        s = 1 / (1 + np.exp(-cache))
+        dA *= s * (1 - s)
+        return dA
+
+    def linear_backward(dZ, cache):
+        A_prev, W, b = cache
+        dZ /= A_prev.shape[1]  # the 1/m folded into dZ, in place
+        return W.T @ dZ * A_prev.shape[1], dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True)
+
+    def softmax(Z):
+        Z -= np.max(Z, axis=0, keepdims=True)
+        E = np.exp(Z)
+        return E / np.sum(E, axis=0, keepdims=True), Z
+
+    def centered_difference(J, theta, epsilon=1e-6):
+        gradapprox = np.zeros(theta.shape)
+        for i in range(theta.shape[0]):
+            theta[i, 0] += epsilon  # never put back
+            minus = theta - 2 * epsilon * (np.arange(len(theta)) == i)[:, None]
+            gradapprox[i, 0] = (J(theta) - J(minus)) / (2 * epsilon)
+        return gradapprox
+
+    for check, fn in ((checks.sigmoid_backward, sigmoid_backward), (checks.linear_backward, linear_backward),
+                      (checks.softmax, softmax), (checks.centered_difference, centered_difference)):
+        _in_place_message(check, fn)
+
+
+def test_relu_backward_in_place_gets_its_own_hint():
+    def relu_backward(dA, cache):
+        dZ = dA
+        dZ[cache <= 0] = 0
+        return dZ
+
+    message = str(failure(checks.relu_backward, relu_backward))
+    assert "dA was changed in place" in message and "dZ = dA gives the same array a second name" in message
+
+
+def test_relu_backward_slope_at_zero_is_zero():
+    message = str(failure(checks.relu_backward, lambda dA, cache: dA * (cache >= 0)))
+    assert "the mask is Z > 0, not Z >= 0" in message and "the hand-computed case" in message
+
+
+def test_update_parameters_in_place_on_the_dict_itself_is_not_told_about_copies():
+    def update_parameters(parameters, grads, learning_rate):
+        for key in parameters:
+            parameters[key] -= learning_rate * grads["d" + key]
+        return parameters
+
+    message = str(failure(checks.update_parameters, update_parameters))
+    assert "the dict returned is parameters itself" in message and "copies the dict" not in message
+    assert "parameters[key] -= ... changes the caller's arrays" in message
+
+
+def test_update_parameters_keeps_float32():
+    def update_parameters(parameters, grads, learning_rate):
+        return {k: np.array(v - learning_rate * grads["d" + k], dtype=float) for k, v in parameters.items()}
+
+    message = str(failure(checks.update_parameters, update_parameters))
+    assert "has dtype float64, expected float32" in message and "keep the parameters' dtype" in message
+
+
+@pytest.mark.parametrize("body", ["{k[1:]: parameters[k[1:]] - learning_rate * g for k, g in grads.items()}",
+                                  "{k[1:]: parameters.get(k[1:], 0) - learning_rate * g for k, g in grads.items()}"])
+def test_update_parameters_looping_over_grads(body):
+    namespace = {"np": np}
+    exec(f"def update_parameters(parameters, grads, learning_rate):\n    return {body}\n", namespace)
+    message = str(failure(checks.update_parameters, namespace["update_parameters"]))
+    assert "grads also holds dA0 .. dA{L-1}, which are not parameters" in message
+
+
+@pytest.mark.parametrize("wrap", ["", "float", "np.squeeze"])
+def test_cost_of_the_notes_written_element_wise_is_not_told_to_squeeze(wrap):
+    # Told "use float(cost)", the learner wrapped it in float() and got a TypeError, then the same hint: a loop.
+    namespace = {"np": np}
+    exec("def compute_cost(AL, Y):\n    m = Y.shape[1]\n"
+         f"    return {wrap}(-1 / m * np.sum(Y * np.log(AL)) + (1 - Y) * np.log(1 - AL))\n", namespace)
+    message = str(failure(checks.compute_cost, namespace["compute_cost"]))
+    assert "use float(cost)" not in message
+    assert "stayed outside np.sum" in message
+
+
+def test_L_model_forward_X_to_every_layer():
+    def L_model_forward(X, parameters):
+        L, caches = len(parameters) // 2, []
+        for l in range(1, L):
+            A, cache = dl_utils.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+            caches.append(cache)
+        AL, cache = dl_utils.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+        return AL, caches + [cache]
+
+    assert "not X in every layer" in str(failure(checks.L_model_forward, L_model_forward))
+
+
+def test_L_model_forward_returning_the_last_cache_only():
+    def L_model_forward(X, parameters):
+        A, L = X, len(parameters) // 2
+        for l in range(1, L + 1):
+            A, cache = dl_utils.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                          "relu" if l < L else "sigmoid")
+        return A, cache
+
+    message = str(failure(checks.L_model_forward, L_model_forward))
+    assert "caches is one layer cache ((A_prev, W, b), Z), expected the list of all 2 layer caches" in message
+
+
+def test_L_model_forward_pop_is_told_about_pop_not_copies():
+    def L_model_forward(X, parameters):
+        A, L, caches = X, len(parameters) // 2, []
+        for l in range(1, L + 1):
+            A, cache = dl_utils.linear_activation_forward(A, parameters.pop(f"W{l}"), parameters.pop(f"b{l}"),
+                                                          "relu" if l < L else "sigmoid")
+            caches.append(cache)
+        return A, caches
+
+    message = str(failure(checks.L_model_forward, L_model_forward))
+    assert "removed from the dict passed in (pop or del)" in message and "parameters.pop(...) takes them out" in message
+    assert "copies" not in message
+
+
+def test_linear_forward_returning_cache_first():
+    def linear_forward(A_prev, W, b):
+        return (A_prev, W, b), W @ A_prev + b
+
+    assert "return Z, cache in that order" in str(failure(checks.linear_forward, linear_forward))
+
+
+@pytest.mark.parametrize("bias", ["b.T", "b.ravel()"])
+def test_linear_forward_b_as_a_row(bias):
+    namespace = {"np": np}
+    exec(f"def linear_forward(A_prev, W, b):\n    return W @ A_prev + {bias}, (A_prev, W, b)\n", namespace)
+    message = str(failure(checks.linear_forward, namespace["linear_forward"]))
+    assert "b is a column of shape (n_l, 1)" in message
+
+
+def test_linear_activation_backward_cache_unpacked_in_the_wrong_order():
+    def linear_activation_backward(dA, cache, activation):
+        activation_cache, linear_cache = cache
+        backward = dl_utils.relu_backward if activation == "relu" else dl_utils.sigmoid_backward
+        return dl_utils.linear_backward(backward(dA, activation_cache), linear_cache)
+
+    assert "unpack it as linear_cache, activation_cache = cache" in str(
+        failure(checks.linear_activation_backward, linear_activation_backward))
+
+
+def test_sigmoid_backward_with_sigmoid_not_unpacked():
+    def sigmoid_backward(dA, cache):
+        s = dl_utils.sigmoid(cache)
+        return dA * s * (1 - s)
+
+    message = str(failure(checks.sigmoid_backward, sigmoid_backward))
+    assert "TypeError" in message and "sigmoid(Z) returns the pair (A, cache): unpack it" in message
+
+
+@pytest.mark.parametrize("where", ["both", "dW", "db"])
+def test_linear_backward_integer_division(where):
+    def linear_backward(dZ, cache):
+        A_prev, W, b = cache
+        m = A_prev.shape[1]
+        dW = (1 // m if where != "db" else 1 / m) * dZ @ A_prev.T
+        db = (1 // m if where != "dW" else 1 / m) * np.sum(dZ, axis=1, keepdims=True)
+        return W.T @ dZ, dW, db
+
+    assert "1 // m is integer division" in str(failure(checks.linear_backward, linear_backward))
+
+
+def test_L_model_backward_caches_l_for_caches_l_minus_1():
+    def L_model_backward(AL, Y, caches):
+        L = len(caches)
+        grads = {}
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dl_utils.linear_activation_backward(
+            -(Y / AL - (1 - Y) / (1 - AL)), caches[L - 1], "sigmoid")
+        for l in reversed(range(1, L)):
+            grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dl_utils.linear_activation_backward(
+                grads[f"dA{l}"], caches[l], "relu")
+        return grads
+
+    assert "layer l's cache is caches[l - 1]" in str(failure(checks.L_model_backward, L_model_backward))
+
+
+def test_L_model_backward_looping_forward():
+    def L_model_backward(AL, Y, caches):
+        L = len(caches)
+        grads = {}
+        grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dl_utils.linear_backward(AL - Y, caches[L - 1][0])
+        for l in range(1, L):
+            grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dl_utils.linear_activation_backward(
+                grads[f"dA{l}"], caches[l - 1], "relu")
+        return grads
+
+    message = str(failure(checks.L_model_backward, L_model_backward))
+    assert "KeyError: 'dA1'" in message and "the backward pass goes from the output down" in message
+
+
+def test_a_ratio_that_prints_as_1_gives_no_ratio_hint():
+    def sigmoid_backward(dA, cache):
+        return dl_utils.sigmoid_backward(dA, cache) * (1 + 3e-5)
+
+    message = str(failure(checks.sigmoid_backward, sigmoid_backward))
+    assert "dZ has wrong values" in message and "times the expected value" not in message
+
+
+# -- initialize_parameters_deep: the exercise prescribes the draw, and the check holds it to it ------------------
+
+def _deep_draw(make_rng, per_layer=False, b_draw=False, draw=None, keep_dtype=True):
+    def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+        rng, parameters = make_rng(seed), {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            rng = make_rng(seed) if per_layer else rng
+            W = draw(rng, n, n_prev) if draw else rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)
+            b = rng.standard_normal((n, 1)) * 0 if b_draw else np.zeros((n, 1))
+            parameters[f"W{l}"], parameters[f"b{l}"] = (W.astype(dtype), b.astype(dtype)) if keep_dtype else (W, b)
+        return parameters
+
+    return initialize_parameters_deep
+
+
+def _global_seed(seed):
+    np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+    return np.random
+
+
+WRONG_DRAWS = {  # answer: the words the failure must contain
+    "a new generator per layer": (_deep_draw(np.random.default_rng, per_layer=True),
+                                  "repeats the random numbers of parameters['W1']"),
+    "np.random.seed and randn": (_deep_draw(_global_seed, draw=lambda r, n, n_prev: r.randn(n, n_prev) / np.sqrt(
+        n_prev)), "np.random.seed and np.random.randn"),
+    "RandomState": (_deep_draw(np.random.RandomState, draw=lambda r, n, n_prev: r.randn(n, n_prev) / np.sqrt(
+        n_prev)), "np.random.seed and np.random.randn (or RandomState)"),
+    "b drawn times 0": (_deep_draw(np.random.default_rng, b_draw=True), "not by drawing and multiplying by 0"),
+    "uniform of the right spread": (_deep_draw(np.random.default_rng, draw=lambda r, n, n_prev: r.uniform(
+        -np.sqrt(3 / n_prev), np.sqrt(3 / n_prev), (n, n_prev))), "tails are those of a uniform draw"),
+    "dtype ignored": (_deep_draw(np.random.default_rng, keep_dtype=False),
+                      "has dtype float64, expected float32: convert with .astype(dtype)"),
+}
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("answer", WRONG_DRAWS, ids=list(WRONG_DRAWS))
+def test_initialize_draws_other_than_the_exercises_fail_naming_why(answer, hidden):
+    fn, words = WRONG_DRAWS[answer]
+    state = np.random.get_state()  # noqa: NPY002 - put back what the np.random.seed answer changes
+    try:
+        message = str(failure(checks.initialize_parameters_deep, fn, hidden=hidden))
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    assert words in message

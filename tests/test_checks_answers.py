@@ -23,30 +23,39 @@ from dl_utils import sigmoid_backward as ref_sigmoid_backward
 # -- 01 initialize ---------------------------------------------------------------------------------
 
 
-def init_normal_with_scale(layers_dims, seed=0):
+# The exercise prescribes the draw (one rng = np.random.default_rng(seed), rng.standard_normal((n_l, n_prev)) for
+# W1, ..., WL in order), so the right answers are the ways of writing that draw; other generators, a generator per
+# layer or a draw for b are wrong (tests/test_checks.py).
+
+
+def init_normal_with_scale(layers_dims, seed=0, dtype=np.float64):
     rng = np.random.default_rng(seed)
     parameters = {}
     for l in range(1, len(layers_dims)):
-        parameters["W" + str(l)] = rng.normal(0, 1 / np.sqrt(layers_dims[l - 1]), (layers_dims[l], layers_dims[l - 1]))
-        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+        parameters["W" + str(l)] = rng.normal(0, 1 / np.sqrt(layers_dims[l - 1]),
+                                              (layers_dims[l], layers_dims[l - 1])).astype(dtype)
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1), dtype)
     return parameters
 
 
-def init_times_sqrt_one_over_n(layers_dims, seed=0):
+def init_times_sqrt_one_over_n(layers_dims, seed=0, dtype="float64"):
     parameters = {}
+    rng = np.random.default_rng(seed)
     L = len(layers_dims)
     for l in range(1, L):
-        W = np.random.default_rng(seed).standard_normal((layers_dims[l], layers_dims[l - 1]))
-        parameters[f"W{l}"] = W * np.sqrt(1 / layers_dims[l - 1])
-        parameters[f"b{l}"] = np.zeros(shape=(layers_dims[l], 1))
+        W = rng.standard_normal((layers_dims[l], layers_dims[l - 1]))
+        parameters[f"W{l}"] = np.asarray(W * np.sqrt(1 / layers_dims[l - 1]), dtype=dtype)
+        parameters[f"b{l}"] = np.zeros(shape=(layers_dims[l], 1)).astype(dtype)
     return parameters
 
 
-def init_legacy_random_state(layers_dims, seed=0):
-    rng = np.random.RandomState(seed)  # noqa: NPY002 - a learner's legacy generator, still seeded
+def init_draw_in_dtype(layers_dims, seed=0, dtype=np.float64):
+    # Generator.standard_normal draws float32 directly only with its own algorithm: convert after, as asked.
+    rng = np.random.default_rng(seed)
     return {k: v for l in range(1, len(layers_dims)) for k, v in (
-        (f"W{l}", rng.randn(layers_dims[l], layers_dims[l - 1]) / np.sqrt(layers_dims[l - 1])),
-        (f"b{l}", np.zeros((layers_dims[l], 1))))}
+        (f"W{l}", (rng.standard_normal(size=(layers_dims[l], layers_dims[l - 1])) / layers_dims[l - 1] ** 0.5)
+         .astype(dtype, copy=False)),
+        (f"b{l}", np.zeros_like(np.empty((layers_dims[l], 1)), dtype=dtype)))}
 
 
 # -- 02 forward ------------------------------------------------------------------------------------
@@ -64,6 +73,11 @@ def linear_forward_einsum(A_prev, W, b):
 
 def linear_forward_matmul(A_prev, W, b):
     return np.add(np.matmul(W, A_prev), b), (A_prev, W, b)
+
+
+def linear_forward_cache_as_list(A_prev, W, b):
+    # A list cache is as good as a tuple: everything downstream only unpacks it.
+    return W @ A_prev + b, [A_prev, W, b]
 
 
 def _sigmoid(Z):
@@ -89,6 +103,12 @@ def linear_activation_forward_dict(A_prev, W, b, activation):
     Z = W @ A_prev + b
     A = {"relu": lambda z: z * (z > 0), "sigmoid": lambda z: np.exp(-np.logaddexp(0, -z))}[activation](Z)
     return A, ((A_prev, W, b), Z)
+
+
+def linear_activation_forward_lists(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward_cache_as_list(A_prev, W, b)
+    A = np.maximum(0, Z) if activation == "relu" else 1 / (1 + np.exp(-Z))
+    return A, [linear_cache, Z]
 
 
 def L_model_forward_notes(X, parameters):
@@ -264,9 +284,11 @@ def update_copy_then_subtract_in_place(parameters, grads, learning_rate):
 
 
 CORRECT = {
-    "initialize_parameters_deep": [init_normal_with_scale, init_times_sqrt_one_over_n, init_legacy_random_state],
-    "linear_forward": [linear_forward_notes, linear_forward_einsum, linear_forward_matmul],
-    "linear_activation_forward": [linear_activation_forward_notes, linear_activation_forward_dict],
+    "initialize_parameters_deep": [init_normal_with_scale, init_times_sqrt_one_over_n, init_draw_in_dtype],
+    "linear_forward": [linear_forward_notes, linear_forward_einsum, linear_forward_matmul,
+                       linear_forward_cache_as_list],
+    "linear_activation_forward": [linear_activation_forward_notes, linear_activation_forward_dict,
+                                  linear_activation_forward_lists],
     "L_model_forward": [L_model_forward_notes, L_model_forward_one_loop],
     "compute_cost": [cost_notes_corrected, cost_mean_multiply, cost_clipped, cost_sum_loop],
     "relu_backward": [relu_backward_copy, relu_backward_from_A, relu_backward_heaviside],

@@ -44,6 +44,19 @@ def cd_nudge_in_place_and_restore(J, theta, epsilon=1e-6):
     return gradapprox
 
 
+def cd_nudge_and_undo_by_arithmetic(J, theta, epsilon=1e-6):
+    # theta put back by arithmetic, not from a saved value: within an ulp of where it was, not on it.
+    gradapprox = np.zeros(theta.shape)
+    for i in range(theta.shape[0]):
+        theta[i, 0] += epsilon
+        plus = J(theta)
+        theta[i, 0] -= 2 * epsilon
+        minus = J(theta)
+        theta[i, 0] += epsilon
+        gradapprox[i, 0] = (plus - minus) / (2 * epsilon)
+    return gradapprox
+
+
 def re_sqrt_sum(grad, gradapprox):
     denominator = np.sqrt(np.sum(grad**2)) + np.sqrt(np.sum(gradapprox**2))
     if denominator == 0:
@@ -59,7 +72,7 @@ def re_flat_norms(grad, gradapprox):
 
 CORRECT = {
     "centered_difference": [dl_utils.centered_difference, cd_identity_columns, cd_ng_style,
-                            cd_nudge_in_place_and_restore],
+                            cd_nudge_and_undo_by_arithmetic, cd_nudge_in_place_and_restore],
     "relative_error": [dl_utils.relative_error, re_sqrt_sum, re_flat_norms],
 }
 MISTAKES = mistakes_of(NAMES)

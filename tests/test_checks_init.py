@@ -1,5 +1,6 @@
 """The checks of notebook 08 (initialize_parameters_zeros, initialize_parameters_he): right answers, however
-written (any correct random draw for He), pass with one line; each catalogued mistake fails with its hint."""
+written (for He, any way of writing the draw the exercise prescribes), pass with one line; each catalogued
+mistake fails with its hint."""
 
 import numpy as np
 import pytest
@@ -41,19 +42,9 @@ def he_divide_by_sqrt_half_n(layers_dims, seed=0):
     return parameters
 
 
-def he_legacy_random_state(layers_dims, seed=0):
-    # Another generator altogether (the legacy Mersenne Twister): a different draw, just as correct.
-    rs, parameters = np.random.RandomState(seed), {}
-    for l in range(1, len(layers_dims)):
-        parameters["W" + str(l)] = rs.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2.0 / layers_dims[l - 1])
-        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
-    return parameters
-
-
 CORRECT = {
     "initialize_parameters_zeros": [dl_utils.initialize_parameters_zeros, zeros_loop, zeros_from_pairs],
-    "initialize_parameters_he": [dl_utils.initialize_parameters_he, he_normal_with_scale, he_divide_by_sqrt_half_n,
-                                 he_legacy_random_state],
+    "initialize_parameters_he": [dl_utils.initialize_parameters_he, he_normal_with_scale, he_divide_by_sqrt_half_n],
 }
 MISTAKES = mistakes_of(NAMES)
 test_correct_answer_passes_with_one_line = correct_answers_pass_with_one_line(CORRECT)
@@ -87,3 +78,62 @@ def test_docstring_and_export(name):
     doc = getattr(checks, name).__doc__
     assert f"``{name}``" in doc and "Parameters\n    ----------" in doc and "one layer, a single unit" in doc
     assert name in checks.__all__
+
+
+def _he_draw(make_rng, per_layer=False, b_draw=False, draw=None):
+    def initialize_parameters_he(layers_dims, seed=0):
+        rng, parameters = make_rng(seed), {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            rng = make_rng(seed) if per_layer else rng
+            W = draw(rng, n, n_prev) if draw else rng.standard_normal((n, n_prev)) * np.sqrt(2 / n_prev)
+            parameters[f"W{l}"] = W
+            parameters[f"b{l}"] = rng.standard_normal((n, 1)) * 0 if b_draw else np.zeros((n, 1))
+        return parameters
+
+    return initialize_parameters_he
+
+
+def _global_seed(seed):
+    np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+    return np.random
+
+
+WRONG_HE = {  # answer: the words the failure must contain
+    "a new generator per layer": (_he_draw(np.random.default_rng, per_layer=True), "a new generator in every layer"),
+    "np.random.seed and randn": (_he_draw(_global_seed, draw=lambda r, n, n_prev: r.randn(n, n_prev) * np.sqrt(
+        2 / n_prev)), "np.random.seed and np.random.randn"),
+    "RandomState": (_he_draw(np.random.RandomState, draw=lambda r, n, n_prev: r.randn(n, n_prev) * np.sqrt(
+        2 / n_prev)), "np.random.seed and np.random.randn (or RandomState)"),
+    "b drawn times 0": (_he_draw(np.random.default_rng, b_draw=True), "not by drawing and multiplying by 0"),
+    "He uniform": (_he_draw(np.random.default_rng, draw=lambda r, n, n_prev: r.uniform(
+        -np.sqrt(6 / n_prev), np.sqrt(6 / n_prev), (n, n_prev))), "tails are those of a uniform draw"),
+}
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("answer", WRONG_HE, ids=list(WRONG_HE))
+def test_he_draws_other_than_the_exercises_fail_naming_why(answer, hidden):
+    fn, words = WRONG_HE[answer]
+    state = np.random.get_state()  # noqa: NPY002 - put back what the np.random.seed answer changes
+    try:
+        with pytest.raises(AssertionError) as failure:
+            checks.initialize_parameters_he(fn, hidden=hidden)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    assert words in str(failure.value)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_integer_zeros_are_told_about_the_dtype_not_the_shape(hidden):
+    # On the hidden one-unit network [1, 1], W transposed has W's shape: no coincidence may name it.
+    def initialize_parameters_zeros(layers_dims):
+        return {k: v for l in range(1, len(layers_dims)) for k, v in (
+            (f"W{l}", np.zeros((layers_dims[l], layers_dims[l - 1]), dtype=int)),
+            (f"b{l}", np.zeros((layers_dims[l], 1), dtype=int)))}
+
+    with pytest.raises(AssertionError) as failure:
+        checks.initialize_parameters_zeros(initialize_parameters_zeros, hidden=hidden)
+    message = str(failure.value)
+    assert "has dtype int64, expected float64" in message and "leave out dtype=int" in message
+    assert "Likely cause" not in message

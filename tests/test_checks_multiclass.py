@@ -144,3 +144,40 @@ def test_clipping_agrees_with_log_softmax_on_every_case():
     for hidden in (False, True):
         for case in _multiclass.cases("compute_cost_softmax", hidden):
             assert same(cost_log_clipped(**case.args), case.expected, case.tol), case.label
+
+
+SHIFTS = {
+    "no shift": lambda Z: 0,
+    "column min": lambda Z: np.min(Z, axis=0, keepdims=True),
+    "column mean": lambda Z: np.mean(Z, axis=0, keepdims=True),
+    "column median": lambda Z: np.median(Z, axis=0, keepdims=True),
+    "first row": lambda Z: Z[:1],
+    "last row": lambda Z: Z[-1:],
+    "global max": lambda Z: np.max(Z),
+    "max minus 10": lambda Z: np.max(Z, axis=0, keepdims=True) - 10,  # fine: exponents at most 10
+}
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize("shift", SHIFTS, ids=list(SHIFTS))
+def test_every_unstable_softmax_fails_naming_the_max_shift(shift, hidden, capsys):
+    # The class, not the instances: whatever is subtracted, unless it keeps every exponent below 709 and one
+    # above -745 in every column, some case has a column whose logits spread over more than 709 and gives NaN.
+    def softmax(Z):
+        E = np.exp(Z - SHIFTS[shift](Z))
+        return E / np.sum(E, axis=0, keepdims=True), Z
+
+    if shift == "max minus 10":
+        checks.softmax(softmax, hidden=hidden)
+        assert capsys.readouterr().out == f"softmax: all {'hidden ' if hidden else ''}checks passed.\n"
+        return
+    message = str(pytest.raises(AssertionError, checks.softmax, softmax, hidden=hidden).value)
+    assert "subtract" in message and "np.max(Z, axis=0, keepdims=True)" in message and "709" in message
+
+
+def test_the_visible_cases_have_logits_near_1000_and_columns_spread_over_709():
+    # Notebook 11 says "the check feeds your function logits near 1000"; the wide columns make it bite.
+    Zs = [case.args["Z"] for case in _multiclass.cases("softmax")]
+    assert any(np.any(np.abs(Z - 1000) < 5) for Z in Zs)
+    assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in Zs)
+    assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in (c.args["Z"] for c in _multiclass.cases("softmax", True)))

@@ -77,10 +77,28 @@ def adam_ng_style(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, bet
     return parameters, v, s
 
 
+def mb_rng_shuffle(X, Y, mini_batch_size=64, seed=0):
+    # Generator.shuffle of 0..m-1 is the same draw as Generator.permutation(m).
+    order = np.arange(X.shape[1])
+    np.random.default_rng(seed).shuffle(order)
+    pairs = [(X[:, order[k:k + mini_batch_size]], Y[:, order[k:k + mini_batch_size]])
+             for k in range(0, X.shape[1], mini_batch_size)]
+    return pairs
+
+
+def adam_kingma_ba_efficient(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    # Algorithm 1's "efficient" form (Kingma and Ba, 2015, section 2): the corrections folded into the step size.
+    lr_t = learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    v = {k: beta1 * v[k] + (1 - beta1) * grads[k] for k in v}
+    s = {k: beta2 * s[k] + (1 - beta2) * grads[k] ** 2 for k in s}
+    return {k: p - lr_t * v["d" + k] / (np.sqrt(s["d" + k]) + epsilon) for k, p in parameters.items()}, v, s
+
+
 CORRECT = {
-    "random_mini_batches": [dl_utils.random_mini_batches, mb_loop_with_partial, mb_take],
+    "random_mini_batches": [dl_utils.random_mini_batches, mb_loop_with_partial, mb_take, mb_rng_shuffle],
     "update_parameters_with_momentum": [dl_utils.update_parameters_with_momentum, mom_loop, mom_comprehension],
-    "update_parameters_with_adam": [dl_utils.update_parameters_with_adam, adam_eps_inside_sqrt, adam_ng_style],
+    "update_parameters_with_adam": [dl_utils.update_parameters_with_adam, adam_eps_inside_sqrt, adam_ng_style,
+                                    adam_kingma_ba_efficient],
 }
 MISTAKES = mistakes_of(NAMES)
 test_correct_answer_passes_with_one_line = correct_answers_pass_with_one_line(CORRECT)
@@ -131,3 +149,28 @@ def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
 def test_docstring_and_export(name):
     doc = getattr(checks, name).__doc__
     assert f"``{name}``" in doc and "step 100" in doc and name in checks.__all__
+
+
+def test_a_hard_coded_epsilon_is_named():
+    def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                    epsilon=1e-8):
+        return dl_utils.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, 1e-8)
+
+    with pytest.raises(AssertionError) as failure:
+        checks.update_parameters_with_adam(update_parameters_with_adam)
+    message = str(failure.value)
+    assert "use the epsilon argument" in message and "times the expected value" not in message
+
+
+def test_another_valid_shuffle_is_told_the_draw_the_check_requires():
+    def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+        rng, m = np.random.default_rng(seed), X.shape[1]
+        permutation = rng.choice(m, m, replace=False)
+        X, Y = X[:, permutation], Y[:, permutation]
+        return [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]) for k in range(0, m, mini_batch_size)]
+
+    with pytest.raises(AssertionError) as failure:
+        checks.random_mini_batches(random_mini_batches)
+    message = str(failure.value)
+    assert "a shuffle of the examples, but not the one drawn from the seed" in message
+    assert "permutation = np.random.default_rng(seed).permutation(m)" in message

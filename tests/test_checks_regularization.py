@@ -122,3 +122,61 @@ def test_any_odd_return_gives_an_assertion_error_never_a_crash(name, capsys):
 def test_docstring_and_export(name):
     doc = getattr(checks, name).__doc__
     assert f"``{name}``" in doc and "keep_prob 1" in doc and name in checks.__all__
+
+
+@pytest.mark.parametrize("draw", ["rng.random(A.shape) > 1 - keep_prob", "rng.binomial(1, keep_prob, A.shape)",
+                                  "np.random.default_rng(seed + l).random(A.shape) < keep_prob"])
+def test_a_mask_drawn_otherwise_is_told_the_draw_the_check_requires(draw):
+    # The exercise prescribes the draw; a mask as random but drawn otherwise gets that said, not "AL is wrong".
+    namespace = {"np": np, "linear_activation_forward": linear_activation_forward}
+    exec("def forward_propagation_with_dropout(X, parameters, keep_prob, seed):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    L, A, caches = len(parameters) // 2, X, []\n"
+         "    for l in range(1, L):\n"
+         "        A, cache = linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'], 'relu')\n"
+         f"        D = {draw}\n"
+         "        A = A * D / keep_prob\n"
+         "        caches.append((cache, D))\n"
+         "    AL, cache = linear_activation_forward(A, parameters[f'W{L}'], parameters[f'b{L}'], 'sigmoid')\n"
+         "    return AL, caches + [(cache, None)]\n", namespace)
+    with pytest.raises(AssertionError) as failure:
+        checks.forward_propagation_with_dropout(namespace["forward_propagation_with_dropout"])
+    message = str(failure.value)
+    assert "is a mask of 0s and 1s, but not the one drawn from the seed" in message
+    assert "draw the mask with D = rng.random(A.shape) < keep_prob" in message
+
+
+def test_2_lambd_over_m_is_not_told_it_forgot_m():
+    # In the hand case m = 2, so 2 * lambd / m is lambd, what forgetting m gives: the hint must hold on every case.
+    def backward_propagation_with_regularization(AL, Y, caches, lambd):
+        grads = L_model_backward(AL, Y, caches)
+        for l in range(1, len(caches) + 1):
+            grads[f"dW{l}"] = grads[f"dW{l}"] + 2 * lambd / Y.shape[1] * caches[l - 1][0][1]
+        return grads
+
+    with pytest.raises(AssertionError) as failure:
+        checks.backward_propagation_with_regularization(backward_propagation_with_regularization)
+    message = str(failure.value)
+    assert "did you forget to divide by m" not in message and "not 2 * lambd / m * W" in message
+
+
+def test_square_of_the_sum_is_not_told_about_the_last_layer():
+    def compute_cost_with_regularization(AL, Y, parameters, lambd):
+        L, m = len(parameters) // 2, Y.shape[1]
+        penalty = sum(np.sum(parameters[f"W{l}"]) ** 2 for l in range(1, L + 1))
+        return dl_utils.compute_cost(AL, Y) + lambd / (2 * m) * penalty
+
+    with pytest.raises(AssertionError) as failure:
+        checks.compute_cost_with_regularization(compute_cost_with_regularization)
+    message = str(failure.value)
+    assert "not only the last layer's" not in message and "not np.sum(W) ** 2" in message
+
+
+def test_the_references_own_underflow_is_not_blamed_on_the_learner():
+    # compute_cost clips with np.nextafter, which underflows harmlessly; numpy ignores underflow by default.
+    def compute_cost_with_regularization(AL, Y, parameters, lambd):
+        return dl_utils.compute_cost(AL, Y) + 1.0
+
+    with pytest.raises(AssertionError) as failure:
+        checks.compute_cost_with_regularization(compute_cost_with_regularization)
+    assert "underflow" not in str(failure.value) and "numpy warned" not in str(failure.value)

@@ -72,8 +72,8 @@ HAND = {
     # AL = [1/2, 1/4, 3/4, 1/2], Y = [1, 0, 1, 0]: the losses are -ln(1/2), -ln(3/4), -ln(3/4), -ln(1/2),
     # so J = (2 ln 2 + 2 ln(4/3)) / 4 = ln(8/3) / 2 = 0.490415...
     "compute_cost": _hand({"AL": _a([[0.5, 0.25, 0.75, 0.5]]), "Y": _a([[1, 0, 1, 0]])}, np.log(8 / 3) / 2),
-    # dZ = dA where Z > 0, else 0.
-    "relu_backward": _hand({"dA": _a([[1, 2, -3], [4, -5, 6]]), "cache": _a([[0.5, -1, 2], [-2, 3, -0.1]])},
+    # dZ = dA where Z > 0, else 0; at Z = 0 exactly the slope is 0 too (so dZ[1, 2] = 0, not 6).
+    "relu_backward": _hand({"dA": _a([[1, 2, -3], [4, -5, 6]]), "cache": _a([[0.5, -1, 2], [-2, 3, 0]])},
                            _a([[1, 0, -3], [0, -5, 0]])),
     # sigma'(Z) = s (1 - s): at 0, 1/2 * 1/2 = 1/4; at +-ln3, 3/4 * 1/4 = 3/16. dZ = [2/4, 4 * 3/16, -8 * 3/16].
     "sigmoid_backward": _hand({"dA": _a([[2, 4, -8]]), "cache": _a([[0, LN3, -LN3]])}, _a([[0.5, 0.75, -1.5]])),
@@ -111,6 +111,13 @@ def _normal(rng, shape, dtype, scale=1.0):
     return (scale * rng.standard_normal(shape)).astype(dtype)
 
 
+def _with_zeros(rng, Z):
+    # About one entry in four exactly 0, where ReLU's slope is 0 by the course's definition: a mask Z >= 0 shows.
+    Z[rng.random(Z.shape) < 0.25] = 0
+    Z.flat[0] = 0
+    return Z
+
+
 def _layer_inputs(rng, n_prev, n_l, m, dtype):
     # b is drawn too, not zero, so that a forgotten b shows.
     return {"A_prev": _normal(rng, (n_prev, m), dtype), "W": _normal(rng, (n_l, n_prev), dtype, 1 / np.sqrt(n_prev)),
@@ -144,7 +151,8 @@ MAKE = {
         rng, layers_dims, m, dtype), strict=True)),
     "compute_cost": lambda rng, dtype, m: {"AL": rng.uniform(0.05, 0.95, (1, m)).astype(dtype),
                                            "Y": rng.integers(0, 2, (1, m)).astype(dtype)},
-    "relu_backward": lambda rng, dtype, n, m: {"dA": _normal(rng, (n, m), dtype), "cache": _normal(rng, (n, m), dtype)},
+    "relu_backward": lambda rng, dtype, n, m: {"dA": _normal(rng, (n, m), dtype), "cache": _with_zeros(
+        rng, _normal(rng, (n, m), dtype))},
     "sigmoid_backward": lambda rng, dtype, n, m: {"dA": _normal(rng, (n, m), dtype),
                                                   "cache": _normal(rng, (n, m), dtype, 2.0)},
     "linear_backward": lambda rng, dtype, n_prev, n_l, m: {
@@ -186,7 +194,8 @@ SIZES = {
     "linear_activation_forward": _ACT, "linear_activation_backward": _ACT,
     "L_model_forward": _NET,
     "L_model_backward": {**_NET, "diagnostic": [([3, 3, 3, 1], 3)]},
-    "update_parameters": {**_NET, "diagnostic": [([3, 3, 3, 1], 3)]},
+    # update_parameters: a float32 case among the visible ones too, since a float32 network must stay float32.
+    "update_parameters": {**_NET, "diagnostic": [([3, 3, 3, 1], 3)], "visible_float32": [([4, 3, 1], 5)]},
     "compute_cost": {"visible": [(5,), (8,)], "hidden": [(1,), (200,)], "diagnostic": [(1,)]},
     "relu_backward": {"visible": [(3, 5), (4, 2)], "hidden": [(1, 1), (1, 7), (20, 30)], "diagnostic": [(3, 3)]},
     "sigmoid_backward": {"visible": [(3, 5), (4, 2)], "hidden": [(1, 1), (1, 7), (20, 30)], "diagnostic": [(3, 3)]},
@@ -256,7 +265,11 @@ def cases(name, hidden=False):
     The hidden cases repeat the visible sizes in float32, then add the edge cases.
     """
     sizes, hand = SIZES[name], HAND[name] if isinstance(HAND[name], list) else [HAND[name]]
-    return sized_cases(hand, MAKE[name], REFERENCE[name], sizes["visible"], sizes["hidden"], hidden)
+    found = sized_cases(hand, MAKE[name], REFERENCE[name], sizes["visible"], sizes["hidden"], hidden)
+    if not hidden:
+        found += [made_case(MAKE[name], REFERENCE[name], 30 + seed, s, np.float32)
+                  for seed, s in enumerate(sizes.get("visible_float32", []))]
+    return found
 
 
 def diagnostic_cases(name):

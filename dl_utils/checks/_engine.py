@@ -124,7 +124,7 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
         raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{name}({name}), without calling it")
     with references_for_other_exercises(fn, name):
-        outcomes = [check_case(name, fn, case, compare, diagnostic_cases) for case in cases]
+        outcomes = [check_case(name, fn, case, compare, diagnostic_cases, confirm=cases) for case in cases]
     print(f"{name}: all {'hidden ' if hidden else ''}checks passed.")
     print_reference_note(name, outcomes)
 
@@ -185,8 +185,12 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 
 
 
-def check_case(name, fn, case, compare, diagnostic_cases=()):
-    """Check ``fn`` on one case; raise AssertionError describing the first thing wrong."""
+def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=()):
+    """Check ``fn`` on one case; raise AssertionError describing the first thing wrong.
+
+    ``confirm``: the other cases of the check, on which a catalogued mistake must do what ``fn``
+    does too before its hint is quoted (see :func:`likely_causes`).
+    """
     __tracebackhide__ = True
     outcome = call(fn, case.args, case.kwargs, watch=_reference_code(name))
     where = f"Inputs: {case.label}: {describe_args(case.args)}."
@@ -194,14 +198,16 @@ def check_case(name, fn, case, compare, diagnostic_cases=()):
     if isinstance(error, NotImplementedError):
         raise AssertionError(f"{name}: {NOT_IMPLEMENTED}.") from None
     if error is not None:
-        causes = likely_causes(name, fn, outcome, case, diagnostic_cases)
+        causes = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
         raise AssertionError(_message(f"{name} raised {type(error).__name__}: {error}", where, causes)) from error
     if outcome.mutations:
-        raise AssertionError(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where, []))
+        causes = likely_causes(name, fn, outcome, case, (), confirm)
+        raise AssertionError(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where,
+                                      causes))
     try:
         compare(outcome.value, case)
     except Mismatch as mismatch:
-        causes = likely_causes(name, fn, outcome, case, diagnostic_cases)
+        causes = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
         raise AssertionError(_message(f"{name}: {mismatch}", where, causes)) from None
     return outcome
 
@@ -219,21 +225,27 @@ def _sentence(text):
     return text if text.rstrip().endswith((".", "?", "!")) else text.rstrip() + "."
 
 
-def likely_causes(name, fn, outcome, case, diagnostic_cases=()):
+def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
     """The likely causes of a failure, as (prefix, text) pairs: the matching catalogued mistake,
-    the globals the function reads, the warnings it issued."""
+    the globals the function reads, the warnings it issued.
+
+    A mistake is the likely cause only if it does what the learner's function does on the failing
+    case and on every case of ``confirm`` as well: one hand-computed case can make two mistakes
+    agree by coincidence (``2 * lambd / m`` is ``lambd`` when m = 2), all the cases together
+    cannot.
+    """
     causes = []
     globals_read = read_globals(fn)
     if globals_read:
         causes.append((f"Likely cause: {name} ", f"{mistakes.READS_GLOBAL}: it uses the notebook's global "
                        f"variable(s) {', '.join(globals_read)}; use the function's arguments instead"))
-    hint = matching_mistake(name, outcome, case)
+    others = [(other, _quiet_call(fn, other)) for other in confirm if other is not case]
+    hint = matching_mistake(name, outcome, case, others)
     for extra in diagnostic_cases if hint is None else ():
-        with contextlib.redirect_stdout(io.StringIO()):  # what the learner's code prints was seen once already
-            theirs = call(fn, extra.args, extra.kwargs)
-        if theirs.error is None and same(theirs.value, extra.expected, extra.tol):
+        theirs = _quiet_call(fn, extra)
+        if theirs.error is None and not theirs.mutations and same(theirs.value, extra.expected, extra.tol):
             continue  # right on these inputs: a mistake that agrees here would be a coincidence
-        hint = matching_mistake(name, theirs, extra)
+        hint = matching_mistake(name, theirs, extra, others)
         if hint:
             break
     if hint:
@@ -243,16 +255,50 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=()):
     return causes
 
 
-def matching_mistake(name, outcome, case):
-    """The hint of the first catalogued mistake of ``name`` that does what the learner's function did."""
+def _quiet_call(fn, case):
+    # What the learner's code prints was seen once already. A function graded in a sandbox prints there, and
+    # the grader judges several at once in threads, where swapping sys.stdout would lose another's output.
+    if hasattr(fn, "call_outcome"):
+        return call(fn, case.args, case.kwargs)
+    with contextlib.redirect_stdout(io.StringIO()):
+        return call(fn, case.args, case.kwargs)
+
+
+def matching_mistake(name, outcome, case, others=()):
+    """The hint of the first catalogued mistake of ``name`` that does what the learner's function did,
+    on ``case`` and on each ``(other case, the learner's outcome there)`` of ``others``."""
     for entry in mistakes.for_exercise(name):
-        theirs = call(entry.fn, case.args, case.kwargs)
-        if outcome.error is not None or theirs.error is not None:
-            if _error_key(outcome.error) == _error_key(theirs.error):
-                return entry.hint
-        elif same(outcome.value, theirs.value, case.tol):
+        if _agree(outcome, call(entry.fn, case.args, case.kwargs), case.tol) and all(
+                _agree(theirs, call(entry.fn, other.args, other.kwargs), other.tol, exact_error=False)
+                for other, theirs in others):
             return entry.hint
     return None
+
+
+def _agree(outcome, mistake, tol, exact_error=True):
+    # The same error (on the other cases any error: np.dot and @ word the same mistake differently),
+    # or the same value and the same changes to the arguments.
+    if outcome.error is not None or mistake.error is not None:
+        if not exact_error:
+            return outcome.error is not None and mistake.error is not None
+        return _error_key(outcome.error) == _error_key(mistake.error)
+    return _same_changes(outcome.mutations, mistake.mutations) and same(outcome.value, mistake.value, tol)
+
+
+def _same_changes(theirs, mistakes_):
+    # A function graded in a sandbox comes back as data: whether the dict it returned was its argument
+    # itself or a copy sharing its arrays is not known there, so that clause is compared only when present.
+    if any(RETURNED in m for m in theirs):
+        return theirs == mistakes_
+    return [_without_returned(m) for m in theirs] == [_without_returned(m) for m in mistakes_]
+
+
+RETURNED = ": the dict returned is "
+
+
+def _without_returned(sentence):
+    head, found, rest = sentence.partition(RETURNED)
+    return head + rest[rest.index(": "):] if found and ": " in rest else sentence
 
 
 def _error_key(error):

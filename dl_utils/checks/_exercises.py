@@ -41,10 +41,19 @@ def L_model_forward(got, case):
     expected = case.expected[1]
     if not isinstance(caches, (list, tuple)):
         raise Mismatch(f"caches is {type_name(caches)}, expected a list of the {len(expected)} layer caches")
+    if _is_layer_cache(caches):
+        raise Mismatch(f"caches is one layer cache ((A_prev, W, b), Z), expected the list of all {len(expected)} "
+                       "layer caches: append each layer's cache to the list caches, and return that list")
     if len(caches) != len(expected):
         raise Mismatch(f"caches has {len(caches)} entries, expected {len(expected)}, one cache per layer")
     for l, (got_cache, expected_cache) in enumerate(zip(caches, expected, strict=True), start=1):
         check_layer_cache(f"caches[{l - 1}] (layer {l})", got_cache, expected_cache, case.tol)
+
+
+def _is_layer_cache(value):
+    # ((A_prev, W, b), Z): what linear_activation_forward returns as its cache.
+    return (len(value) == 2 and isinstance(value[0], (tuple, list)) and len(value[0]) == 3
+            and all(isinstance(a, np.ndarray) for a in value[0]) and isinstance(value[1], np.ndarray))
 
 
 def compute_cost(got, case):
@@ -82,5 +91,14 @@ def L_model_backward(got, case):
 
 
 def update_parameters(got, case):
-    """A dict with exactly the keys ``W1, b1, ..., WL, bL``."""
+    """A dict with exactly the keys ``W1, b1, ..., WL, bL``, each array of its parameter's dtype."""
     check_dict("parameters", got, case.expected, case.tol, exact=True)
+    check_dtypes("parameters", got, case.args["parameters"])
+
+
+def check_dtypes(label, got, given):
+    """Raise Mismatch unless each array of the dict ``got`` has the dtype of the same key's array in ``given``."""
+    for key in sorted(given):
+        dtype = getattr(given[key], "dtype", None)
+        if dtype is not None and got[key].dtype != dtype:
+            raise Mismatch(f"{label}[{key!r}] has dtype {got[key].dtype}, expected {dtype}, the dtype it came in")

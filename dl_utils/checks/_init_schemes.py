@@ -1,18 +1,21 @@
 """The checks of notebook 08's exercises, ``initialize_parameters_zeros`` and ``initialize_parameters_he``.
 
-Zeros has one right answer. He's answer is random, so, as for ``initialize_parameters_deep``
-(:mod:`._initialize`), the check asks what every correct draw shares: keys and shapes, float64,
-b exactly zero, W with mean about 0 and standard deviation about sqrt(2 / n_prev) in every
-layer of a large network, the same parameters for the same seed and others for another seed.
+Zeros has one right answer. He's answer is random but seeded, and the exercise prescribes the draw
+(``rng = np.random.default_rng(seed)``, ``rng.standard_normal((n_l, n_prev)) * np.sqrt(2 / n_prev)`` for
+each layer in order), so, as for ``initialize_parameters_deep`` (:mod:`._initialize`), the check names
+a wrong scale or distribution from the statistics of a large network (keys and shapes, float64, b
+exactly zero, W with mean about 0, standard deviation about sqrt(2 / n_prev), a normal's tails, no
+layer repeating another's draws, the seed respected), then compares the values with that draw.
 """
 
 import numpy as np
 
+from ..initialize import initialize_parameters_he as reference_he
 from ..initialize import initialize_parameters_zeros as reference_zeros
 from . import mistakes_init
-from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys
-from ._engine import Case, check_case, docstring, print_reference_note, run
-from ._initialize import _check_seed
+from ._compare import FLOAT64, Mismatch, check_dict
+from ._engine import Case, docstring, print_reference_note, run
+from ._initialize import compare_draw, network_case, run_draw_check
 
 __all__ = ["initialize_parameters_zeros", "initialize_parameters_he"]
 
@@ -40,29 +43,16 @@ def _compare_zeros(parameters, case):
     check_dict("parameters", parameters, case.expected, case.tol, exact=True)
     for key, value in parameters.items():
         if value.dtype != np.float64:
-            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros gives float64")
+            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros(shape) gives "
+                           "float64; leave out dtype=int (gradient descent could not update integer parameters)")
 
 
-def _compare_he(parameters, case):
-    dims = case.expected
-    shapes = _shapes(dims)
-    check_keys("parameters", parameters, shapes, exact=True)
-    for l in range(1, len(dims)):
-        for key in (f"W{l}", f"b{l}"):
-            check_array(f"parameters['{key}']", parameters[key], np.zeros(shapes[key]), None)
-            if parameters[key].dtype != np.float64:
-                raise Mismatch(f"parameters['{key}'] has dtype {parameters[key].dtype}, expected float64")
-        if np.any(parameters[f"b{l}"] != 0):
-            raise Mismatch(f"parameters['b{l}'] is not all zeros: {mistakes_init.B_ZERO}")
-        if parameters[f"W{l}"].size >= 5000:
-            _check_he_scale(f"parameters['W{l}']", parameters[f"W{l}"], dims[l - 1], dims[l])
+def _compare_he(parameters, case, values=True):
+    compare_draw(parameters, case, _check_he_scale, "* np.sqrt(2 / n_prev)", mistakes_init.B_ZERO, values)
 
 
 def _check_he_scale(label, W, n_prev, n_l):
-    mean, std, target = float(W.mean()), float(W.std()), np.sqrt(2 / n_prev)
-    if abs(mean) > 6 * std / np.sqrt(W.size):
-        raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {6 * std / np.sqrt(W.size):.4f}): "
-                       f"{mistakes_init.NOT_CENTRED}")
+    std, target = float(W.std()), np.sqrt(2 / n_prev)
     if abs(std / target - 1) > STD_TOLERANCE:
         found = [hint for scale, hint in mistakes_init.he_scales(n_prev, n_l) if abs(std / scale - 1) <= STD_TOLERANCE]
         raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about sqrt(2 / n_prev) = {target:.4f} "
@@ -77,9 +67,9 @@ def initialize_parameters_he(fn, hidden=False):
     if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{HE}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{HE}({HE}), without calling it")
-    outcomes = [check_case(HE, fn, Case("a network", {"layers_dims": dims}, dims, FLOAT64, {"seed": 1}), _compare_he)
-                for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]]
-    _check_seed(fn, HE)  # the same seed gives the same draw, another seed another one
+    # The large network first, as for initialize_parameters_deep: a wrong scale is named from its statistics.
+    cases = [network_case(dims, reference_he) for dims in [STATS_DIMS] + (HIDDEN if hidden else VISIBLE)]
+    outcomes = run_draw_check(HE, fn, cases, _compare_he)
     print(f"{HE}: all {'hidden ' if hidden else ''}checks passed.")
     print_reference_note(HE, outcomes)
 

@@ -1,14 +1,21 @@
-"""The check of ``initialize_parameters_deep``, whose answer is random.
+"""The check of ``initialize_parameters_deep``, whose answer is random but seeded.
 
-No fixed output can be expected, so the check asks what every correct answer shares:
-the keys and shapes, float64, b exactly zero, W with mean about 0 and standard
-deviation about 1/sqrt(n_prev) in every layer, the same parameters for the same seed
-and different ones for another seed.
+The exercise prescribes the draw: one ``rng = np.random.default_rng(seed)``, then
+``rng.standard_normal((n_l, n_prev))`` for ``W1, W2, ..., WL`` in that order, nothing else drawn,
+``b`` zeros, converted to ``dtype``. So the check first asks what every draw of the right
+distribution shares (keys, shapes, dtype, b exactly zero, W with mean about 0, standard deviation
+about 1/sqrt(n_prev) and the tails of a normal in a large network, no layer repeating another's
+draws, the same parameters for the same seed and others for another seed), which names a wrong
+scale or distribution, and then compares the values with the reference's draw from the same
+seed, which catches what the statistics cannot: the legacy global generator (``np.random.seed``),
+a ``b`` drawn and multiplied by 0 (which uses up numbers of the stream), a generator per layer.
+``initialize_parameters_he`` of notebook 08 (:mod:`._init_schemes`) shares this check.
 """
 
 import numpy as np
 
-from ._compare import FLOAT64, Mismatch, check_array, check_keys
+from .. import initialize as reference
+from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_keys
 from ._engine import Case, check_case, docstring, print_reference_note
 from ._runner import call
 from .mistakes import HINTS
@@ -22,21 +29,28 @@ HIDDEN = [[1, 1], [4, 1], [6, 8, 7, 5, 4, 1], [2, 30, 1]]
 # at most 0.7%, so the 5% tolerance is 7 standard errors, and the mean is allowed 6. Measured over
 # 1000 seeds x 3 layers of the reference: std within 2.7%, mean within 4.1 standard errors.
 # 0.01 scaling, He's sqrt(2/n) and Glorot's sqrt(2/(n_prev + n)) (1.26 times too large in
-# layer 1) all land outside.
+# layer 1) all land outside. W2 and W3 have the same shape, so a generator made anew in each layer shows.
 STATS_DIMS = [400, 100, 100, 100]
 STD_TOLERANCE = 0.05
+# The kurtosis E[(W - mean)^4] / std^4 of a normal is 3, of a uniform 1.8; its standard error over 10,000
+# draws is sqrt(24 / 10,000) = 0.05, so 0.5 is 10 standard errors. Measured over 300 seeds x 3 layers of the
+# reference: |kurtosis - 3| at most 0.16.
+KURTOSIS_TOLERANCE = 0.5
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
           "init_over_n": lambda n: 1 / n}
+DRAW = ("rng = np.random.default_rng(seed) made once, then Wl = rng.standard_normal((n_l, n_prev)) {scale} for "
+        "l = 1, ..., L in that order, and nothing else drawn from rng (b is np.zeros): the check compares your "
+        "parameters with that draw from the same seed")
+NOT_NORMAL = ("W does not look normal (its tails are those of a uniform draw: kurtosis {k:.2f}, a normal's is 3): "
+              "draw from the normal distribution, rng.standard_normal, not rng.uniform or rng.random")
+SHARED_DRAWS = ("{later} repeats the random numbers of {earlier}: every layer made a new generator with the same "
+                "seed; make one rng = np.random.default_rng(seed) before the loop and draw every layer from it")
 
 
 def check(fn, hidden=False):
     if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{NAME}: expected a function, got {type(fn).__name__}")
-    outcomes = []
-    for dims in (HIDDEN if hidden else VISIBLE) + [STATS_DIMS]:
-        case = Case("a network", {"layers_dims": dims}, dims, FLOAT64, {"seed": 1})
-        outcomes.append(check_case(NAME, fn, case, _compare))
-    _check_seed(fn)
+    outcomes = run_draw_check(NAME, fn, _cases(hidden), _compare)
     print(f"{NAME}: all {'hidden ' if hidden else ''}checks passed.")
     print_reference_note(NAME, outcomes)
 
@@ -45,34 +59,105 @@ check.__name__ = check.__qualname__ = NAME
 check.__doc__ = docstring(NAME)
 
 
-def _compare(parameters, case):
-    dims = case.expected
+def network_case(dims, make, dtype=None):
+    """The case of a network ``dims`` drawn with seed 1 (and ``dtype``, a string, if given): expected, ``make``'s."""
+    kwargs = {"seed": 1} if dtype is None else {"seed": 1, "dtype": dtype}
+    label = "a network" if dtype is None else f"a network in {dtype}"
+    return Case(label, {"layers_dims": dims}, make(dims, **kwargs), FLOAT64 if dtype is None else FLOAT32, kwargs)
+
+
+def _cases(hidden):
+    # The large network first: a wrong scale is named from its statistics before any value is compared.
+    make = reference.initialize_parameters_deep
+    dims = [STATS_DIMS] + (HIDDEN if hidden else VISIBLE)
+    return [network_case(d, make) for d in dims] + [network_case([6, 5, 4, 1] if hidden else [4, 3, 1], make,
+                                                                 "float32")]
+
+
+def run_draw_check(name, fn, cases, compare):
+    """Check ``fn`` on each case in three passes: what every draw of the right distribution shares, then the
+    seed (same seed, same draw; other seed, other draw), then the values of the draw itself.
+
+    ``compare(parameters, case, values)`` compares the values only when ``values`` is true. The hints
+    are confirmed on all the cases, as the common engine does.
+    """
+    def shared(parameters, case):
+        compare(parameters, case, False)
+
+    for case in cases:
+        check_case(name, fn, case, shared, confirm=cases)
+    _check_seed(fn, name)
+    return [check_case(name, fn, case, compare, confirm=cases) for case in cases]
+
+
+def _compare(parameters, case, values=True):
+    compare_draw(parameters, case, lambda label, W, n_prev, n_l: _check_scale(label, W, n_prev), "/ np.sqrt(n_prev)",
+                 HINTS["init_b_random"], values)
+
+
+def compare_draw(parameters, case, check_scale, scale_text, b_hint, values=True):
+    """Compare a seeded draw of parameters with ``case.expected``, the reference's draw: structure, statistics and,
+    if ``values``, the values.
+
+    ``check_scale(label, W, n_prev, n_l)`` raises Mismatch if the standard deviation of a large ``W`` is wrong.
+    """
+    dims, expected = case.args["layers_dims"], case.expected
+    dtype = np.dtype(case.kwargs.get("dtype", "float64"))
     L = len(dims) - 1
-    shapes = {f"{p}{l}": (dims[l], dims[l - 1] if p == "W" else 1) for l in range(1, L + 1) for p in "Wb"}
-    check_keys("parameters", parameters, shapes, exact=True)
+    check_keys("parameters", parameters, expected, exact=True)
     for l in range(1, L + 1):
-        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-        check_array(f"parameters['W{l}']", W, np.zeros(shapes[f"W{l}"]), None)
-        check_array(f"parameters['b{l}']", b, np.zeros(shapes[f"b{l}"]), None)
-        for key, value in ((f"W{l}", W), (f"b{l}", b)):
-            if value.dtype != np.float64:
-                raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64")
-        if np.any(b != 0):
-            raise Mismatch(f"parameters['b{l}'] is not all zeros: {HINTS['init_b_random']}")
+        for key in (f"W{l}", f"b{l}"):
+            check_array(f"parameters['{key}']", parameters[key], expected[key], None)
+            if parameters[key].dtype != dtype:
+                asked = "dtype" in case.kwargs
+                convert = f": convert with .astype(dtype), the dtype asked for ({dtype})" if asked else ""
+                raise Mismatch(f"parameters['{key}'] has dtype {parameters[key].dtype}, expected {dtype}{convert}")
+        if np.any(parameters[f"b{l}"] != 0):
+            raise Mismatch(f"parameters['b{l}'] is not all zeros: {b_hint}")
+        W = parameters[f"W{l}"]
         if W.size >= 5000:
-            _check_scale(f"parameters['W{l}']", W, dims[l - 1])
+            _check_centred_and_normal(f"parameters['W{l}']", W, b_hint)
+            check_scale(f"parameters['W{l}']", W, dims[l - 1], dims[l])
+    _check_no_shared_draws(parameters, L)
+    for l in range(1, L + 1 if values else 1):
+        W = parameters[f"W{l}"]
+        if not np.allclose(W, expected[f"W{l}"], rtol=case.tol.rtol, atol=case.tol.atol):
+            raise Mismatch(f"parameters['W{l}'] has the right shape and size but other values than the draw the "
+                           f"exercise asks for: {DRAW.format(scale=scale_text)}")
 
 
-def _check_scale(label, W, n_prev):
-    mean, std, target = float(W.mean()), float(W.std()), 1 / np.sqrt(n_prev)
+def _check_centred_and_normal(label, W, b_hint):
+    values = W.astype(np.float64)
+    mean, std = float(values.mean()), float(values.std())
     if abs(mean) > 6 * std / np.sqrt(W.size):
         raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {6 * std / np.sqrt(W.size):.4f}): "
                        f"{HINTS['init_uniform']}")
+    kurtosis = float(np.mean((values - mean) ** 4) / std**4) if std > 0 else 0.0
+    if abs(kurtosis - 3) > KURTOSIS_TOLERANCE:
+        raise Mismatch(f"{label}: {NOT_NORMAL.format(k=kurtosis)}")
+
+
+def _check_scale(label, W, n_prev):
+    std, target = float(W.std()), 1 / np.sqrt(n_prev)
     if abs(std / target - 1) > STD_TOLERANCE:
         found = [key for key, scale in SCALES.items() if abs(std / scale(n_prev) - 1) <= STD_TOLERANCE]
         hint = HINTS[found[0]] if found else "scale W by 1 / np.sqrt(n_prev)"
         raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about 1/sqrt(n_prev) = {target:.4f} "
                        f"(n_prev = {n_prev}): {hint}")
+
+
+def _check_no_shared_draws(parameters, L):
+    # A generator made anew in each layer starts every layer on the same numbers: W_k's first entries are
+    # W_l's, times the ratio of the layers' scales. Independent draws never agree on 8 entries.
+    heads = {l: parameters[f"W{l}"].ravel()[:8].astype(np.float64) for l in range(1, L + 1)}
+    for k in range(2, L + 1):
+        for l in range(1, k):
+            a, b = heads[l], heads[k]
+            n = min(a.size, b.size)
+            if n >= 4 and np.all(a[:n] != 0):
+                ratio = b[:n] / a[:n]
+                if np.allclose(ratio, ratio[0], rtol=1e-6) and ratio[0] > 0:
+                    raise Mismatch(SHARED_DRAWS.format(later=f"parameters['W{k}']", earlier=f"parameters['W{l}']"))
 
 
 def _check_seed(fn, name=NAME):

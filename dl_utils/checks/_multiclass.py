@@ -3,7 +3,9 @@
 The hand-computed cases use logits built from logarithms, so each softmax is a fraction:
 the column ``[0, ln 3, 0]`` gives ``[1, 3, 1] / 5`` and ``[ln 2, 0, ln 5]`` gives
 ``[2, 1, 5] / 8``. Adding 1000 to a column changes nothing mathematically but overflows
-``np.exp`` without the max shift. Every correct formulation passes (max shift per column,
+``np.exp`` without the max shift; columns whose logits spread over more than 709 (``[0, 800, 0]``)
+overflow or underflow every shift but the column's own max (its min, mean or first row, or no shift
+at all): any NaN in a result is named as that. Every correct formulation passes (max shift per column,
 ``scipy.special.softmax``, log-softmax or the log of a clipped softmax): the cases never ask
 for the loss of a confidently wrong prediction, where clipping caps the loss.
 """
@@ -13,7 +15,7 @@ import numpy as np
 from .. import multiclass as mc
 from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 from ._cases import case_rng
-from ._compare import check_array, check_scalar, check_tuple, tolerance_for
+from ._compare import Mismatch, check_array, check_scalar, check_tuple, tolerance_for
 from ._engine import Case, make_check
 
 __all__ = ["softmax", "compute_cost_softmax", "one_hot"]
@@ -37,6 +39,14 @@ def _hand(args, expected, label="the hand-computed case"):
 #   [-1, -1, -1]                -> [1/3, 1/3, 1/3]
 Z_HAND = _a([[0, LN2, 1000, -1], [LN3, 0, 1000 + LN3, -1], [0, LN5, 1000, -1]])
 A_HAND = _a([[0.2, 0.25, 0.2, 1 / 3], [0.6, 0.125, 0.6, 1 / 3], [0.2, 0.625, 0.2, 1 / 3]])
+# Columns whose logits spread over more than 709 (e**709.8 is the largest float64): only the max shift keeps
+# every exponent finite. [-2200, 0, ln3] -> [e**-2200, 1, 3] / 4 = [0, 1/4, 3/4] (e**-2200 rounds to 0);
+# [0, 800, 0] -> [e**-800, 1, e**-800] = [0, 1, 0]; [-1000, -1000, -1000 + ln3] -> [1, 1, 3] / 5;
+# [800, 0, 0] -> [1, 0, 0]. Shifted by the column's min, mean or first row, or not at all, some exponent
+# is above 709 (inf) or every exponent is below -745 (0 / 0): NaN. Each wrong shift fails on its own
+# columns (min: 1, 2, 4; mean: 1; first row: 1, 2; none: 3), so the checks tell them apart.
+Z_WIDE = _a([[-2200, 0, -1000, 800], [0, 800, -1000, 0], [LN3, 0, -1000 + LN3, 0]])
+A_WIDE = _a([[0, 0, 0.2, 1], [0.25, 1, 0.2, 0], [0.75, 0, 0.6, 0]])
 
 # compute_cost_softmax, moderate logits, labels y = [1, 2, 0, 2] (so Y is one-hot of those):
 #   losses -ln A[y_i, i] = -ln 0.6, -ln 0.625, -ln 0.2, -ln(1/3) = ln(5/3), ln(8/5), ln 5, ln 3
@@ -55,7 +65,8 @@ def _one_hot(labels, num_classes):
 
 
 HAND = {
-    "softmax": [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND))],
+    "softmax": [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)),
+                _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "the hand-computed case with logits spread over more than 709")],
     "compute_cost_softmax": [
         _hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
         _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
@@ -82,15 +93,24 @@ def _saturated(rng, dtype, C, m):
     return {"ZL": ZL.astype(dtype), "Y": _one_hot(labels, C).astype(dtype)}
 
 
+def _wide(rng, dtype, C, m):
+    # In every column one class 1500 above the others, in a random row, and the column moved by up to 1000:
+    # a spread of 1500 within each column, which only the shift by each column's own max survives.
+    Z = _logits(rng, C, m, np.float64, rng.uniform(-1000, 1000, (1, m)))
+    Z[rng.integers(0, C, m), np.arange(m)] += 1500
+    return {"Z": Z.astype(dtype)}
+
+
 MAKE = {
     "softmax": lambda rng, dtype, C, m, offsets=0.0: {"Z": _logits(rng, C, m, dtype, offsets)},
+    "wide": _wide,
     "compute_cost_softmax": lambda rng, dtype, C, m, offsets=0.0: {
         "ZL": _logits(rng, C, m, dtype, offsets), "Y": _one_hot(rng.integers(0, C, m), C).astype(dtype)},
     "saturated": _saturated,
     "one_hot": lambda rng, dtype, C, m: {"y": rng.integers(0, C, (1, m)).astype(dtype), "num_classes": C},
 }
 REFERENCE = {"softmax": mc.softmax, "compute_cost_softmax": mc.compute_cost_softmax, "one_hot": mc.one_hot,
-             "saturated": mc.compute_cost_softmax}
+             "saturated": mc.compute_cost_softmax, "wide": mc.softmax}
 
 
 def random_case(name, seed, sizes, dtype=np.float64, make=None):
@@ -120,19 +140,43 @@ def cases(name, hidden=False):
                     random_case(name, 22, (2, 9), np.int64), random_case(name, 23, (10, 200), np.int32)]
         return HAND[name] + [random_case(name, 1, (3, 7), np.int64), random_case(name, 2, (10, 6), np.int64)]
     if not hidden:
-        return HAND[name] + [random_case(name, 1, (3, 5)), random_case(name, 2, (10, 4))]
+        wide = [random_case(name, 3, (4, 6), make="wide")] if name == "softmax" else []
+        return HAND[name] + [random_case(name, 1, (3, 5)), random_case(name, 2, (10, 4))] + wide
     float32 = [random_case(name, 10, (3, 5), np.float32), random_case(name, 11, (10, 4), np.float32)]
     edges = [random_case(name, 20, (4, 1)), random_case(name, 21, (2, 6)), random_case(name, 22, (10, 200))]
     large = [random_case(name, 23, (4, 6, 1000.0))]
     if name == "softmax":
-        return large + [random_case(name, 24, (5, 9, _spread(5, 9)))] + float32 + edges
+        wide = Case("a hidden case with logits spread over more than 709", {"Z": Z_WIDE}, (A_WIDE, Z_WIDE),
+                    tolerance_for())
+        return large + [wide, random_case(name, 24, (5, 9, _spread(5, 9))), random_case(name, 25, (3, 8), make="wide"),
+                        random_case(name, 26, (2, 5), make="wide")] + float32 + edges
     return large + [random_case(name, 24, (5, 8), make="saturated")] + float32 + edges
+
+
+UNSTABLE = ("np.exp overflowed or underflowed: e**x is inf above x = 709.8 and 0 below -745, so a column whose "
+            "logits spread over more than 709 gives inf / inf or 0 / 0 = NaN unless its largest logit is subtracted: "
+            "np.exp(Z - np.max(Z, axis=0, keepdims=True)), each column's own max (not its min, mean or first row, "
+            "which leave exponents above 709)")
 
 
 def _compare_softmax(got, case):
     A, cache = check_tuple(RESULT, got, ("A", "cache"))
-    check_array("A", A, case.expected[0], case.tol)
+    expected = case.expected[0]
+    if isinstance(A, np.ndarray) and A.shape == expected.shape and _numeric_array(A):
+        with np.errstate(all="ignore"):
+            bad = ~np.isfinite(A)
+        if np.any(bad):  # every column of every case has a finite softmax: a NaN is an unstable formula, whatever it is
+            i, j = (int(k) for k in np.argwhere(bad)[0])
+            column = case.args["Z"][:, j]
+            raise Mismatch(f"A contains NaN or inf (first at index {(i, j)}: {A[i, j]}), expected finite values; "
+                           f"the logits of column {j} span {float(column.min()):.6g} to {float(column.max()):.6g}: "
+                           f"{UNSTABLE}")
+    check_array("A", A, expected, case.tol)
     check_array("cache (Z)", cache, case.expected[1], case.tol)
+
+
+def _numeric_array(a):
+    return np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)
 
 
 def _compare_cost(got, case):

@@ -1,11 +1,12 @@
 """The checks of notebook 10's exercises (mini-batches, momentum, Adam), on the common engine.
 
 ``random_mini_batches`` must shuffle with ``np.random.default_rng(seed).permutation(m)``, as the exercise
-says, so its batches can be compared with the reference's exactly. The updates are compared at the
-course's float64 tolerance (relative 1e-6): Adam's epsilon written inside the square root,
-``sqrt(s_hat + epsilon)``, changes a step by about ``epsilon / (2 s_hat)`` relatively, below 1e-6 for the
-gradients of these cases (entries of size 0.1 and more, so ``s_hat`` above about 1e-3), and is accepted;
-a bias correction left out or taken with the wrong beta changes the first steps by a factor of 3 or more.
+says, so its batches can be compared with the reference's exactly; batches that are a valid shuffle but
+another one get a message that says so and names the draw. The updates are compared at the course's
+float64 tolerance (relative 1e-6); Adam's parameters pass if they are the step of any of the three ways
+of placing epsilon (``sqrt(s_hat) + epsilon``, ``sqrt(s_hat + epsilon)``, Kingma and Ba's efficient form,
+see :func:`_adam_steps`); a bias correction left out or taken with the wrong beta changes the first steps
+by a factor of 3 or more.
 """
 
 
@@ -16,7 +17,7 @@ from . import (
     _cases,
     mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
-from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_tuple, type_name
+from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys, check_tuple, same, type_name
 from ._engine import Case, make_check
 
 __all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
@@ -90,7 +91,7 @@ def _mom_inputs(rng, dtype, layers_dims, m, beta):
             "beta": beta, "learning_rate": 0.1}
 
 
-def _adam_inputs(rng, dtype, layers_dims, m, t):
+def _adam_inputs(rng, dtype, layers_dims, m, t, epsilon=1e-8):
     args = _update_inputs(rng, dtype, layers_dims, m)
     parameters = args["parameters"]
     v = _state(rng, parameters, dtype)
@@ -98,7 +99,7 @@ def _adam_inputs(rng, dtype, layers_dims, m, t):
         v = {k: np.zeros_like(a) for k, a in v.items()}
     s = _state(rng, parameters, dtype, positive=True) if t > 1 else {k: np.zeros_like(p) for k, p in v.items()}
     return {"parameters": parameters, "grads": args["grads"], "v": v, "s": s, "t": t, "learning_rate": 0.01,
-            "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+            "beta1": 0.9, "beta2": 0.999, "epsilon": epsilon}
 
 
 EXERCISES = {
@@ -106,8 +107,11 @@ EXERCISES = {
                             [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
     "update_parameters_with_momentum": ([HAND_MOM], _mom_inputs, [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
                                         [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
-    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs, [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7)],
-                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100)]),
+    # One case with another epsilon than 1e-8, so that a constant written instead of the argument shows.
+    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs,
+                                    [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
+                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100),
+                                     ([3, 2, 1], 6, 50, 1e-1)]),
 }
 
 
@@ -128,10 +132,33 @@ def _compare_batches(got, case):
                 if len(got) == m // size else "")
         raise Mismatch(f"mini_batches has {len(got)} mini-batches, expected ceil(m / mini_batch_size) = "
                        f"ceil({m} / {size}) = {len(expected)}{hint}")
-    for k, (pair, (X_k, Y_k)) in enumerate(zip(got, expected, strict=True)):
-        mini_X, mini_Y = check_tuple(f"mini_batches[{k}]", pair, ("mini_batch_X", "mini_batch_Y"))
+    pairs = [check_tuple(f"mini_batches[{k}]", pair, ("mini_batch_X", "mini_batch_Y")) for k, pair in enumerate(got)]
+    for k, ((mini_X, mini_Y), (X_k, Y_k)) in enumerate(zip(pairs, expected, strict=True)):
+        check_array(f"mini_batches[{k}][0] (mini_batch_X)", mini_X, X_k, None)
+        check_array(f"mini_batches[{k}][1] (mini_batch_Y)", mini_Y, Y_k, None)
+    if not all(same(pair, e, case.tol) for pair, e in zip(pairs, expected, strict=True)) and _another_shuffle(
+            pairs, case.args["X"], case.args["Y"]):
+        raise Mismatch(f"the mini-batches are a shuffle of the examples, but not the one drawn from the seed: "
+                       f"{SHUFFLE}")
+    for k, ((mini_X, mini_Y), (X_k, Y_k)) in enumerate(zip(pairs, expected, strict=True)):
         check_array(f"mini_batches[{k}][0] (mini_batch_X)", mini_X, X_k, case.tol)
         check_array(f"mini_batches[{k}][1] (mini_batch_Y)", mini_Y, Y_k, case.tol)
+
+
+SHUFFLE = ("shuffle with permutation = np.random.default_rng(seed).permutation(m), then X[:, permutation] and "
+           "Y[:, permutation], as the exercise says: the check compares your mini-batches with that order "
+           "(rng.choice(m, m, replace=False) or another generator shuffle just as well, but otherwise)")
+
+
+def _another_shuffle(pairs, X, Y):
+    # Whether the batches, put side by side, hold every example once with its own label, in some other order.
+    mini_X, mini_Y = np.concatenate([p[0] for p in pairs], axis=1), np.concatenate([p[1] for p in pairs], axis=1)
+    where = {tuple(column): i for i, column in enumerate(X.T.tolist())}
+    if len(where) != X.shape[1] or mini_X.shape != X.shape:
+        return False
+    order = [where.get(tuple(column)) for column in mini_X.T.tolist()]
+    return sorted(o for o in order if o is not None) == list(range(X.shape[1])) and np.array_equal(
+        mini_Y, Y[:, order])
 
 
 def _compare_momentum(got, case):
@@ -140,9 +167,33 @@ def _compare_momentum(got, case):
     check_dict("v", v, case.expected[1], case.tol, exact=True)
 
 
+# Where epsilon goes is a choice of formulation, and each is Adam: sqrt(s_hat) + epsilon (the course's, the
+# reference's), sqrt(s_hat + epsilon), or Kingma and Ba's "efficient" form, lr_t = lr * sqrt(1 - beta2**t) /
+# (1 - beta1**t) and W - lr_t * v / (sqrt(s) + epsilon), which is sqrt(s_hat) + epsilon / sqrt(1 - beta2**t)
+# (3e-8 off the reference at t = 1 with epsilon 1e-8, beyond the float64 tolerance). So the parameters pass if
+# they are, at the course's tolerance, the step of any of the three. A constant written for epsilon is none
+# of them on the cases whose epsilon is not 1e-8.
+def _adam_steps(args):
+    """The parameters after one Adam step written each of the three ways, from the case's arguments."""
+    t, lr, b1, b2, eps = (args[k] for k in ("t", "learning_rate", "beta1", "beta2", "epsilon"))
+    steps = ({}, {}, {})
+    for key, W in args["parameters"].items():
+        g = args["grads"]["d" + key]
+        v = b1 * args["v"]["d" + key] + (1 - b1) * g
+        s = b2 * args["s"]["d" + key] + (1 - b2) * g**2
+        v_hat, s_hat = v / (1 - b1**t), s / (1 - b2**t)
+        steps[0][key] = W - lr * v_hat / (np.sqrt(s_hat) + eps)
+        steps[1][key] = W - lr * v_hat / np.sqrt(s_hat + eps)
+        steps[2][key] = W - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * v / (np.sqrt(s) + eps)
+    return steps
+
+
 def _compare_adam(got, case):
     parameters, v, s = check_tuple("the returned value", got, ("parameters", "v", "s"))
-    check_dict("parameters", parameters, case.expected[0], case.tol, exact=True)
+    check_keys("parameters", parameters, case.expected[0], exact=True)
+    steps = _adam_steps(case.args)
+    if not any(same(parameters, step, case.tol) for step in steps):
+        check_dict("parameters", parameters, case.expected[0], case.tol, exact=True)
     check_dict("v", v, case.expected[1], case.tol, exact=True)
     check_dict("s", s, case.expected[2], case.tol, exact=True)
 

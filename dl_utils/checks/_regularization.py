@@ -2,10 +2,11 @@
 
 The hand-computed cases reuse the core's two-layer network of :mod:`._cases` (``X``, ``PARAMS``,
 ``CACHES``, ``GRADS``: sigmoid of multiples of ln 3); the random cases draw non-zero biases, so
-a regularized bias shows. The dropout cases fix the seed: every correct answer draws its masks
-the way the exercise prescribes, one ``rng = np.random.default_rng(seed)`` and
-``rng.random(A.shape) < keep_prob`` for the hidden layers 1..L-1 in order, and so gets the same
-masks as the reference.
+a regularized bias shows. The dropout cases fix the seed, and the exercise prescribes the draw, one
+``rng = np.random.default_rng(seed)`` and ``rng.random(A.shape) < keep_prob`` for the hidden layers
+1..L-1 in order, so every correct answer gets the same masks as the reference. The masks are compared
+first: a mask of 0s and 1s drawn otherwise (``rng.binomial``, ``rng.random(A.shape) > 1 - keep_prob``)
+is told exactly which draw the check requires, not only that AL is wrong.
 """
 
 
@@ -140,32 +141,49 @@ def _compare_grads(got, case):
     check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
 
 
+DRAW = ("draw the mask with D = rng.random(A.shape) < keep_prob, from one rng = np.random.default_rng(seed) made "
+        "before the loop, for the hidden layers 1..L-1 in order and nothing else drawn from rng, as the exercise "
+        "says: the check compares your masks with that draw (rng.binomial, rng.random(...) > 1 - keep_prob or "
+        "another generator draw masks just as random, but other ones)")
+
+
 def _compare_dropout_forward(got, case):
     AL, caches = check_tuple("the returned value", got, ("AL", "caches"))
-    check_array("AL", AL, case.expected[0], case.tol)
     expected = case.expected[1]
     if not isinstance(caches, (list, tuple)):
         raise Mismatch(f"caches is {type_name(caches)}, expected a list of the {len(expected)} layer caches")
     if len(caches) != len(expected):
         raise Mismatch(f"caches has {len(caches)} entries, expected {len(expected)}, one per layer")
     L = len(expected)
-    for l, (entry, (layer_cache, D)) in enumerate(zip(caches, expected, strict=True), start=1):
-        label = f"caches[{l - 1}] (layer {l})"
-        if not (isinstance(entry, tuple) and len(entry) == 2):
+    labels = [f"caches[{l - 1}] (layer {l})" for l in range(1, L + 1)]
+    for label, entry in zip(labels, caches, strict=True):
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 2):
             raise Mismatch(f"{label} is {type_name(entry)}, expected the pair (layer_cache, D)")
+    # The masks first: with another draw, everything after the first mask differs, and the mask says why.
+    for l, (label, entry, (_, D)) in enumerate(zip(labels, caches, expected, strict=True), start=1):
+        _compare_mask(f"{label}[1]", entry[1], D, l, L, case.tol)
+    check_array("AL", AL, case.expected[0], case.tol)
+    for label, entry, (layer_cache, _) in zip(labels, caches, expected, strict=True):
         check_layer_cache(f"{label}[0]", entry[0], layer_cache, case.tol)
-        if D is None:
-            if entry[1] is not None:
-                raise Mismatch(f"{label}[1] is {type_name(entry[1])}, expected None: the output layer L = {L} "
-                               "has no dropout mask")
-        else:
-            if entry[1] is None:
-                raise Mismatch(f"{label}[1] is None, expected the mask D{l} of shape {D.shape}")
-            # A mask of 0s and 1s is as good as one of booleans: compare them as numbers.
-            got_D = entry[1]
-            if isinstance(got_D, np.ndarray) and got_D.dtype == bool:
-                got_D = got_D.astype(np.float64)
-            check_array(f"{label}[1] (the mask D{l})", got_D, D.astype(np.float64), case.tol)
+
+
+def _compare_mask(label, got_D, D, l, L, tol):
+    if D is None:
+        if got_D is not None:
+            raise Mismatch(f"{label} is {type_name(got_D)}, expected None: the output layer L = {L} has no "
+                           "dropout mask")
+        return
+    if got_D is None:
+        raise Mismatch(f"{label} is None, expected the mask D{l} of shape {D.shape}")
+    # A mask of 0s and 1s is as good as one of booleans: compare them as numbers.
+    if isinstance(got_D, np.ndarray) and got_D.dtype == bool:
+        got_D = got_D.astype(np.float64)
+    check_array(f"{label} (the mask D{l})", got_D, D.astype(np.float64), None)
+    if not np.array_equal(got_D, D):
+        if np.all((got_D == 0) | (got_D == 1)):
+            raise Mismatch(f"{label} (the mask D{l}) is a mask of 0s and 1s, but not the one drawn from the seed: "
+                           f"{int(np.sum(got_D != D))} of {D.size} entries differ from the exercise's draw: {DRAW}")
+        check_array(f"{label} (the mask D{l})", got_D, D.astype(np.float64), tol)
 
 
 COMPARE = {

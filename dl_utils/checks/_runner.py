@@ -11,7 +11,11 @@ method.
 
 The function gets deep copies of the inputs (copied together, so an array shared by two
 arguments stays shared). The originals are kept, and after the call the copies are
-compared with them: whatever the function changed in its arguments is reported, by name.
+compared with them: whatever the function changed in its arguments is reported, by name, in
+words that fit every exercise (what the change was and how to avoid it); the hint proper to an
+exercise comes from its catalogue of mistakes (:mod:`.mistakes`), not from here. An array changed
+and put back (``theta[i] += e`` ... ``theta[i] -= e``) counts as unchanged if it is back within
+the round-off of that arithmetic (see :func:`_restored`).
 """
 
 import contextlib
@@ -21,8 +25,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from .mistakes import HINTS
 
 
 @dataclass
@@ -74,14 +76,17 @@ def call(fn, args, kwargs=None, watch=None):
     passed_args, passed_kwargs = copy.deepcopy((args, kwargs))
     ids = {name: _ids(value) for name, value in passed_args.items()}
     outcome = Outcome()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"), _watching(watch, outcome):
+    # Underflow stays ignored, as numpy's default: a value rounding to 0 is not an error, and the
+    # reference helpers a learner's function calls underflow harmlessly (np.nextafter in the cost's clip).
+    with (warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"),
+          _watching(watch, outcome)):
         warnings.simplefilter("always")
         try:
             outcome.value = fn(*passed_args.values(), **passed_kwargs)
         except Exception as error:  # noqa: BLE001 - every error of the learner's code is reported
             outcome.error = error
     outcome.warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-    outcome.mutations = mutations(args, passed_args, ids)
+    outcome.mutations = mutations(args, passed_args, ids, outcome.value)
     return outcome
 
 
@@ -104,16 +109,32 @@ def _watching(code, outcome):
         sys.setprofile(previous)
 
 
-def mutations(args, passed_args, ids):
+def mutations(args, passed_args, ids, returned=None):
     """One sentence for each change between the arguments ``args`` and ``passed_args`` after the call.
 
     ``ids`` gives, for each argument that is a dict, ``{key: id of the value passed in}``, to tell
-    a value replaced in the dict from one changed in place.
+    a value replaced in the dict from one changed in place; ``returned``, what the function returned,
+    tells a dict changed and returned itself from a copy of it that shares its arrays.
     """
     found = []
     for name, original in args.items():
-        found += _changes(name, original, passed_args[name], ids.get(name, {}))
+        now = passed_args[name]
+        found += _changes(name, original, now, ids.get(name, {}), _returned_how(now, returned))
     return found
+
+
+def _returned_how(now, returned):
+    # For a dict argument: was it returned itself, or a shallow copy of it (a dict sharing its arrays)?
+    if not isinstance(now, dict):
+        return None
+    if returned is now or (isinstance(returned, (tuple, list)) and any(r is now for r in returned)):
+        return "itself"
+    candidates = [returned] + (list(returned) if isinstance(returned, (tuple, list)) else [])
+    for r in candidates:
+        if isinstance(r, dict) and any(isinstance(v, np.ndarray) and any(v is w for w in now.values())
+                                       for v in r.values()):
+            return "shallow copy"
+    return None
 
 
 def _ids(value):
@@ -121,15 +142,19 @@ def _ids(value):
     return {key: id(v) for key, v in value.items()} if isinstance(value, dict) else {}
 
 
-def _changes(path, original, now, ids):
+IN_PLACE = ("an argument belongs to the caller and must be left unchanged: compute a new array (B = A - ..., "
+            "not A -= ...), or work on a copy, A = A.copy()")
+NEW_DICT = "an argument belongs to the caller and must be left unchanged: build and return a new dict"
+
+
+def _changes(path, original, now, ids, returned_how=None):
     if type(now) is not type(original):
         yield f"{path} was replaced by {type(now).__name__} (an argument must be left unchanged)"
     elif isinstance(original, np.ndarray):
-        if not (isinstance(now, np.ndarray) and now.shape == original.shape
-                and np.array_equal(now, original, equal_nan=True)):
-            yield f"{path} was changed in place (by -=, *=, or a slice assignment): {HINTS['rb_no_copy']}"
+        if not (isinstance(now, np.ndarray) and now.shape == original.shape and _restored(original, now)):
+            yield f"{path} was changed in place (by -=, +=, *=, or a slice assignment): {IN_PLACE}"
     elif isinstance(original, dict):
-        yield from _dict_changes(path, original, now, ids)
+        yield from _dict_changes(path, original, now, ids, returned_how)
     elif isinstance(original, (list, tuple)):
         if len(now) != len(original):
             yield f"{path} was changed from {len(original)} to {len(now)} entries (append, pop or del on an argument)"
@@ -138,22 +163,49 @@ def _changes(path, original, now, ids):
             yield from _changes(f"{path}[{i}]", a, b, {})
 
 
-def _dict_changes(path, original, now, ids):
+def _restored(original, now):
+    """Whether ``now`` equals ``original`` up to the round-off of changing it and changing it back.
+
+    ``theta[i] += e; ...; theta[i] -= e`` leaves ``theta[i]`` within an ulp or two of where it was,
+    not on it: within 4 machine epsilons of the array's largest magnitude (at least 1), a change a
+    real mutation (a nudge of 1e-7 or more, an entry set to 0) always exceeds.
+    """
+    if np.array_equal(now, original, equal_nan=True):
+        return True
+    if not (np.issubdtype(original.dtype, np.floating) and np.issubdtype(now.dtype, np.floating)):
+        return False
+    with np.errstate(all="ignore"):
+        scale = max(1.0, float(np.max(np.abs(original), initial=0.0)))
+        bound = 4 * np.finfo(original.dtype).eps * scale
+        same_nan = np.array_equal(np.isnan(original), np.isnan(now))
+        return bool(same_nan and np.all(np.abs(np.nan_to_num(now) - np.nan_to_num(original)) <= bound))
+
+
+def _dict_changes(path, original, now, ids, returned_how=None):
     added, removed = sorted(now.keys() - original.keys()), sorted(original.keys() - now.keys())
     replaced, in_place = [], []
     for key in [k for k in original if k in now]:
         if id(now[key]) != ids.get(key, id(now[key])):
             replaced += [key] if not _equal(original[key], now[key]) else []
         elif isinstance(original[key], np.ndarray):
-            in_place += [key] if not _equal(original[key], now[key]) else []
+            unchanged = isinstance(now[key], np.ndarray) and now[key].shape == original[key].shape and _restored(
+                original[key], now[key])
+            in_place += [] if unchanged else [key]
         else:
             yield from _changes(f"{path}[{key!r}]", original[key], now[key], {})
+    how = {"added to": "(an assignment to a new key)", "removed from": "(pop or del)",
+           "replaced in": "(an assignment to one of its keys)"}
     for keys, what in ((added, "added to"), (removed, "removed from"), (replaced, "replaced in")):
         if keys:
-            yield f"{_list(path, keys)} {_were(keys)} {what} the dict passed in: {HINTS['up_notes_mutation']}"
+            yield f"{_list(path, keys)} {_were(keys)} {what} the dict passed in {how[what]}: {NEW_DICT}"
     if in_place:
-        yield (f"{_list(path, in_place)} {_were(in_place)} changed in place: {HINTS['up_shallow_copy']} (write "
-               f"updated[{in_place[0]!r}] = {path}[{in_place[0]!r}] - ..., which makes a new array)")
+        key = in_place[0]
+        why = {"itself": f"the dict returned is {path} itself, whose arrays were changed by -= or +=",
+               "shallow copy": f"the dict returned is a copy of {path} that shares its arrays ({path}.copy() or "
+                               "dict(...) copies the dict, not the arrays), and -= or += changed them"}
+        yield (f"{_list(path, in_place)} {_were(in_place)} changed in place"
+               f"{': ' + why[returned_how] if returned_how in why else ''}: {NEW_DICT} of new arrays, "
+               f"new[{key!r}] = {path}[{key!r}] - ..., which leaves {path}[{key!r}] as it was")
 
 
 def _list(path, keys):

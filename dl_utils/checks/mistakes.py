@@ -3,8 +3,10 @@
 Each :class:`Mistake` names the exercise, gives the hint a learner should read, and
 carries a small function that makes the mistake. The checks run these functions on
 the inputs a learner's function failed on: when one of them gives the same wrong
-answer, its hint is the likely cause. The tests run every one of them through its
-check and require the hint in the message, so a new record is tested automatically.
+answer (or the same error, or changes the arguments the same way), and does what the
+learner's function does on the check's other cases too, its hint is the likely cause.
+The tests run every one of them through its check and require the hint in the message,
+so a new record is tested automatically.
 
 A few mistakes cannot be recognised by their output (random parameters, a mutated
 argument, a global read instead of an argument); the checks detect those directly and
@@ -70,18 +72,65 @@ def _sigmoid(Z):
 
 # -- 01 initialize_parameters_deep: detected from statistics, not from outputs -------------------
 
-def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1):
-    def initialize_parameters_deep(layers_dims, seed=0):
-        rng = np.random.default_rng(seed if seeded else None)
+def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_per_layer=False, legacy=False,
+          b_drawn_times_0=False, keep_dtype=True):
+    # legacy: the global generator after np.random.seed(seed), as a RandomState(seed) of its own, which
+    # draws the very same numbers without touching the global state of the process that runs the check.
+    def new_rng(seed):
+        if legacy:
+            return np.random.RandomState(seed)  # noqa: NPY002 - the mistake is this generator
+        return np.random.default_rng(seed if seeded else None)
+
+    def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+        rng = new_rng(seed)
         parameters = {}
         for l in range(1, len(layers_dims)):
             n, n_prev = layers_dims[l], layers_dims[l - 1]
-            W = getattr(rng, draw)((n, n_prev)) * scale(n_prev)
-            parameters[f"W{l - 1 + first}"] = W
-            parameters[f"b{l - 1 + first}"] = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
+            if rng_per_layer:
+                rng = new_rng(seed)
+            W = (rng.randn(n, n_prev) if legacy else getattr(rng, draw)((n, n_prev))) * scale(n_prev)
+            b = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
+            if b_drawn_times_0:
+                b = rng.standard_normal((n, 1)) * 0
+            parameters[f"W{l - 1 + first}"] = W.astype(dtype) if keep_dtype else W
+            parameters[f"b{l - 1 + first}"] = b.astype(dtype) if keep_dtype else b
         return parameters
 
     return initialize_parameters_deep
+
+
+def _uniform_with_std(std):
+    # A uniform draw on [-a, a] has standard deviation a / sqrt(3): the right scale, the wrong distribution.
+    def scale_of(n_prev):
+        return std(n_prev) * np.sqrt(3)
+
+    return scale_of
+
+
+def _centred_uniform(std):
+    def initialize(layers_dims, seed=0, dtype=np.float64):
+        rng = np.random.default_rng(seed)
+        parameters = {}
+        for l in range(1, len(layers_dims)):
+            n, n_prev = layers_dims[l], layers_dims[l - 1]
+            a = _uniform_with_std(std)(n_prev)
+            parameters[f"W{l}"] = rng.uniform(-a, a, (n, n_prev)).astype(dtype)
+            parameters[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
+        return parameters
+
+    return initialize
+
+
+RNG_PER_LAYER = ("make one rng = np.random.default_rng(seed) before the loop: a new generator in every layer draws "
+                 "the same numbers again")
+LEGACY_RNG = ("draw from rng = np.random.default_rng(seed), as the exercise says: np.random.seed and np.random.randn "
+              "(or RandomState) are the legacy generator, which draws other numbers and, through np.random.seed, "
+              "changes a global state that other code shares")
+B_DRAWN = ("make b with np.zeros((n_l, 1)), not by drawing and multiplying by 0: that draw uses up numbers of rng, "
+           "so every later W differs from the exercise's")
+NOT_NORMAL_HINT = ("W must be drawn from a normal distribution: rng.standard_normal, not a uniform draw of the same "
+                   "spread")
+IGNORES_DTYPE = "convert every array to the dtype argument: W.astype(dtype), np.zeros((n_l, 1), dtype=dtype)"
 
 
 INIT = "initialize_parameters_deep"
@@ -104,8 +153,17 @@ CATALOGUE += [
 
 
 @mistake(INIT, "use the seed argument: rng = np.random.default_rng(seed)")
-def init_fixed_seed(layers_dims, seed=0):
-    return _init(lambda n: 1 / np.sqrt(n))(layers_dims, seed=0)
+def init_fixed_seed(layers_dims, seed=0, dtype=np.float64):
+    return _init(lambda n: 1 / np.sqrt(n))(layers_dims, seed=0, dtype=dtype)
+
+
+CATALOGUE += [
+    Mistake("init_rng_per_layer", INIT, RNG_PER_LAYER, _init(lambda n: 1 / np.sqrt(n), rng_per_layer=True)),
+    Mistake("init_global_seed", INIT, LEGACY_RNG, _init(lambda n: 1 / np.sqrt(n), legacy=True)),
+    Mistake("init_b_drawn_times_0", INIT, B_DRAWN, _init(lambda n: 1 / np.sqrt(n), b_drawn_times_0=True)),
+    Mistake("init_uniform_same_std", INIT, NOT_NORMAL_HINT, _centred_uniform(lambda n: 1 / np.sqrt(n))),
+    Mistake("init_ignores_dtype", INIT, IGNORES_DTYPE, _init(lambda n: 1 / np.sqrt(n), keep_dtype=False)),
+]
 
 
 # -- 02 forward ------------------------------------------------------------------------------------
@@ -133,6 +191,25 @@ def lf_no_bias(A_prev, W, b):
 @mistake("linear_forward", "return Z and the cache: did you forget to return the cache?")
 def lf_no_cache(A_prev, W, b):
     return W @ A_prev + b
+
+
+@mistake("linear_forward", "return Z, cache in that order: Z first, then the cache (A_prev, W, b)")
+def lf_return_swapped(A_prev, W, b):
+    return (A_prev, W, b), W @ A_prev + b
+
+
+B_COLUMN = ("b is a column of shape (n_l, 1): add it as it is, W @ A_prev + b; b.T or b.ravel() is a row, which "
+            "numpy adds across the examples instead of the units (or cannot add at all)")
+
+
+@mistake("linear_forward", B_COLUMN)
+def lf_b_transposed(A_prev, W, b):
+    return W @ A_prev + b.T, (A_prev, W, b)
+
+
+@mistake("linear_forward", B_COLUMN)
+def lf_b_ravel(A_prev, W, b):
+    return W @ A_prev + b.ravel(), (A_prev, W, b)
 
 
 CATALOGUE.append(Mistake("lf_reads_global", "linear_forward", READS_GLOBAL, _from_source(
@@ -242,6 +319,41 @@ def lmf_no_caches(X, parameters):
     return fwd.L_model_forward(X, parameters)[0]
 
 
+X_EVERY_LAYER = ("each layer takes the previous layer's output: A, cache = linear_activation_forward(A, ...) with A "
+                 "starting at X, not X in every layer")
+
+
+@mistake("L_model_forward", X_EVERY_LAYER)
+def lmf_X_every_hidden_layer(X, parameters):
+    L, A, caches = len(parameters) // 2, X, []
+    for l in range(1, L):
+        A, cache = fwd.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [cache]
+
+
+@mistake("L_model_forward", X_EVERY_LAYER)
+def lmf_X_every_layer(X, parameters):
+    L, caches = len(parameters) // 2, []
+    for l in range(1, L + 1):
+        A, cache = fwd.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"],
+                                                 "relu" if l < L else "sigmoid")
+        caches.append(cache)
+    return A, caches
+
+
+@mistake("L_model_forward", "read the parameters with parameters[f'W{l}']: parameters.pop(...) takes them out of "
+         "the caller's dict, so the next call (the next training iteration) finds them gone")
+def lmf_pop(X, parameters):
+    L, A, caches = len(parameters) // 2, X, []
+    for l in range(1, L + 1):
+        A, cache = fwd.linear_activation_forward(A, parameters.pop(f"W{l}"), parameters.pop(f"b{l}"),
+                                                 "relu" if l < L else "sigmoid")
+        caches.append(cache)
+    return A, caches
+
+
 CATALOGUE.append(Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
     "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))})))
@@ -292,6 +404,31 @@ def cost_shape_11(AL, Y):
     return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / Y.shape[1]
 
 
+OUTSIDE_SUM = ("the second term, (1 - Y) * np.log(1 - AL), stayed outside np.sum (an array, one value per example, "
+               "which float() or np.squeeze() cannot make one number): put both terms in the sum and the -1/m in "
+               "front of it all, -1/m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) (the lecture notes' "
+               "bracket is in the wrong place)")
+
+
+def _outside_sum(AL, Y):
+    return -1 / Y.shape[1] * np.sum(Y * np.log(AL)) + (1 - Y) * np.log(1 - AL)
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
+def cost_notes_elementwise(AL, Y):
+    return _outside_sum(AL, Y)
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
+def cost_notes_elementwise_float(AL, Y):
+    return float(_outside_sum(AL, Y))
+
+
+@mistake("compute_cost", OUTSIDE_SUM)
+def cost_notes_elementwise_squeezed(AL, Y):
+    return np.squeeze(_outside_sum(AL, Y))
+
+
 # -- 04 backward -----------------------------------------------------------------------------------
 
 ELEMENTWISE = "np.dot is a matrix product: here you need the elementwise product `*`"
@@ -330,6 +467,12 @@ def rb_mask_inverted(dA, cache):
     return dA * (cache < 0)
 
 
+@mistake("relu_backward", "the slope of ReLU at Z = 0 is 0 in this course (a unit at exactly 0 passes nothing back): "
+         "the mask is Z > 0, not Z >= 0")
+def rb_mask_ge(dA, cache):
+    return dA * (cache >= 0)
+
+
 @mistake("sigmoid_backward", ELEMENTWISE)
 def sb_dot(dA, cache):
     s = _sigmoid(cache)
@@ -351,6 +494,13 @@ def sb_sigmoid_twice(dA, cache):
 def sb_no_dA(dA, cache):
     s = _sigmoid(cache)
     return s * (1 - s)
+
+
+@mistake("sigmoid_backward", "sigmoid(Z) returns the pair (A, cache): unpack it, s, _ = sigmoid(Z), or compute "
+         "s = 1 / (1 + np.exp(-Z)) yourself")
+def sb_not_unpacked(dA, cache):
+    s = act.sigmoid(cache)
+    return dA * s * (1 - s)
 
 
 def _lb(dZ, cache, dW_scale=1.0, db_scale=1.0, dA_scale=1.0):
@@ -426,6 +576,28 @@ def lb_return_order(dZ, cache):
     return dW, db, dA_prev
 
 
+INTEGER_DIVISION = "1 // m is integer division, 0 for every m > 1: write 1 / m, or divide by m"
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, 1 // m * dZ @ A_prev.T, 1 // m * np.sum(dZ, axis=1, keepdims=True)
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division_dW(dZ, cache):
+    dA_prev, _, db = _lb(dZ, cache)
+    return dA_prev, 1 // cache[0].shape[1] * dZ @ cache[0].T, db
+
+
+@mistake("linear_backward", INTEGER_DIVISION)
+def lb_integer_division_db(dZ, cache):
+    dA_prev, dW, _ = _lb(dZ, cache)
+    return dA_prev, dW, 1 // cache[0].shape[1] * np.sum(dZ, axis=1, keepdims=True)
+
+
 LAB = "linear_activation_backward"
 
 
@@ -445,6 +617,14 @@ def lab_skips_activation(dA, cache, activation):
 def lab_unpack_order(dA, cache, activation):
     dW, db, dA_prev = bwd.linear_activation_backward(dA, cache, activation)
     return dA_prev, dW, db
+
+
+@mistake(LAB, "the layer cache is (linear_cache, activation_cache), in that order: unpack it as linear_cache, "
+         "activation_cache = cache")
+def lab_cache_swapped(dA, cache, activation):
+    activation_cache, linear_cache = cache
+    dZ = {"relu": act.relu_backward, "sigmoid": act.sigmoid_backward}[activation](dA, activation_cache)
+    return bwd.linear_backward(dZ, linear_cache)
 
 
 LMB = "L_model_backward"
@@ -517,6 +697,33 @@ def lmb_loop_too_far(AL, Y, caches):
     return grads
 
 
+def _output_layer(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = bwd.linear_activation_backward(
+        _dAL(AL, Y), caches[L - 1], "sigmoid")
+    return grads
+
+
+@mistake(LMB, "layer l's cache is caches[l - 1]: the list starts at index 0 with layer 1's cache")
+def lmb_cache_off_by_one(AL, Y, caches):
+    grads = _output_layer(AL, Y, caches)
+    for l in reversed(range(1, len(caches))):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            grads[f"dA{l}"], caches[l], "relu")
+    return grads
+
+
+@mistake(LMB, "the backward pass goes from the output down: layer l needs dA{l}, which layer l + 1 computes, so "
+         "loop over l = L-1, ..., 1, reversed(range(1, L)), not upwards")
+def lmb_forward_order(AL, Y, caches):
+    grads = _output_layer(AL, Y, caches)
+    for l in range(1, len(caches)):
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            grads[f"dA{l}"], caches[l - 1], "relu")
+    return grads
+
+
 # -- 05 update_parameters: the two mutations are detected by comparing the arguments -------------
 
 UP = "update_parameters"
@@ -558,6 +765,35 @@ def up_range_from_0(parameters, grads, learning_rate):
 @mistake(UP, "b must be updated too: b = b - learning_rate * db")
 def up_forgets_b(parameters, grads, learning_rate):
     return {k: v - learning_rate * grads["d" + k] if k[0] == "W" else v.copy() for k, v in parameters.items()}
+
+
+@mistake(UP, "parameters[key] -= ... changes the caller's arrays: return a new dict of new arrays, "
+         "{key: parameters[key] - learning_rate * grads['d' + key] ...}")
+def up_in_place(parameters, grads, learning_rate):
+    for key in parameters:
+        parameters[key] -= learning_rate * grads["d" + key]
+    return parameters
+
+
+GRADS_KEYS = ("grads also holds dA0 .. dA{L-1}, which are not parameters: loop over the parameters, for key in "
+              "parameters, and take grads['d' + key]")
+
+
+@mistake(UP, GRADS_KEYS)
+def up_loops_over_grads(parameters, grads, learning_rate):
+    return {key[1:]: parameters[key[1:]] - learning_rate * value for key, value in grads.items()}
+
+
+@mistake(UP, GRADS_KEYS)
+def up_loops_over_grads_get(parameters, grads, learning_rate):
+    return {key[1:]: parameters.get(key[1:], 0) - learning_rate * value for key, value in grads.items()}
+
+
+@mistake(UP, "keep the parameters' dtype: float32 parameters must stay float32 (a float64 copy doubles the memory "
+         "and the time of every step); W - learning_rate * dW keeps it, np.array(..., dtype=float) or "
+         ".astype(np.float64) does not")
+def up_float64(parameters, grads, learning_rate):
+    return {k: (v - learning_rate * grads["d" + k]).astype(np.float64) for k, v in parameters.items()}
 
 
 CATALOGUE.append(Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(

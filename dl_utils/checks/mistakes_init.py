@@ -7,7 +7,18 @@ He's answer is random: its checks recognise a wrong scale from the standard devi
 
 import numpy as np
 
-from .mistakes import HINTS, OFF_BY_ONE, Mistake, mistake
+from .mistakes import (
+    B_DRAWN,
+    HINTS,
+    LEGACY_RNG,
+    NOT_NORMAL_HINT,
+    OFF_BY_ONE,
+    RNG_PER_LAYER,
+    Mistake,
+    _centred_uniform,
+    _init,
+    mistake,
+)
 
 ZEROS, HE = "initialize_parameters_zeros", "initialize_parameters_he"
 B_ZERO = "b must start at exactly zero: b = np.zeros((n_l, 1))"
@@ -59,7 +70,12 @@ def zeros_ones(layers_dims):
 
 # -- initialize_parameters_he: detected from statistics, not from outputs ---------------------------
 
-def _he(scale, bias=False, draw="standard_normal", seeded=True, fixed_seed=False):
+def _he(scale, bias=False, draw="standard_normal", seeded=True, fixed_seed=False, **variant):
+    # variant: rng_per_layer, legacy or b_drawn_times_0, as for initialize_parameters_deep's mistakes.
+    if variant:
+        deep = _init(lambda n_prev: np.sqrt(2 / n_prev), **variant)
+        return lambda layers_dims, seed=0: deep(layers_dims, seed)
+
     def initialize_parameters_he(layers_dims, seed=0):
         rng = np.random.default_rng(0 if fixed_seed else seed if seeded else None)
         parameters = {}
@@ -72,6 +88,11 @@ def _he(scale, bias=False, draw="standard_normal", seeded=True, fixed_seed=False
     return initialize_parameters_he
 
 
+def _he_uniform(layers_dims, seed=0):
+    # He's uniform variant, U(-sqrt(6 / n_prev), sqrt(6 / n_prev)): the right spread, not the normal asked for.
+    return _centred_uniform(lambda n_prev: np.sqrt(2 / n_prev))(layers_dims, seed)
+
+
 CATALOGUE_HE = [
     Mistake("he_xavier", HE, XAVIER, _he(lambda n_prev, n: 1 / np.sqrt(n_prev))),
     Mistake("he_no_sqrt", HE, NO_SQRT, _he(lambda n_prev, n: 2 / n_prev)),
@@ -81,6 +102,10 @@ CATALOGUE_HE = [
     Mistake("he_b_random", HE, B_ZERO, _he(lambda n_prev, n: np.sqrt(2 / n_prev), bias=True)),
     Mistake("he_unseeded", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), seeded=False)),
     Mistake("he_fixed_seed", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), fixed_seed=True)),
+    Mistake("he_rng_per_layer", HE, RNG_PER_LAYER, _he(None, rng_per_layer=True)),
+    Mistake("he_global_seed", HE, LEGACY_RNG, _he(None, legacy=True)),
+    Mistake("he_b_drawn_times_0", HE, B_DRAWN, _he(None, b_drawn_times_0=True)),
+    Mistake("he_uniform_same_std", HE, NOT_NORMAL_HINT, _he_uniform),
 ]
 for _entry in CATALOGUE_HE:
     mistake(_entry.exercise, _entry.hint, id=_entry.id)(_entry.fn)

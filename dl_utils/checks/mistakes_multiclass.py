@@ -37,6 +37,32 @@ def sm_no_max_shift(Z):
     return E / np.sum(E, axis=0, keepdims=True), Z
 
 
+SHIFT = ("subtract each column's own max, np.max(Z, axis=0, keepdims=True): then every exponent is <= 0 and the "
+         "largest is exactly 0; shifted by {what}, a column whose logits spread over more than 709 still gets an "
+         "exponent above 709 (inf) or all below -745 (0 / 0)")
+
+
+def _shifted(Z, shift):
+    with np.errstate(over="ignore", invalid="ignore"):
+        E = np.exp(Z - shift)
+        return E / np.sum(E, axis=0, keepdims=True), Z
+
+
+@mistake(SM, SHIFT.format(what="the column's min"))
+def sm_min_shift(Z):
+    return _shifted(Z, np.min(Z, axis=0, keepdims=True))
+
+
+@mistake(SM, SHIFT.format(what="the column's mean"))
+def sm_mean_shift(Z):
+    return _shifted(Z, np.mean(Z, axis=0, keepdims=True))
+
+
+@mistake(SM, SHIFT.format(what="the first row, Z[0]"))
+def sm_first_row_shift(Z):
+    return _shifted(Z, Z[0:1, :])
+
+
 @mistake(SM, "subtract each column's own max, np.max(Z, axis=0, keepdims=True): one max for the whole array "
          "leaves columns far below it to underflow to exp(...) = 0, and 0 / 0 is NaN")
 def sm_global_max(Z):

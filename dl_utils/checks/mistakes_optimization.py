@@ -123,3 +123,9 @@ def adam_betas_swapped(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9
          "for this step's update")
 def adam_stores_corrected(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, store_corrected=True)
+
+
+@mistake(ADAM, "use the epsilon argument: a constant such as 1e-8 written in the formula ignores the epsilon "
+         "the caller passes")
+def adam_hard_coded_epsilon(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, 1e-8)

@@ -48,6 +48,12 @@ def cost_not_squared(AL, Y, parameters, lambd):
     return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * sum(float(np.sum(W)) for W in _weights(parameters))
 
 
+@mistake(COST, "square each weight, then add them up: np.sum(np.square(W)), not np.sum(W) ** 2, the square of the sum")
+def cost_square_of_sum(AL, Y, parameters, lambd):
+    squares = sum(float(np.sum(W)) ** 2 for W in _weights(parameters))
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * squares
+
+
 @mistake(COST, "every layer's weights are regularized: loop over W1..WL, not only the last layer's")
 def cost_last_layer_only(AL, Y, parameters, lambd):
     return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(_weights(parameters)[-1:])
@@ -79,6 +85,12 @@ def l2_biases(AL, Y, caches, lambd):
          "not lambd / (2 * m) * W")
 def l2_over_2m(AL, Y, caches, lambd):
     return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: lambd / (2 * m))
+
+
+@mistake(L2, "the derivative of lambd / (2 * m) * W**2 is lambd / m * W: the 2 of the square cancels the 1/2, so add "
+         "lambd / m * W, not 2 * lambd / m * W")
+def l2_2_lambd_over_m(AL, Y, caches, lambd):
+    return _l2_grads(AL, Y, caches, lambd, lambda lambd, m: 2 * lambd / m)
 
 
 @mistake(L2, "the term added to dW is lambd / m * W: did you forget to divide by m?")

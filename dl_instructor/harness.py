@@ -138,7 +138,7 @@ class Session:
         kwargs = wire.decode(request["kwargs"], TYPES)
         ids = {name: {k: id(v) for k, v in value.items()} for name, value in args.items() if isinstance(value, dict)}
         result, error = None, None
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
             try:
                 result = fn(*copy.copy(list(args.values())), **kwargs)

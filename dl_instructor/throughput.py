@@ -73,6 +73,8 @@ def main(argv=None):
     parser.add_argument("--notebooks", nargs="+", default=list(DEFAULT_NOTEBOOKS))
     parser.add_argument("--baseline", default=None, help="a git revision whose grader to time alongside")
     parser.add_argument("--load", type=int, default=0, help="busy processes running meanwhile")
+    parser.add_argument("--dask-workers", type=int, nargs="*", default=[],
+                        help="also time a Dask cluster of this many workers on loopback (needs the cluster extra)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="dl_throughput_"))
     busy = [multiprocessing.Process(target=_busy, daemon=True) for _ in range(args.load)]
@@ -91,6 +93,16 @@ def main(argv=None):
             base_env = {**env, "PYTHONPATH": str(tree)}
             modes[f"baseline {args.baseline}"] = ([sys.executable, "-m", module, *common, "--source",
                                                    str(tree / "notebooks")], tree, base_env)
+        clusters = []
+        for n in args.dask_workers:
+            from distributed import LocalCluster
+
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=50)
+            clusters.append(cluster)
+            modes[f"dask, {n} worker{'s' if n > 1 else ''}"] = (
+                [sys.executable, "-m", "dl_instructor.grade", *common, "--scheduler", cluster.scheduler_address],
+                ROOT, env)
         for p in busy:
             p.start()
         times = {mode: [] for mode in modes}
@@ -110,6 +122,13 @@ def main(argv=None):
         print(f"the sandbox costs {cost:+.2f} s per notebook (sandbox minus no sandbox)")
         if args.baseline:
             print(f"sandbox / baseline time: {medians['sandbox'] / medians[f'baseline {args.baseline}']:.2f}x")
+        for n in args.dask_workers:
+            seconds = medians[f"dask, {n} worker{'s' if n > 1 else ''}"]
+            per_worker = seconds * n / notebooks
+            print(f"dask, {n} worker(s): {per_worker:.2f} worker-seconds per notebook; 10,000 notebooks on N such "
+                  f"workers: about {10_000 * per_worker / 3600:.1f} / N hours (set-up not counted twice)")
+        for cluster in clusters:
+            cluster.close()
         return 0
     finally:
         for p in busy:

@@ -322,3 +322,17 @@ def pytest_generate_tests(metafunc):
 def course_root():
     """The course tree under test (the repository unless E2E_COURSE names another)."""
     return COURSE
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (Debian's), for pages opened without JupyterLab."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

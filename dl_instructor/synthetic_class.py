@@ -46,11 +46,34 @@ def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+def _helpers(fn, seen):
+    """The sources of the catalogue's own helper functions that ``fn`` uses, helpers first (transitively)."""
+    import ast
+
+    module = sys.modules[fn.__module__]
+    out = []
+    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn)))):
+        name = node.id if isinstance(node, ast.Name) else None
+        helper = getattr(module, name, None) if name else None
+        if name and name not in seen and inspect.isfunction(helper) and helper.__module__ == module.__name__ \
+                and name.startswith("_"):
+            seen.add(name)
+            out += _helpers(helper, seen) + [textwrap.dedent(inspect.getsource(helper))]
+    return out
+
+
 def mistake_source(entry):
-    """The catalogued mistake as a learner's exercise cell (its code under the exercise's name), or None."""
+    """The catalogued mistake as a learner's exercise cell (its code, and its helpers, under the exercise's name).
+
+    None for a mistake that cannot be written out so, or that calls the course's own answer to its
+    exercise (the grader's sandbox has none).
+    """
     try:
         source = textwrap.dedent(inspect.getsource(entry.fn))
-    except (OSError, TypeError):
+        helpers = _helpers(entry.fn, set())
+    except (OSError, TypeError, KeyError):
+        return None
+    if re.search(rf"\b(act|fwd|bwd)\.{entry.exercise}\b", source + "".join(helpers)):
         return None
     lines = source.splitlines()
     while lines and lines[0].lstrip().startswith("@"):
@@ -58,7 +81,7 @@ def mistake_source(entry):
     if not lines or not lines[0].startswith("def "):
         return None
     lines[0] = re.sub(r"^def \w+\(", f"def {entry.exercise}(", lines[0])
-    return PRELUDE + "\n".join(lines)
+    return PRELUDE + "\n".join(helpers) + "\n" + "\n".join(lines)
 
 
 def make_class(folder, notebooks=NOTEBOOKS, honest=3):

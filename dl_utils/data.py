@@ -4,8 +4,9 @@ import hashlib
 from collections import namedtuple
 from pathlib import Path
 
-import h5py
 import numpy as np
+
+from dl_utils._hdf5 import open_hdf5
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REBUILD = "python data/build_datasets.py"
@@ -81,13 +82,14 @@ def load_dataset(name, data_dir=None):
             f"dataset {name!r} needs the file {path}, which does not exist. The datasets are {_listing()}; "
             f"rebuild them with `{REBUILD}` from the project's root folder (it needs scikit-learn)."
         )
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise ValueError(
             f"the file {path} is damaged or out of date: its sha256 is {actual}, expected {expected}. "
             f"Rebuild the datasets ({_listing()}) with `{REBUILD}` from the project's root folder."
         )
-    with h5py.File(path, "r") as f:
+    with open_hdf5(path, data) as f:
         scale = float(f.attrs.get("pixel_max", 1))
         splits = {}
         for split in ("train", "val", "test"):

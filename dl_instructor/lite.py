@@ -171,9 +171,12 @@ def site_config(pyodide_url):
     }
 
 
-# JupyterLab settings for the site: a Markdown file (the landing README) opens rendered, and the
-# UI does not fetch news from the internet.
+# JupyterLab settings for the site: a Markdown file (the landing README) opens rendered; every cell
+# of a notebook is laid out, once the browser is idle ("defer"), as JupyterLab does, not only the
+# cells in view ("full", JupyterLite's default, under which find-in-notebook and a cell's outputs
+# out of view behave differently); the UI does not fetch news from the internet.
 OVERRIDES = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
     "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
 }

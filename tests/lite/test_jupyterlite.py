@@ -35,15 +35,18 @@ KERNEL_TIMEOUT_MS = 600_000  # Pyodide and its packages load before the kernel i
 RUN_TIMEOUT_MS = 1_800_000  # 06 trains six networks in WebAssembly
 NOTEBOOK_06 = "06_application.ipynb"
 METRICS = {}
+ALL_CELLS_SHOWN_JS = """
+(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length === n
+"""
 
 
-def open_in_lite(context, base_url, name):
-    """Open a notebook of the site and wait until its Pyodide kernel is idle."""
+def open_in_lite(context, base_url, name, n_cells):
+    """Open a notebook of the site, wait until its ``n_cells`` cells are laid out and its kernel is idle."""
     page = context.new_page()
     page.set_default_timeout(lab.UI_TIMEOUT_MS)
     started = time.monotonic()
     page.goto(f"{base_url}/lab/index.html?path={name}")
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=n_cells)
     wait_for_idle_kernel(page)
     return page, started
 
@@ -74,13 +77,13 @@ def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_conte
     page.goto(f"{site_server.base_url}/lab/index.html")
     # Opened from the file browser, as a learner does, the landing text shows rendered (overrides.json).
     page.locator(".jp-DirListing-itemText", has_text="README.md").dblclick()
-    rendered = page.wait_for_selector(".jp-RenderedMarkdown h1")
+    heading = page.wait_for_selector(".jp-RenderedMarkdown h1").inner_text()
     page.wait_for_timeout(500)
     page.screenshot(path=str(lite_artifacts / "landing.png"))
     text = page.locator(".jp-RenderedMarkdown").first.inner_text()
     listing = page.locator(".jp-DirListing-itemText").all_inner_texts()
     page.close()
-    assert "in your browser" in rendered.inner_text()
+    assert "in your browser" in heading
     for claim in ("saved in this browser", "Download", "Grading is your instructor's"):
         assert claim in text, f"the landing text does not say {claim!r}"
     expected = ["data", "dl_utils", "README.md", NOTEBOOK_06] + [
@@ -98,7 +101,7 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
     assert check == exercise + 1 and "raise NotImplementedError" in lab.source(cells[exercise])
     above = [i for i in code_cells(cells[:exercise])]
 
-    page, _ = open_in_lite(lite_context, site_server.base_url, name)
+    page, _ = open_in_lite(lite_context, site_server.base_url, name, len(cells))
     with lab.failure_screenshot(page, lite_artifacts / "exercise_failure.png"):
         lab.cell_locator(page, exercise).locator(".jp-InputArea-prompt").click()
         lab.run_and_wait(page, lambda: lab.menu(page, "Run", "Run All Above Selected Cell"), above, RUN_TIMEOUT_MS)
@@ -125,8 +128,9 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
             "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')",
             timeout=lab.UI_TIMEOUT_MS,
         )
-        page.reload()
-        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        page.reload()  # the lab opens empty: open the notebook from the file browser, as a learner does
+        page.locator(".jp-DirListing-itemText", has_text=name).dblclick()
+        page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=len(cells))
         kept = lab.cell_locator(page, exercise).locator(".cm-content").inner_text()
         page.screenshot(path=str(lite_artifacts / "exercise_saved_after_reload.png"))
     page.close()
@@ -203,7 +207,7 @@ def check_whole_notebook(page, cells, where, screenshot):
 def test_06_runs_to_the_end_in_the_browser(site_server, lite_site, lite_context, lite_artifacts):
     saved = lab.load_notebook(REPO / "notebooks" / NOTEBOOK_06)["cells"]
     site_server.reset_count()
-    page, started = open_in_lite(lite_context, site_server.base_url, NOTEBOOK_06)
+    page, started = open_in_lite(lite_context, site_server.base_url, NOTEBOOK_06, len(saved))
     kernel_idle = time.monotonic() - started
     with lab.failure_screenshot(page, lite_artifacts / "06_failure.png"):
         first_output, end = run_all_measured(page, started, saved)

@@ -86,6 +86,10 @@ Download).
 collect your work. Hand in the downloaded `.ipynb` files the way your instructor asks; they grade
 them with the course's grading tool on their own machine.
 
+The first cell that imports matplotlib may print `Matplotlib is building the font cache; this may
+take a moment.` each time a notebook starts: the browser's Python keeps no font cache between
+sessions. It is harmless.
+
 To start a notebook again from its original version, delete it in the file browser (right-click >
 Delete) and reload the page.
 """

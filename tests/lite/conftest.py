@@ -71,6 +71,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         outputfile.write(data)
         with self.server.lock:
             self.server.bytes_sent += len(data)
+            if self.path.startswith("/static/pyodide/"):
+                self.server.pyodide_bytes_sent += len(data)
 
     def log_message(self, *args):
         pass
@@ -82,12 +84,12 @@ class SiteServer(http.server.ThreadingHTTPServer):
     def __init__(self, directory):
         super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
         self.lock = threading.Lock()
-        self.bytes_sent = 0
+        self.bytes_sent = self.pyodide_bytes_sent = 0
         self.base_url = f"http://127.0.0.1:{self.server_port}"
 
     def reset_count(self):
         with self.lock:
-            self.bytes_sent = 0
+            self.bytes_sent = self.pyodide_bytes_sent = 0
 
 
 def _build_site(root):
@@ -127,28 +129,27 @@ def site_server(lite_site):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
+@pytest.fixture
+def lite_context(tmp_path):
+    """A fresh Chromium profile for each test: a cold load, no cache, no saved work.
+
+    Playwright is started for the test alone: the JupyterLab fixtures start their own, and two
+    sync Playwright sessions cannot run at once.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture
-def lite_context(playwright_instance, tmp_path):
-    """A fresh Chromium profile for each test: a cold load, no cache, no saved work."""
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "chromium-profile"),
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": 1280, "height": 900},
-    )
-    try:
-        yield context
-    finally:
-        context.close()
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 @pytest.fixture(scope="session")

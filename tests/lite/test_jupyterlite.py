@@ -216,7 +216,7 @@ def test_06_runs_to_the_end_in_the_browser(site_server, lite_site, lite_context,
     kernel_idle = time.monotonic() - started
     with lab.failure_screenshot(page, lite_artifacts / "06_failure.png"):
         first_output, end = run_all_measured(page, started, saved)
-        cold_load_bytes = site_server.bytes_sent
+        cold_load_bytes, pyodide_bytes = site_server.bytes_sent, site_server.pyodide_bytes_sent
         check_whole_notebook(
             page, saved, NOTEBOOK_06, lite_artifacts / "06_application.png", allowed_stderr=(FONT_CACHE_NOTICE,)
         )
@@ -224,6 +224,7 @@ def test_06_runs_to_the_end_in_the_browser(site_server, lite_site, lite_context,
     METRICS["jupyterlite"] = {
         "site": site_size(lite_site),
         "cold_load_bytes_until_06_end": cold_load_bytes,
+        "of_which_pyodide_bytes": pyodide_bytes,
         "seconds_to_idle_kernel": round(kernel_idle, 1),
         "seconds_to_first_output": round(first_output, 1),
         "seconds_to_06_end": round(end, 1),

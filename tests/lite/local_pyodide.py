@@ -127,7 +127,7 @@ def assemble(out, cache):
     lock = json.loads((out / "pyodide-lock.json").read_text())
     if lock["info"]["version"] != PYODIDE_VERSION:
         raise VerificationError(f"the lock is for Pyodide {lock['info']['version']}, expected {PYODIDE_VERSION}")
-    needed = needed_packages(lock)
+    needed = needed_packages(lock, ROOTS)
     verified, missing, wrong = {}, [], []
     with zipfile.ZipFile(bundle_wheel(cache)) as bundle:
         members = {Path(n).name: n for n in bundle.namelist() if n.startswith(BUNDLE_DIR)}

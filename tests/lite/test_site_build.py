@@ -6,13 +6,19 @@
   ``PYODIDE_VERSION`` from its CDN, serves its pinned wheels itself, never falls back on the
   package index, and holds the course: the learner versions, 06 without outputs, the library,
   the data, the landing text. .ci/lite.sh names the built site in ``LITE_CDN_SITE``.
+* tests/lite/local_pyodide.py refuses a package file whose sha256 is not the official lock's, and
+  one the registries lack, naming it, and leaves no Pyodide behind.
 """
 
 import hashlib
+import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +102,70 @@ def test_the_site_holds_the_course(cdn_site):
         assert (files / "data" / path.name).read_bytes() == path.read_bytes(), path
     landing = (files / "README.md").read_text()
     assert "Grading is your instructor's" in landing and "saved in this browser" in landing
+
+
+def _local_pyodide():
+    spec = importlib.util.spec_from_file_location("_local_pyodide", REPO / "tests" / "lite" / "local_pyodide.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fake_registries(tmp_path, module, bundled):
+    """An npm tarball whose lock lists numpy and micropip, and a bundle holding ``bundled``."""
+    official = {"numpy": b"official numpy bytes", "micropip": b"official micropip bytes"}
+    lock = {
+        "info": {"version": module.PYODIDE_VERSION},
+        "packages": {
+            name: {
+                "file_name": f"{name}-1.0-py3-none-any.whl",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "depends": [],
+            }
+            for name, data in official.items()
+        },
+    }
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in module.CORE_FILES:
+        (package / name).write_text(json.dumps(lock) if name == "pyodide-lock.json" else name)
+    tarball = tmp_path / "core.tgz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(package, arcname="package")
+    bundle = tmp_path / "bundle.whl"
+    with zipfile.ZipFile(bundle, "w") as z:
+        for name, data in bundled.items():
+            z.writestr(f"{module.BUNDLE_DIR}{name}-1.0-py3-none-any.whl", data)
+    return tarball, bundle
+
+
+@pytest.mark.parametrize(
+    "bundled, message",
+    [
+        ({"numpy": b"official numpy bytes", "micropip": b"tampered"}, "refused (not the official file): micropip"),
+        ({"numpy": b"official numpy bytes"}, "missing: micropip"),
+    ],
+    ids=["a file whose hash differs", "a file missing"],
+)
+def test_local_pyodide_refuses_what_is_not_the_official_release(tmp_path, monkeypatch, bundled, message):
+    module = _local_pyodide()
+    tarball, bundle = _fake_registries(tmp_path, module, bundled)
+    monkeypatch.setattr(module, "npm_core", lambda cache: tarball)
+    monkeypatch.setattr(module, "bundle_wheel", lambda cache: bundle)
+    monkeypatch.setattr(module, "ROOTS", ("numpy", "micropip"))
+    out = tmp_path / "pyodide"
+    with pytest.raises(module.VerificationError, match=re.escape(message)):
+        module.assemble(out, tmp_path / "cache")
+    assert not out.exists(), "a refused assembly must leave no Pyodide behind"
+
+
+def test_local_pyodide_keeps_the_verified_files(tmp_path, monkeypatch):
+    module = _local_pyodide()
+    bundled = {"numpy": b"official numpy bytes", "micropip": b"official micropip bytes"}
+    tarball, bundle = _fake_registries(tmp_path, module, bundled)
+    monkeypatch.setattr(module, "npm_core", lambda cache: tarball)
+    monkeypatch.setattr(module, "bundle_wheel", lambda cache: bundle)
+    monkeypatch.setattr(module, "ROOTS", ("numpy", "micropip"))
+    verified = module.assemble(tmp_path / "pyodide", tmp_path / "cache")
+    assert sorted(verified) == ["micropip-1.0-py3-none-any.whl", "numpy-1.0-py3-none-any.whl"]
+    assert (tmp_path / "pyodide" / "numpy-1.0-py3-none-any.whl").read_bytes() == b"official numpy bytes"

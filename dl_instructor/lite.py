@@ -79,8 +79,7 @@ and `data/` holds the datasets; you do not need to open either.
 **Your work is saved in this browser**, on this computer, when you save a notebook (Ctrl+S, or File >
 Save): come back with the same browser and it is there. It is not saved anywhere else: another
 browser, a private window or clearing this site's data will not have it. To keep a copy, or to hand
-your work in, download the notebook (right-click it in the file browser > Download, or File >
-Download).
+your work in, download the notebook (right-click it in the file browser > Download).
 
 **Grading is your instructor's**: this site checks each answer as you go, but it does not score or
 collect your work. Hand in the downloaded `.ipynb` files the way your instructor asks; they grade
@@ -89,9 +88,6 @@ them with the course's grading tool on their own machine.
 The first cell that imports matplotlib may print `Matplotlib is building the font cache; this may
 take a moment.` each time a notebook starts: the browser's Python keeps no font cache between
 sessions. It is harmless.
-
-To start a notebook again from its original version, delete it in the file browser (right-click >
-Delete) and reload the page.
 """
 
 

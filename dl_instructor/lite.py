@@ -172,9 +172,8 @@ def site_config(pyodide_url):
 
 
 # JupyterLab settings for the site: a Markdown file (the landing README) opens rendered; every cell
-# of a notebook is laid out, once the browser is idle ("defer"), as JupyterLab does, not only the
-# cells in view ("full", JupyterLite's default, under which find-in-notebook and a cell's outputs
-# out of view behave differently); the UI does not fetch news from the internet.
+# of a notebook is laid out once the browser is idle ("defer"), not only the cells in view ("full",
+# JupyterLite's default); the UI does not fetch news from the internet.
 OVERRIDES = {
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
     "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._hdf5 import open_hdf5
+
 DATASETS_PACKAGE_DIR = "datasets"  # inside the dl_utils package
 REBUILD = "python data/build_datasets.py"
 HOW_TO_REBUILD = (
@@ -94,15 +96,14 @@ def _read(name, path, expected):
             f"dataset {name!r} needs the file {path}, which does not exist. The datasets are {_listing()}: "
             f"{HOW_TO_REBUILD}."
         )
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise ValueError(
             f"the file {path} is damaged or out of date: its sha256 is {actual}, expected {expected}. "
             f"The datasets are {_listing()}: {HOW_TO_REBUILD}."
         )
-    import h5py  # here, not at the top: only reading a dataset needs h5py, not `import dl_utils.checks`
-
-    with h5py.File(path, "r") as f:
+    with open_hdf5(path, data) as f:  # h5py, imported only here (not by `import dl_utils.checks`), or pyfive
         scale = float(f.attrs.get("pixel_max", 1))
         splits = {}
         for split in ("train", "val", "test"):

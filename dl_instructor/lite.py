@@ -1,0 +1,257 @@
+"""Build the course as a JupyterLite site: the whole course in a browser tab, on Pyodide.
+
+Usage, from the repository's root (``pip install -r requirements-lite.txt`` first)::
+
+    python -m dl_instructor.lite build --out site/                 # for a static host, Pyodide from its CDN
+    python -m dl_instructor.lite build --out site/ --pyodide DIR   # Pyodide served by the site itself
+
+The folder ``site/`` is a static website: any web server, GitHub Pages included, serves it to any
+number of learners, with no compute on the server; Python runs in each learner's browser and their
+work is saved in the browser (docs/lite.md). The site holds, at the root of its file browser:
+
+* ``README.md``: what the site is, where work is saved, and that grading is the instructor's;
+* the learner versions of the course notebooks (``notebooks/exercises/``, as released by
+  ``dl_instructor.release``), and the course notebooks that have no exercises (06), without
+  their saved outputs, so a learner runs them;
+* ``dl_utils/``, the course's library, with whatever package data it holds, and ``data/``, the
+  datasets, so ``load_dataset`` finds its files next to the package as it does in a checkout
+  (and inside it, when the datasets are package data).
+
+In the browser the kernel starts with numpy and matplotlib loaded (Pyodide loads a package on its
+own only for an import written in the cell itself, not for one inside ``dl_utils``) and with
+pyfive, a pure-Python HDF5 reader, which ``dl_utils`` reads the datasets with where h5py is absent:
+the site never loads Pyodide's h5py (docs/lite.md says why). The site serves the few wheels it needs
+beyond Pyodide's distribution itself (``SITE_WHEELS``, downloaded from the package index with their
+sha256 checked), and the kernel never reaches the package index at run time.
+
+A local Pyodide (``--pyodide``) is a folder with ``pyodide.js`` and ``pyodide-lock.json`` and the
+package files; the site then needs no network at all. ``tests/lite/local_pyodide.py`` assembles
+one from registry packages, every file checked against the official release's hashes.
+"""
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+# The Pyodide release the site runs on. jupyterlite-pyodide-kernel 0.6.1 (requirements-lite.txt) is
+# built for Pyodide 0.27; the offline test (tests/lite/local_pyodide.py) assembles this same release.
+PYODIDE_VERSION = "0.27.7"
+PYODIDE_CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/pyodide.js"
+# Wheels from the package index that the site serves itself (its pypi/ folder), pinned by version
+# and sha256: pyfive, the pure-Python HDF5 reader dl_utils reads the datasets with in the browser
+# (numpy is its only dependency from 1.0 on; 1.3 adds numcodecs and fsspec), and comm, which the
+# kernel installs as it starts and Pyodide's distribution lacks (without it in the site the kernel
+# would fetch it from the package index at every start, or, offline, never start).
+SITE_WHEELS = {
+    "pyfive-1.0.1-py3-none-any.whl": "0c764606bb7dc75878de3a924d7d095bfef9f4fea86ded6898e38132bb93d4e8",
+    "comm-0.2.3-py3-none-any.whl": "c615d91d75f7f04f095b30d1c1711babd43bdc6419c1be9886a85f2f4e489417",
+}
+PYFIVE_WHEEL = "pyfive-1.0.1-py3-none-any.whl"
+# Pyodide packages loaded as the kernel starts: what dl_utils imports.
+PRELOADED = ["numpy", "matplotlib"]
+# The kernel's worker script lives in extensions/@jupyterlite/pyodide-kernel-extension/static/, and
+# Pyodide resolves a package given as a relative URL against it: four levels up is the site's root.
+SITE_ROOT_FROM_WORKER = "../../../../"
+# What of the library and the data is copied; the rest of data/ rebuilds the files (scikit-learn).
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+DATA_FILES = ("*.h5", "README.md", "SHA256SUMS")
+
+LANDING = """\
+# Deep neural networks from scratch, in your browser
+
+This is the whole course, running in this browser tab: Python (Pyodide), numpy and matplotlib run
+on your own computer, nothing is installed and no server computes for you. The first notebook you
+open takes a little while to start (it downloads Python once; later visits reuse your browser's cache).
+
+**Start with `01_initialize.ipynb`**, then go on in order: `02_forward`, `03_cost`, `04_backward`,
+`05_update`, `06_application`, and beyond the first network `07` to `11`. Each exercise is followed
+by a check cell: run it, and it prints `<name>: all checks passed.` or tells you what is wrong.
+`dl_utils/` is the course's library (the reference answers of earlier steps, the checks, the plots)
+and `data/` holds the datasets; you do not need to open either.
+
+**Your work is saved in this browser**, on this computer, when you save a notebook (Ctrl+S, or File >
+Save): come back with the same browser and it is there. It is not saved anywhere else: another
+browser, a private window or clearing this site's data will not have it. To keep a copy, or to hand
+your work in, download the notebook (right-click it in the file browser > Download).
+
+**Grading is your instructor's**: this site checks each answer as you go, but it does not score or
+collect your work. Hand in the downloaded `.ipynb` files the way your instructor asks; they grade
+them with the course's grading tool on their own machine.
+
+The first cell that imports matplotlib may print `Matplotlib is building the font cache; this may
+take a moment.` each time a notebook starts: the browser's Python keeps no font cache between
+sessions. It is harmless.
+"""
+
+
+def learner_notebooks(source_dir, exercises_dir):
+    """Map each file name of the site's notebooks to its content (a nbformat node).
+
+    The learner versions as released in ``exercises_dir``, then each course notebook with no
+    learner version (no exercises: 06) without its saved outputs, so the learner runs it.
+    """
+    from dl_instructor.release import course_notebooks, has_exercises
+
+    notebooks = {}
+    for path in course_notebooks(source_dir):
+        nb = nbformat.read(path, as_version=4)
+        if has_exercises(nb):
+            learner = Path(exercises_dir) / path.name
+            if not learner.is_file():
+                raise FileNotFoundError(
+                    f"{learner} is missing: generate the learner versions with `python -m dl_instructor.release`"
+                )
+            notebooks[path.name] = nbformat.read(learner, as_version=4)
+        else:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = []
+                    cell.execution_count = None
+            notebooks[path.name] = nb
+    return notebooks
+
+
+def stage_contents(contents, root=ROOT):
+    """Write what the learner's file browser shows into the folder ``contents``."""
+    contents.mkdir(parents=True)
+    for name, nb in learner_notebooks(root / "notebooks", root / "notebooks" / "exercises").items():
+        nbformat.write(nb, contents / name)
+    shutil.copytree(root / "dl_utils", contents / "dl_utils", ignore=IGNORED)
+    data = root / "data"
+    if data.is_dir():  # the datasets may live inside dl_utils/ instead: copied with it above
+        (contents / "data").mkdir()
+        for pattern in DATA_FILES:
+            for path in sorted(data.glob(pattern)):
+                shutil.copy2(path, contents / "data" / path.name)
+    (contents / "README.md").write_text(LANDING, encoding="utf-8")
+
+
+def download_wheels(dest):
+    """Download the pinned ``SITE_WHEELS`` into ``dest`` with pip, refusing any other bytes."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        requirements = Path(tmp) / "site-wheels.txt"
+        lines = []
+        for wheel, sha256 in SITE_WHEELS.items():
+            name, version = wheel.split("-")[:2]
+            lines.append(f"{name}=={version} --hash=sha256:{sha256}")
+        requirements.write_text("\n".join(lines) + "\n")
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "--no-deps", "--only-binary=:all:", "--require-hashes", "-r", str(requirements), "-d", str(dest)],
+            check=True,
+        )  # fmt: skip
+    for wheel in SITE_WHEELS:
+        if not (dest / wheel).is_file():
+            raise FileNotFoundError(f"pip did not download {wheel} into {dest}")
+
+
+def site_config(pyodide_url):
+    """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time."""
+    kernel = {
+        "loadPyodideOptions": {"packages": [*PRELOADED, SITE_ROOT_FROM_WORKER + "pypi/" + PYFIVE_WHEEL]},
+        # %pip install finds only the wheels the site holds: the course needs nothing else.
+        "disablePyPIFallback": True,
+    }
+    if pyodide_url is not None:
+        kernel["pyodideUrl"] = pyodide_url
+    return {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            "appName": "Deep neural networks from scratch",
+            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
+        },
+    }
+
+
+# JupyterLab settings for the site: a Markdown file (the landing README) opens rendered; every cell
+# of a notebook is laid out once the browser is idle ("defer"), not only the cells in view ("full",
+# JupyterLite's default); the UI does not fetch news from the internet.
+OVERRIDES = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
+    "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+# The one JupyterLab extension the site needs. Others installed in the same environment (nbgrader's
+# needs its server, the notebook and widgets ones are unused) are left out of the site.
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+
+
+def build_config(lite_dir):
+    """jupyter_lite_config.json: only the kernel's extension, no source maps (a smaller site)."""
+    extensions = lite_dir / "labextensions"
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
+    if not installed.is_dir():
+        raise FileNotFoundError(f"{installed} is missing: pip install -r requirements-lite.txt")
+    shutil.copytree(installed, extensions / KERNEL_EXTENSION)
+    return {
+        "LiteBuildConfig": {"ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True},
+        "FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]},
+    }
+
+
+def build(out, pyodide=None, root=ROOT):
+    """Build the site into the folder ``out`` (replaced if it exists) and return its path.
+
+    Parameters
+    ----------
+    out : Path
+        The site's folder.
+    pyodide : Path, optional
+        A local Pyodide distribution (``pyodide.js``, ``pyodide-lock.json``, the packages) for the
+        site to serve itself; default: the kernel loads Pyodide ``PYODIDE_VERSION`` from its CDN.
+    """
+    out = Path(out).resolve()
+    with tempfile.TemporaryDirectory(prefix="lite-build-") as tmp:
+        lite_dir = Path(tmp) / "lite"
+        lite_dir.mkdir()
+        stage_contents(lite_dir / "contents", root)
+        download_wheels(lite_dir / "pypi")
+        if pyodide is not None:
+            pyodide = Path(pyodide)
+            for required in ("pyodide.js", "pyodide-lock.json"):
+                if not (pyodide / required).is_file():
+                    raise FileNotFoundError(f"--pyodide {pyodide} has no {required}")
+            # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
+            shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
+        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL)
+        (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
+        (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
+        (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config(lite_dir), indent=2))
+        if out.exists():
+            shutil.rmtree(out)  # always a clean build: an incremental one may drop pyodideUrl
+        subprocess.run(
+            [sys.executable, "-m", "jupyterlite_core", "build",
+             "--lite-dir", str(lite_dir), "--contents", str(lite_dir / "contents"), "--output-dir", str(out)],
+            cwd=lite_dir, check=True,
+        )  # fmt: skip
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m dl_instructor.lite", description="Build the course as a JupyterLite site (docs/lite.md)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build the site into a folder")
+    build_parser.add_argument("--out", type=Path, required=True, help="the site's folder (replaced if it exists)")
+    build_parser.add_argument(
+        "--pyodide", type=Path, default=None,
+        help="a local Pyodide distribution for the site to serve (default: Pyodide from its CDN)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    out = build(args.out, pyodide=args.pyodide)
+    print(f"built {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""The course as the JupyterLite site serves it: Python in the browser, no server, no network.
+
+The site is built by ``python -m dl_instructor.lite build`` with a local, verified Pyodide
+(tests/lite/conftest.py). In headless Chromium, each test on a fresh profile (a cold load):
+
+* the landing text is in the file browser, with the notebooks, the library and the data;
+* in a learner version, a right answer typed into an exercise shows the check's success line, a
+  known mistake shows its hint, and the work saved (Ctrl+S) is there after a reload;
+* 06_application runs to the end: no traceback, every figure of the saved notebook, the
+  equations typeset, and the same printed lines (accuracies, costs) as the saved notebook.
+
+It records what a cold load costs (bytes the server sent, time to the first output, time to
+06's end) in artifacts/lite/metrics.json, beside the same measured in JupyterLab
+(tests/e2e's server) by the last test. Screenshots land in artifacts/lite/.
+"""
+
+import importlib.util
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.lite
+
+# The helpers that read and drive a notebook in JupyterLab: JupyterLite's UI is JupyterLab's.
+_spec = importlib.util.spec_from_file_location("_e2e_jupyterlab", REPO / "tests" / "e2e" / "test_jupyterlab.py")
+lab = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lab)
+
+KERNEL_TIMEOUT_MS = 600_000  # Pyodide and its packages load before the kernel is idle: slow on a busy machine
+RUN_TIMEOUT_MS = 1_800_000  # 06 trains six networks in WebAssembly
+NOTEBOOK_06 = "06_application.ipynb"
+METRICS = {}
+# Pyodide's matplotlib keeps no font cache between kernel starts and says so on stderr, in the first
+# cell that imports it, at every start (the landing text tells learners it is harmless). Only this
+# exact line is allowed on stderr, and only in the site.
+FONT_CACHE_NOTICE = "Matplotlib is building the font cache; this may take a moment."
+ALL_CELLS_SHOWN_JS = """
+(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length === n
+"""
+
+
+def open_in_lite(context, base_url, name, n_cells):
+    """Open a notebook of the site, wait until its ``n_cells`` cells are laid out and its kernel is idle."""
+    page = context.new_page()
+    page.set_default_timeout(lab.UI_TIMEOUT_MS)
+    started = time.monotonic()
+    page.goto(f"{base_url}/lab/index.html?path={name}")
+    page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=n_cells)
+    wait_for_idle_kernel(page)
+    return page, started
+
+
+def wait_for_idle_kernel(page):
+    page.wait_for_function(
+        "() => /\\| Idle\\b/.test(document.querySelector('#jp-main-statusbar').innerText)", timeout=KERNEL_TIMEOUT_MS
+    )
+    page.wait_for_selector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+
+
+def code_cells(cells):
+    return [i for i, c in enumerate(cells) if c["cell_type"] == "code" and lab.source(c).strip()]
+
+
+def saved_stdout(cell):
+    text = "".join(
+        "".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+        for o in cell.get("outputs", [])
+        if o["output_type"] == "stream" and o["name"] == "stdout"
+    )
+    return [line.strip() for line in text.splitlines()]
+
+
+def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_context, lite_artifacts):
+    page = lite_context.new_page()
+    page.set_default_timeout(lab.UI_TIMEOUT_MS)
+    page.goto(f"{site_server.base_url}/lab/index.html")
+    # Opened from the file browser, as a learner does, the landing text shows rendered (overrides.json).
+    page.locator(".jp-DirListing-itemText", has_text="README.md").dblclick()
+    heading = page.wait_for_selector(".jp-RenderedMarkdown h1").inner_text()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(lite_artifacts / "landing.png"))
+    text = page.locator(".jp-RenderedMarkdown").first.inner_text()
+    listing = page.locator(".jp-DirListing-itemText").all_inner_texts()
+    page.close()
+    assert "in your browser" in heading
+    for claim in ("saved in this browser", "Download", "Grading is your instructor's"):
+        assert claim in text, f"the landing text does not say {claim!r}"
+    expected = ["data", "dl_utils", "README.md", NOTEBOOK_06] + [
+        p.name for p in (REPO / "notebooks/exercises").glob("*.ipynb")
+    ]
+    missing = sorted(set(expected) - set(listing))
+    assert not missing, f"the file browser lacks {missing}; it shows {listing}"
+
+
+def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, lite_context, lite_artifacts):
+    name = Path(lab.LEARNER_NOTEBOOK).name
+    cells = lab.load_notebook(REPO / lab.LEARNER_NOTEBOOK)["cells"]
+    ids = [lab.grade_id(c) for c in cells]
+    exercise, check = ids.index(f"ex_{lab.LEARNER_EXERCISE}"), ids.index(f"check_{lab.LEARNER_EXERCISE}")
+    assert check == exercise + 1 and "raise NotImplementedError" in lab.source(cells[exercise])
+    above = [i for i in code_cells(cells[:exercise])]
+
+    page, _ = open_in_lite(lite_context, site_server.base_url, name, len(cells))
+    with lab.failure_screenshot(page, lite_artifacts / "exercise_failure.png"):
+        lab.cell_locator(page, exercise).locator(".jp-InputArea-prompt").click()
+        lab.run_and_wait(page, lambda: lab.menu(page, "Run", "Run All Above Selected Cell"), above, RUN_TIMEOUT_MS)
+
+        def answer_and_check(text):
+            lab.replace_cell_source(page, exercise, text)
+
+            def run_both():
+                page.keyboard.press("Shift+Enter")
+                page.keyboard.press("Shift+Enter")
+
+            lab.run_and_wait(page, run_both, [exercise, check], timeout_ms=RUN_TIMEOUT_MS)
+            lab.cell_locator(page, check).scroll_into_view_if_needed()
+            return page.evaluate(lab.READ_CELLS_JS)[check]
+
+        right = answer_and_check(lab.CORRECT_ANSWER)
+        page.screenshot(path=str(lite_artifacts / "exercise_correct.png"))
+        wrong = answer_and_check(lab.MISTAKE_ANSWER)
+        page.screenshot(path=str(lite_artifacts / "exercise_mistake.png"))
+        # Saving keeps the work in the browser: after a reload the notebook holds the typed cell.
+        lab.cell_locator(page, exercise).locator(".cm-content").click()
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')",
+            timeout=lab.UI_TIMEOUT_MS,
+        )
+        page.reload()  # the lab opens empty: open the notebook from the file browser, as a learner does
+        page.locator(".jp-DirListing-itemText", has_text=name).dblclick()
+        page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=len(cells))
+        kept = lab.cell_locator(page, exercise).locator(".cm-content").inner_text()
+        page.screenshot(path=str(lite_artifacts / "exercise_saved_after_reload.png"))
+    page.close()
+
+    success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)
+    assert success in lab.printed_lines(right) and not right["stderr"], f"correct answer, check shows: {right!r}"
+    assert success not in lab.printed_lines(wrong), f"the mistake passed the check: {wrong['outputText']!r}"
+    hint = "\n".join(wrong["stderr"])
+    assert "AssertionError" in hint, f"the mistake should fail with an AssertionError, the page shows: {hint!r}"
+    assert re.search(r"\bb\b|bias", hint), f"the hint does not point at the missing bias b: {hint!r}"
+    assert kept.split() == lab.MISTAKE_ANSWER.split(), f"after saving and reloading, the exercise cell shows\n{kept}"
+
+
+def run_all_measured(page, started, cells):
+    """Run All in the open notebook; return (seconds to the first output, seconds to the end) since load."""
+    indices = code_cells(cells)
+    first_output = {}
+
+    def start():
+        lab.menu(page, "Run", "Run All Cells")
+
+    before = lab.prompts(page, indices)
+    start()
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output", timeout=RUN_TIMEOUT_MS)
+    first_output["s"] = time.monotonic() - started
+    page.wait_for_function(lab.RUN_FINISHED_JS, arg={"indices": indices, "before": before}, timeout=RUN_TIMEOUT_MS)
+    return first_output["s"], time.monotonic() - started
+
+
+def check_whole_notebook(page, cells, where, screenshot, allowed_stderr=()):
+    """What test_jupyterlab checks of a notebook run, and its printed lines against the saved ones."""
+    math_cells = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and lab.has_math(lab.source(c))]
+    if math_cells:
+        try:
+            page.wait_for_function(
+                """(indices) => {
+                  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                  const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+                  return indices.every((i) => cells[i].querySelector('mjx-container'));
+                }""",
+                arg=math_cells,
+                timeout=lab.MATHJAX_TIMEOUT_MS,
+            )
+        except lab.PlaywrightTimeoutError:
+            pass  # reported below, cell by cell
+    lab.screenshot_whole_notebook(page, screenshot)
+    shown = page.evaluate(lab.READ_CELLS_JS)
+    assert len(shown) == len(cells), f"the page shows {len(shown)} cells, the file has {len(cells)}"
+    problems = []
+    for i, (cell, seen) in enumerate(zip(cells, shown, strict=True)):
+        at = f"{where} cell {i}"
+        if cell["cell_type"] == "code" and lab.source(cell).strip():
+            if not re.fullmatch(r"\[\d+\]:", seen["prompt"]):
+                problems.append(f"{at} did not run: prompt {seen['prompt']!r}")
+            stderr = [line for text in seen["stderr"] for line in text.splitlines() if line.strip()]
+            if [line for line in stderr if line not in allowed_stderr] or "Traceback" in seen["outputText"]:
+                problems.append(f"{at} shows an error or stderr:\n" + "\n".join(seen["stderr"])[-2000:])
+            loaded = [img for img in seen["images"] if img["loaded"]]
+            if len(loaded) < lab.saved_images(cell):
+                problems.append(
+                    f"{at} shows {len(loaded)} loaded figures, the saved notebook has {lab.saved_images(cell)}"
+                )
+            if saved_stdout(cell) and lab.printed_lines(seen) != saved_stdout(cell):
+                problems.append(f"{at} printed {lab.printed_lines(seen)}, the saved notebook {saved_stdout(cell)}")
+        if cell["cell_type"] == "markdown":
+            if "$$" in seen["markdownTextOutsideMath"]:
+                problems.append(f"{at} shows raw $$ (MathJax did not typeset it)")
+            if lab.has_math(lab.source(cell)) and seen["mathjax"] == 0:
+                problems.append(f"{at} has TeX in its source but no MathJax output on the page")
+            if seen["mathjaxErrors"]:
+                problems.append(f"{at} has MathJax errors: {seen['mathjaxErrors']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_06_runs_to_the_end_in_the_browser(site_server, lite_site, lite_context, lite_artifacts):
+    saved = lab.load_notebook(REPO / "notebooks" / NOTEBOOK_06)["cells"]
+    site_server.reset_count()
+    page, started = open_in_lite(lite_context, site_server.base_url, NOTEBOOK_06, len(saved))
+    kernel_idle = time.monotonic() - started
+    with lab.failure_screenshot(page, lite_artifacts / "06_failure.png"):
+        first_output, end = run_all_measured(page, started, saved)
+        cold_load_bytes, pyodide_bytes = site_server.bytes_sent, site_server.pyodide_bytes_sent
+        check_whole_notebook(
+            page, saved, NOTEBOOK_06, lite_artifacts / "06_application.png", allowed_stderr=(FONT_CACHE_NOTICE,)
+        )
+    page.close()
+    METRICS["jupyterlite"] = {
+        "site": site_size(lite_site),
+        "cold_load_bytes_until_06_end": cold_load_bytes,
+        "of_which_pyodide_bytes": pyodide_bytes,
+        "seconds_to_idle_kernel": round(kernel_idle, 1),
+        "seconds_to_first_output": round(first_output, 1),
+        "seconds_to_06_end": round(end, 1),
+    }
+    write_metrics(lite_artifacts)
+
+
+def test_06_reference_timings_in_jupyterlab(jupyterlab, lite_context, lite_artifacts):
+    """The same run in JupyterLab on this machine (tests/e2e's server), for the comparison.
+
+    Cold too: a fresh browser profile logs in (the login page, then JupyterLab's own files) and
+    opens 06; the clock and the byte count start before the login page.
+    """
+    saved = lab.load_notebook(REPO / "notebooks" / NOTEBOOK_06)["cells"]
+    received = []
+    lite_context.on("requestfinished", lambda request: received.append(request.sizes()["responseBodySize"]))
+    started = time.monotonic()
+    login = lite_context.new_page()
+    login.goto(jupyterlab.base_url + "/login")
+    login.fill("input[type=password]", jupyterlab.token)
+    login.click("button[type=submit], input[type=submit]")
+    login.wait_for_url("**/lab**")
+    login.close()
+    page = lab.open_notebook(lite_context, jupyterlab, f"notebooks/{NOTEBOOK_06}")
+    kernel_idle = time.monotonic() - started
+    try:
+        with lab.failure_screenshot(page, lite_artifacts / "06_jupyterlab_failure.png"):
+            lab.menu(page, "Edit", "Clear Outputs of All Cells")
+            page.wait_for_function(
+                "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')"
+            )
+            first_output, end = run_all_measured(page, started, saved)
+            check_whole_notebook(page, saved, f"{NOTEBOOK_06} (JupyterLab)", lite_artifacts / "06_jupyterlab.png")
+    finally:
+        page.close()
+        jupyterlab.shutdown_kernels()
+    METRICS["jupyterlab"] = {
+        "cold_load_bytes_until_06_end": sum(received),
+        "seconds_to_idle_kernel": round(kernel_idle, 1),
+        "seconds_to_first_output": round(first_output, 1),
+        "seconds_to_06_end": round(end, 1),
+    }
+    write_metrics(lite_artifacts)
+
+
+def site_size(site):
+    """Bytes and files of the built site, and how much of it is Pyodide (static/pyodide/)."""
+    files = [p for p in Path(site).rglob("*") if p.is_file()]
+    return {
+        "bytes": sum(p.stat().st_size for p in files),
+        "files": len(files),
+        "pyodide_bytes": sum(p.stat().st_size for p in files if "static/pyodide" in p.as_posix()),
+    }
+
+
+def write_metrics(folder):
+    path = folder / "metrics.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    known.update(METRICS)
+    path.write_text(json.dumps(known, indent=2) + "\n")

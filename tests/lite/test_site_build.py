@@ -1,0 +1,171 @@
+"""The site's build and the library's HDF5 fallback, without a browser.
+
+* ``dl_utils`` reads the datasets with pyfive where h5py is absent (as in the site): every field
+  of every dataset equals what h5py reads, and with neither reader the error names both.
+* The deployment build (``python -m dl_instructor.lite build``, no ``--pyodide``) loads Pyodide
+  ``PYODIDE_VERSION`` from its CDN, serves its pinned wheels itself, never falls back on the
+  package index, and holds the course: the learner versions, 06 without outputs, the library,
+  the data, the landing text. .ci/lite.sh names the built site in ``LITE_CDN_SITE``.
+* tests/lite/local_pyodide.py refuses a package file whose sha256 is not the official lock's, and
+  one the registries lack, naming it, and leaves no Pyodide behind.
+"""
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dl_utils._hdf5 as hdf5
+from dl_utils import load_dataset
+from dl_utils.data import dataset_names
+
+pytestmark = pytest.mark.lite
+
+REPO = Path(__file__).resolve().parents[2]
+KERNEL = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+
+@pytest.mark.parametrize("name", dataset_names())
+def test_pyfive_reads_every_field_as_h5py_does(name, monkeypatch):
+    pytest.importorskip("h5py")  # the truth to compare with
+    with_h5py = load_dataset(name)
+    monkeypatch.setattr(hdf5, "h5py", None)
+    with_pyfive = load_dataset(name)
+    for field, expected in with_h5py._asdict().items():
+        actual = getattr(with_pyfive, field)
+        if isinstance(expected, np.ndarray):
+            assert actual.dtype == expected.dtype and actual.shape == expected.shape, field
+            np.testing.assert_array_equal(actual, expected, err_msg=field)
+        else:
+            assert actual == expected, field
+
+
+def test_without_h5py_or_pyfive_the_error_names_both(monkeypatch):
+    monkeypatch.setattr(hdf5, "h5py", None)
+    monkeypatch.setitem(sys.modules, "pyfive", None)  # import pyfive now raises ImportError
+    with pytest.raises(ImportError, match="h5py.*pyfive"):
+        load_dataset("spiral")
+
+
+@pytest.fixture(scope="module")
+def cdn_site(tmp_path_factory):
+    if os.environ.get("LITE_CDN_SITE"):
+        return Path(os.environ["LITE_CDN_SITE"])
+    out = tmp_path_factory.mktemp("site-cdn") / "site"
+    subprocess.run(
+        [sys.executable, "-m", "dl_instructor.lite", "build", "--out", str(out)],
+        cwd=REPO, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out
+
+
+def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_index(cdn_site):
+    from dl_instructor import lite
+
+    config = json.loads((cdn_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"][KERNEL]
+    assert kernel["pyodideUrl"] == f"https://cdn.jsdelivr.net/pyodide/v{lite.PYODIDE_VERSION}/full/pyodide.js"
+    assert kernel["disablePyPIFallback"] is True
+    assert kernel["loadPyodideOptions"]["packages"][:2] == ["numpy", "matplotlib"]
+    assert not (cdn_site / "static" / "pyodide").exists()
+    names = [e["name"] for e in config["federated_extensions"]]
+    assert names == ["@jupyterlite/pyodide-kernel-extension"], names
+    for wheel, sha256 in lite.SITE_WHEELS.items():
+        assert hashlib.sha256((cdn_site / "pypi" / wheel).read_bytes()).hexdigest() == sha256, wheel
+    # The wheel Pyodide loads by a URL relative to the kernel's worker script resolves to the site's.
+    worker_dir = cdn_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    relative = kernel["loadPyodideOptions"]["packages"][2]
+    assert (worker_dir / relative).resolve() == (cdn_site / "pypi" / lite.PYFIVE_WHEEL).resolve()
+
+
+def test_the_site_holds_the_course(cdn_site):
+    files = cdn_site / "files"
+    exercises = sorted(p.name for p in (REPO / "notebooks" / "exercises").glob("*.ipynb"))
+    for name in exercises:
+        assert (files / name).read_bytes() == (REPO / "notebooks" / "exercises" / name).read_bytes(), name
+    application = json.loads((files / "06_application.ipynb").read_text())
+    assert all(not c.get("outputs") for c in application["cells"] if c["cell_type"] == "code")
+    source = json.loads((REPO / "notebooks" / "06_application.ipynb").read_text())
+    assert [c["source"] for c in application["cells"]] == [c["source"] for c in source["cells"]]
+    for path in (REPO / "dl_utils").rglob("*.py"):
+        assert (files / path.relative_to(REPO)).read_bytes() == path.read_bytes(), path
+    for path in (REPO / "data").glob("*.h5"):
+        assert (files / "data" / path.name).read_bytes() == path.read_bytes(), path
+    landing = (files / "README.md").read_text()
+    assert "Grading is your instructor's" in landing and "saved in this browser" in landing
+
+
+def _local_pyodide():
+    spec = importlib.util.spec_from_file_location("_local_pyodide", REPO / "tests" / "lite" / "local_pyodide.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fake_registries(tmp_path, module, bundled):
+    """An npm tarball whose lock lists numpy and micropip, and a bundle holding ``bundled``."""
+    official = {"numpy": b"official numpy bytes", "micropip": b"official micropip bytes"}
+    lock = {
+        "info": {"version": module.PYODIDE_VERSION},
+        "packages": {
+            name: {
+                "file_name": f"{name}-1.0-py3-none-any.whl",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "depends": [],
+            }
+            for name, data in official.items()
+        },
+    }
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in module.CORE_FILES:
+        (package / name).write_text(json.dumps(lock) if name == "pyodide-lock.json" else name)
+    tarball = tmp_path / "core.tgz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(package, arcname="package")
+    bundle = tmp_path / "bundle.whl"
+    with zipfile.ZipFile(bundle, "w") as z:
+        for name, data in bundled.items():
+            z.writestr(f"{module.BUNDLE_DIR}{name}-1.0-py3-none-any.whl", data)
+    return tarball, bundle
+
+
+@pytest.mark.parametrize(
+    "bundled, message",
+    [
+        ({"numpy": b"official numpy bytes", "micropip": b"tampered"}, "refused (not the official file): micropip"),
+        ({"numpy": b"official numpy bytes"}, "missing: micropip"),
+    ],
+    ids=["a file whose hash differs", "a file missing"],
+)
+def test_local_pyodide_refuses_what_is_not_the_official_release(tmp_path, monkeypatch, bundled, message):
+    module = _local_pyodide()
+    tarball, bundle = _fake_registries(tmp_path, module, bundled)
+    monkeypatch.setattr(module, "npm_core", lambda cache: tarball)
+    monkeypatch.setattr(module, "bundle_wheel", lambda cache: bundle)
+    monkeypatch.setattr(module, "ROOTS", ("numpy", "micropip"))
+    out = tmp_path / "pyodide"
+    with pytest.raises(module.VerificationError, match=re.escape(message)):
+        module.assemble(out, tmp_path / "cache")
+    assert not out.exists(), "a refused assembly must leave no Pyodide behind"
+
+
+def test_local_pyodide_keeps_the_verified_files(tmp_path, monkeypatch):
+    module = _local_pyodide()
+    bundled = {"numpy": b"official numpy bytes", "micropip": b"official micropip bytes"}
+    tarball, bundle = _fake_registries(tmp_path, module, bundled)
+    monkeypatch.setattr(module, "npm_core", lambda cache: tarball)
+    monkeypatch.setattr(module, "bundle_wheel", lambda cache: bundle)
+    monkeypatch.setattr(module, "ROOTS", ("numpy", "micropip"))
+    verified = module.assemble(tmp_path / "pyodide", tmp_path / "cache")
+    assert sorted(verified) == ["micropip-1.0-py3-none-any.whl", "numpy-1.0-py3-none-any.whl"]
+    assert (tmp_path / "pyodide" / "numpy-1.0-py3-none-any.whl").read_bytes() == b"official numpy bytes"

@@ -1,9 +1,8 @@
 """Measure candidate binary tasks on the digits' validation split: how much do hidden layers help?
 
-This is how the task of digits.h5 and the notebook's hyperparameters were chosen (results in
-data/README.md). It trains on the train split and scores on the validation split only; the
-test split is never touched here. Run: ``PYTHONPATH=. python data/choose_task.py`` (all tasks) and
-``PYTHONPATH=. python data/choose_task.py --tune`` (learning rates and steps for the chosen task).
+This is how the task of digits.h5 was chosen (results in data/README.md); the notebook's settings
+are chosen by data/choose_settings.py. It trains on the train split and scores on the validation
+split only; the test split is never touched here. Run: ``PYTHONPATH=. python data/choose_task.py``.
 """
 
 import itertools
@@ -47,33 +46,10 @@ def train_and_track(X, Y, Xv, Yv, dims, learning_rate):
     return accs
 
 
-# Second round, on the chosen task only (even vs odd): the learning rate and the number of steps of
-# the notebook's three models, which must train in a few seconds. Validation accuracy every 100 steps.
-TUNE = {
-    "logistic regression": ([1], (0.5, 1.0, 2.0, 4.0)),
-    "2-layer [64, 16, 1]": ([16, 1], (0.3, 0.5, 1.0)),
-    "4-layer [64, 32, 16, 8, 1]": ([32, 16, 8, 1], (0.1, 0.3, 0.5)),
-}
-TUNE_ITERATIONS = 1000
-
-
-def tune(X, Xv, Y, Yv):
-    global ITERATIONS
-    ITERATIONS = TUNE_ITERATIONS
-    print(f"even vs odd, validation accuracy at steps 0, 100, ..., {ITERATIONS}")
-    for model, (hidden, rates) in TUNE.items():
-        for lr in rates:
-            accs = train_and_track(X, Y, Xv, Yv, [64, *hidden], lr)
-            print(f"{model:28s} lr {lr}: " + " ".join(f"{a:.3f}" for a in accs), flush=True)
-
-
 def main():
     pixels, digits = load_uci_digits()
     train, val, _ = stratified_split(digits, SEED)
     X, Xv = (pixels[idx].T.astype(np.float64) / 16 for idx in (train, val))
-    if sys.argv[1:] == ["--tune"]:
-        Y, Yv = (np.isin(digits[idx], TASKS["even vs odd"]).astype(np.int64).reshape(1, -1) for idx in (train, val))
-        return tune(X, Xv, Y, Yv)
     print(f"train {train.size}, validation {val.size}; {ITERATIONS} steps max; val accuracy: best (at step)")
     for (task, positive), (model, (hidden, rates)) in itertools.product(TASKS.items(), MODELS.items()):
         Y, Yv = (np.isin(digits[idx], positive).astype(np.int64).reshape(1, -1) for idx in (train, val))

@@ -54,6 +54,7 @@ from .regularization import (
     make_moons,
     train_regularized,
 )
+from .selection import parameter_count, validation_curve
 from .update import update_parameters
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "linear_activation_backward", "L_model_backward", "update_parameters", "L_layer_model", "predict",
     # data and pictures
     "load_dataset", "plot_costs", "plot_decision_boundary", "plot_examples", "plot_network_flow",
+    # choosing settings on the validation split (06)
+    "parameter_count", "validation_curve",
     # 07
     "centered_difference", "relative_error", "gradient_check", "dictionary_to_vector", "vector_to_dictionary",
     "gradients_to_vector", "entry_names",

@@ -64,6 +64,14 @@ def test_course_py_runs_on_old_pythons_far_enough_to_say_it_needs_a_newer_one():
     assert course.MINIMUM_PYTHON == (3, 10)
 
 
+def test_too_old_a_python_is_told_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(course, "MINIMUM_PYTHON", (sys.version_info[0] + 1, 0))
+    with pytest.raises(SystemExit) as stopped:
+        course.main([])
+    assert stopped.value.code == 1
+    assert "python.org" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------- the learner's copies
 
 

@@ -197,9 +197,11 @@ def report_copies():
 def open_course():
     python = install(LEARNER_VENV, LEARNER_INSTALL)
     made = report_copies()
-    first = ["01_initialize.ipynb"] if "01_initialize.ipynb" in made else []
+    options = ["01_initialize.ipynb"] if "01_initialize.ipynb" in made else []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container's root, or CI: JupyterLab refuses without it
+        options.append("--allow-root")
     say("starting JupyterLab on my-work/ (stop it with Ctrl+C in this window)")
-    run([str(python), "-m", "jupyterlab"] + first, cwd=MY_WORK)
+    run([str(python), "-m", "jupyterlab"] + options, cwd=MY_WORK)
 
 
 def run_tests(pytest_args):

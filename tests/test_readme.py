@@ -242,6 +242,28 @@ def _api(base, token, path, method="GET"):
         return json.loads(body) if body else None
 
 
+def _run_in_kernel(connection_file, timeout=120):
+    """What ``print(2 + 2)`` prints in the kernel of ``connection_file``, reached with its own keys."""
+    from jupyter_client import BlockingKernelClient
+
+    deadline = time.monotonic() + timeout
+    while not connection_file.exists():
+        assert time.monotonic() < deadline, f"no connection file {connection_file}"
+        time.sleep(0.5)
+    info = json.loads(connection_file.read_text())
+    assert info["transport"] == "tcp" and info.get("curve_publickey"), "the kernel's traffic is not encrypted"
+    client = BlockingKernelClient(connection_file=str(connection_file))
+    client.load_connection_file()
+    client.start_channels()
+    try:  # (no wait_for_ready: it takes a heartbeat not yet beating for a dead kernel; the request waits)
+        out = []
+        client.execute_interactive("print(2 + 2)", timeout=timeout, output_hook=lambda msg: out.append(
+            msg["content"].get("text", "") if msg["msg_type"] == "stream" else ""))
+        return "".join(out)
+    finally:
+        client.stop_channels()
+
+
 @needs_readme_lines
 def test_the_learner_line_opens_the_course(tmp_path):
     _, (line, _) = readme_lines()
@@ -257,11 +279,7 @@ def test_the_learner_line_opens_the_course(tmp_path):
         extensions = json.dumps(_api(base, token, "/lab/api/extensions"))
         assert "nbgrader" not in extensions.lower()  # no instructor menus in a learner's lab
         kernel = _api(base, token, "/api/kernels", method="POST")
-        deadline = time.monotonic() + 120
-        while _api(base, token, f"/api/kernels/{kernel['id']}")["execution_state"] not in ("idle", "busy"):
-            assert time.monotonic() < deadline, "the kernel did not start"
-            time.sleep(1)
-        time.sleep(2)
+        assert _run_in_kernel(Path(env["JUPYTER_RUNTIME_DIR"]) / f"kernel-{kernel['id']}.json") == "4\n"
         _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
     first = lab.text()
     assert "installing into .venv" in first and "your own copies, in my-work/" in first

@@ -206,7 +206,7 @@ def open_course():
 
 def run_tests(pytest_args):
     python = install(TEST_VENV, TEST_INSTALL)
-    say("python -m pytest " + " ".join(pytest_args))
+    say(" ".join(["python -m pytest"] + pytest_args))
     run([str(python), "-m", "pytest"] + pytest_args, cwd=ROOT)
 
 

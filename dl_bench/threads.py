@@ -25,7 +25,8 @@ expect loaded / quiet near ``1 + busy processes / cores`` for one thread).
 BLAS variables (``OPENBLAS_NUM_THREADS``...) are removed from the notebooks' environment, so
 that "today" is numpy's default.
 
-The table gives the seconds of each training cell and ``loaded / quiet`` for each column;
+The table gives the seconds of each training cell (numbered among the notebook's code cells, from
+1) and ``loaded / quiet`` for each column;
 the target is loaded / quiet at most 1.5 for "bounded", and "bounded" quiet no slower than
 "today" quiet. Timings are of one run each: on a machine others use, quiet is not quiet.
 """

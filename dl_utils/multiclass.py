@@ -16,6 +16,7 @@ expression as for sigmoid with the binary cross-entropy, so the course's
 
 import numpy as np
 
+from ._threads import small_blas
 from ._validate import as_matrix, num_layers, same_shape
 from .backward import L_model_backward
 from .forward import linear_activation_forward, linear_forward
@@ -197,6 +198,7 @@ def L_model_backward_softmax(AL, Y, caches):
     return L_model_backward(AL, Y, caches)
 
 
+@small_blas
 def softmax_model(X, Y, layers_dims, learning_rate=0.5, num_iterations=500, print_cost=False, seed=0):
     """Train an L-layer network with a softmax output by full-batch gradient descent.
 

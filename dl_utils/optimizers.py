@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from ._threads import small_blas
 from ._validate import as_matrix, num_layers, same_shape
 
 
@@ -238,6 +239,7 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     return learning_rate0 / (1 + decay_rate * (int(epoch_num) // time_interval))
 
 
+@small_blas
 def train_with_optimizer(X, Y, layers_dims, optimizer="gd", learning_rate=0.01, num_epochs=100, mini_batch_size=64,
                          beta=0.9, beta1=0.9, beta2=0.999, epsilon=1e-8, decay_rate=0.0, time_interval=1000, seed=0):
     """Train the L-layer network by mini-batch gradient descent with one of the optimizers.

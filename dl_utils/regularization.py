@@ -29,6 +29,7 @@ import numbers
 
 import numpy as np
 
+from ._threads import small_blas
 from ._validate import as_matrix, num_layers, same_shape
 from .backward import L_model_backward, _layer_cache, linear_activation_backward, linear_backward
 from .cost import compute_cost
@@ -245,6 +246,7 @@ def _dropout_cache(cache, l):
     return cache
 
 
+@small_blas
 def train_regularized(X, Y, layers_dims, learning_rate, num_iterations, lambd=0.0, keep_prob=1.0, seed=0,
                       eval_sets=None, record_every=50):
     """Full-batch gradient descent with L2 (``lambd > 0``), dropout (``keep_prob < 1``), both or neither.

@@ -320,8 +320,8 @@ class Sandbox:
                 self._readable(fd, None)
             except OSError:
                 break
-            with self._pipes.lock:
-                if not self._read_output(fd):
+            with self._pipes.lock:  # output_since may have read it meanwhile: read only if still there
+                if self._readable(fd, 0) and not self._read_output(fd):
                     break
         with self._pipes.lock:
             self._pipes.closed = True

@@ -27,15 +27,15 @@ of this process.
 import builtins
 import copy
 import importlib
+import importlib.abc
+import importlib.util
 import io
 import json
 import os
 import sys
-import tempfile
 import threading
 import traceback
 import warnings
-from pathlib import Path
 
 # -I leaves this folder and the library off the path: put them first, before the imports below.
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.environ.get("DL_GRADE_LIBRARY", "")]
@@ -96,9 +96,12 @@ def _counted_streams():
     for name, fd in (("stdout", 1), ("stderr", 2)):
         setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(_Counted(fd)), encoding="utf-8",
                                             errors="backslashreplace", line_buffering=True))
+_PID = os.getpid()
 
 
 def reply(message):
+    if os.getpid() != _PID:  # a child the learner forked, back in this loop: it must not answer, nor read requests
+        os._exit(0)
     sys.stdout.flush()
     sys.stderr.flush()
     message["written"] = _Counted.written
@@ -155,12 +158,8 @@ class Session:
                 "globals": _safe(lambda: globals_read(fn), [])}
 
     def stage(self, request):
-        root = Path(tempfile.mkdtemp(prefix="stage_"))
-        for relative, source in request["files"].items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(source, encoding="utf-8")
-        sys.path.insert(0, str(root))
+        # Imported from memory, not from files: a learner who filled /tmp must still get the reference helpers.
+        sys.meta_path.insert(0, _MemoryFinder(request["files"], os.environ.get("DL_GRADE_LIBRARY", "/")))
         package = importlib.import_module(request["package"])
         for name in request["names"]:
             self.ns[name] = getattr(package, name)
@@ -170,6 +169,33 @@ class Session:
                 if module_name.split(".")[0] == "dl_utils" and callable(getattr(module, name, None)):
                     setattr(module, name, getattr(package, name))
         return {"ok": True}
+
+
+class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports modules from ``{"package/module.py": source}``, as if they sat in ``root``."""
+
+    def __init__(self, files, root):
+        self.files, self.root = dict(files), root
+
+    def find_spec(self, name, path=None, target=None):
+        relative = name.replace(".", "/")
+        for candidate, package in ((f"{relative}/__init__.py", True), (f"{relative}.py", False)):
+            if candidate in self.files:
+                spec = importlib.util.spec_from_loader(name, self, origin=os.path.join(self.root, candidate),
+                                                       is_package=package)
+                spec.has_location = True  # __file__: the library finds its datasets next to itself
+                spec.cached = None
+                spec._relative = candidate
+                return spec
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        spec = module.__spec__
+        module.__file__ = spec.origin
+        exec(compile(self.files[spec._relative], spec.origin, "exec"), module.__dict__)  # noqa: S102
 
 
 def main():

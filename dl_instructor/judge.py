@@ -265,6 +265,10 @@ class NotebookRun:
             if self.sandbox is not None:
                 self.sandbox.kill()
             return Verdict(0.0, e.status, e.message)
+        except Exception as e:  # noqa: BLE001 - the check broke on what came back: this exercise, not the notebook
+            return Verdict(0.0, "grader_error", f"{exercise.name}: the course's check failed on what "
+                                                f"{exercise.function} returned ({type(e).__name__}: {e}); "
+                                                "tell your instructor")
         lines = [line for line in printed.getvalue().splitlines() if line.strip()]
         return Verdict(exercise.points, "passed", " | ".join(lines) or "passed")
 

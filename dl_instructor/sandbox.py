@@ -30,6 +30,7 @@ a plain child process with the same limits it can set.
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -207,6 +208,8 @@ class _Pipes:
     replies: queue.Queue = field(default_factory=queue.Queue)
     output: bytearray = field(default_factory=bytearray)
     output_bytes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)  # held while a chunk is read and kept
+    closed: bool = False
 
 
 class Sandbox:
@@ -241,6 +244,7 @@ class Sandbox:
         for fd in (requests_r, replies_w, output_w):
             os.close(fd)
         self._pipes = _Pipes()
+        self._output_fd = output_r
         self._reader = threading.Thread(target=self._read_replies, args=(replies_r,), daemon=True)
         self._drainer = threading.Thread(target=self._drain_output, args=(output_r,), daemon=True)
         self._reader.start()
@@ -306,35 +310,54 @@ class Sandbox:
             return {"protocol_error": "a reply that is not JSON"}
         return message if isinstance(message, dict) else {"protocol_error": "a reply that is not a JSON object"}
 
+    @staticmethod
+    def _readable(fd, timeout):
+        poll = select.poll()  # not select.select, which fails on descriptors over 1023
+        poll.register(fd, select.POLLIN)
+        return bool(poll.poll(timeout))
+
     def _drain_output(self, fd):
-        pipes = self._pipes
         while True:
             try:
-                chunk = os.read(fd, 1 << 16)
+                self._readable(fd, None)
             except OSError:
                 break
-            if not chunk:
-                break
-            pipes.output_bytes += len(chunk)
-            room = MAX_OUTPUT - len(pipes.output)
-            if room > 0:
-                pipes.output += chunk[:room]
-        os.close(fd)
+            with self._pipes.lock:  # output_since may have read it meanwhile: read only if still there
+                if self._readable(fd, 0) and not self._read_output(fd):
+                    break
+        with self._pipes.lock:
+            self._pipes.closed = True
+            os.close(fd)
+
+    def _read_output(self, fd):
+        """Read one chunk of the learner's output that is there to read (the lock held); False at its end."""
+        pipes = self._pipes
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        pipes.output_bytes += len(chunk)
+        room = MAX_OUTPUT - len(pipes.output)
+        if room > 0:
+            pipes.output += chunk[:room]
+        return True
 
     def output_mark(self):
         """A position in the learner's output, for :meth:`output_since`."""
         return len(self._pipes.output), self._pipes.output_bytes
 
     def output_since(self, mark, written=None):
-        """The learner's output since ``mark``, as text, and whether some of it was cut.
-
-        ``written``: how many bytes the harness says were written in all by then; wait (a second at
-        most) for the output reader to have them, so that a cell's output is not taken for the next's.
-        """
-        deadline = time.monotonic() + 1.0
-        while (isinstance(written, int) and self._pipes.output_bytes < written and time.monotonic() < deadline
-               and self.process.poll() is None):
-            time.sleep(0.002)
+        """The learner's output since ``mark``, as text, and whether some of it was cut."""
+        # The harness flushed its output before replying: read here what the drain thread has not yet read
+        # (no fixed pause: 10 000 cells of `pass` took 5 ms each), a bounded amount in case threads still print.
+        with self._pipes.lock:
+            for _ in range(64):
+                if self._pipes.closed or not self._readable(self._output_fd, 0):
+                    break
+                if not self._read_output(self._output_fd):
+                    break
         kept, total = self._pipes.output[mark[0]:], self._pipes.output_bytes - mark[1]
         return kept.decode("utf-8", "replace"), total > len(kept)
 

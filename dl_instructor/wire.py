@@ -77,13 +77,15 @@ def _encode(value, seen, types, depth):
         if key in seen:
             return {"ref": seen[key]}
         try:  # an ndarray subclass crosses as the plain array of its own numbers, whatever it overrides
-            array = value.view(np.ndarray) if isinstance(value, np.ndarray) else np.asarray(value)
+            array = np.ndarray.view(value, np.ndarray) if isinstance(value, np.ndarray) else np.asarray(value)
         except Exception:  # noqa: BLE001
+            return {"opaque": type(value).__name__}
+        if type(array) is not np.ndarray or (isinstance(value, np.generic) and array.ndim != 0):  # a lying scalar
             return {"opaque": type(value).__name__}
         if array.dtype.name not in DTYPES:
             return {"opaque": f"ndarray_of_{array.dtype.name}"}
         buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        np.save(buffer, array, allow_pickle=False)  # not np.ascontiguousarray: it makes a 0-d array 1-d
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         if isinstance(value, np.generic):
             return {"scalar": data}

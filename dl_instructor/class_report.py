@@ -160,7 +160,8 @@ def write(rows, basename):
     body = (f"<h1>The class: {len(learners)} learners</h1>"
             f"<h2>Who passed what</h2>{figures}<h2>Each exercise</h2>{''.join(table)}"
             f"<h2>Each learner</h2>{''.join(people)}")
-    basename.with_name(basename.name + ".html").write_text(_page("Class report", body), encoding="utf-8")
+    basename.with_name(basename.name + ".html").write_text(_page("Class report", body), encoding="utf-8",
+                                                              errors="backslashreplace")
     for learner in learners:
         mine = [r for r in rows if r.learner == learner]
         lines = [f"<h1>{html.escape(learner)}: {totals[learner][0]:g} / {totals[learner][1]:g} points</h1>",
@@ -169,5 +170,5 @@ def write(rows, basename):
                   f"<td>{r.points:g} / {r.max_points:g}</td><td class=\"{html.escape(r.status)}\">"
                   f"{html.escape(r.status)}</td><td>{html.escape(r.message)}</td></tr>" for r in mine]
         (folder / learner_file(learner)).write_text(_page(f"{learner}: report", "".join(lines) + "</table>"),
-                                                    encoding="utf-8", errors="surrogateescape")
+                                                    encoding="utf-8", errors="backslashreplace")
     return summary

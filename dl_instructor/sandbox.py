@@ -259,7 +259,11 @@ class Sandbox:
         # prlimit sets the limits, and a shell joins the cgroup before it becomes the sandbox (exec):
         # no preexec_fn, which is unsafe while the grader runs other notebooks in threads.
         limits = self.limits
-        cmd = ["prlimit", f"--as={limits.memory}", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_size}",
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]  # never more than the grader itself may have
+        memory = limits.memory if hard == resource.RLIM_INFINITY else min(limits.memory, hard)
+        cmd = ["prlimit", f"--as={memory}", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_size}",
                f"--nofile={limits.open_files}", "--core=0"]
         if os.geteuid() != 0:
             cmd.append(f"--nproc={limits.processes}")

@@ -637,3 +637,8 @@ def test_initialize_draws_other_than_the_exercises_fail_naming_why(answer, hidde
     finally:
         np.random.set_state(state)  # noqa: NPY002
     assert words in message
+
+
+def test_grads_with_a_key_that_is_not_a_string_are_told_so():
+    message = str(failure(checks.L_model_backward, lambda AL, Y, caches: {0: 1}))
+    assert "has a key that is not a string, 0" in message

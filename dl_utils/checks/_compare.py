@@ -173,6 +173,10 @@ def check_keys(label, got, expected, exact=False):
         raise Mismatch(f"{label} is None, expected a dict: did you forget `return {label}`?")
     if not isinstance(got, dict):
         raise Mismatch(f"{label} is {type_name(got)}, expected a dict with keys {_keys(expected)}")
+    odd = [k for k in got if not isinstance(k, str)]
+    if odd:
+        raise Mismatch(f"{label} has a key that is not a string, {odd[0]!r}: its keys are names such as "
+                       f"{_keys(expected)}")
     missing, extra = expected.keys() - got.keys(), got.keys() - expected.keys()
     if missing or (exact and extra):
         shifted = {_shift(k, 1) for k in got} == set(expected) or {_shift(k, -1) for k in got} == set(expected)

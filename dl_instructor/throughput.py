@@ -17,6 +17,7 @@ a shared machine. Every run must give every honest row full marks, or the figure
 
 import argparse
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -85,8 +86,9 @@ def main(argv=None):
         notebooks = args.learners * len(args.notebooks)
         common = [str(subs), "--jobs", str(args.jobs), "--timeout", "120"]
         env = dict(os.environ)
-        modes = {"sandbox": ([sys.executable, "-m", "dl_instructor.grade", *common], ROOT, env),
-                 "no sandbox": ([sys.executable, "-m", "dl_instructor.grade", *common, "--no-sandbox"], ROOT, env)}
+        ours = [*common, "--notebooks", *args.notebooks]
+        modes = {"sandbox": ([sys.executable, "-m", "dl_instructor.grade", *ours], ROOT, env),
+                 "no sandbox": ([sys.executable, "-m", "dl_instructor.grade", *ours, "--no-sandbox"], ROOT, env)}
         if args.baseline:
             tree, module = _baseline(args.baseline, workdir)
             baseline = tree
@@ -98,10 +100,10 @@ def main(argv=None):
             from distributed import LocalCluster
 
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=50)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
             clusters.append(cluster)
             modes[f"dask, {n} worker{'s' if n > 1 else ''}"] = (
-                [sys.executable, "-m", "dl_instructor.grade", *common, "--scheduler", cluster.scheduler_address],
+                [sys.executable, "-m", "dl_instructor.grade", *ours, "--scheduler", cluster.scheduler_address],
                 ROOT, env)
         for p in busy:
             p.start()

@@ -111,14 +111,15 @@ def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.scratch), "--tmpfs", "/tmp"]
+    # After /tmp's tmpfs, so that a Python environment under /tmp (a CI clone) is not hidden by it.
     for path in _python_paths():
         if not str(path).startswith("/usr/"):
             cmd += ["--ro-bind", str(path), str(path)]
     for path in _installed_copies():
         cmd += ["--tmpfs", str(path)]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--size", str(limits.scratch), "--tmpfs", "/tmp",
-            "--dir", "/course", "--ro-bind", str(course_dir), "/course/lib",
+    cmd += ["--dir", "/course", "--ro-bind", str(course_dir), "/course/lib",
             "--ro-bind", str(HARNESS_DIR / "harness.py"), "/course/grader/harness.py",
             "--ro-bind", str(HARNESS_DIR / "wire.py"), "/course/grader/wire.py",
             "--size", str(limits.scratch), "--tmpfs", cwd]

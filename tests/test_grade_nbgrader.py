@@ -9,6 +9,7 @@ judge's messages and never the hidden tests. No network and no JupyterHub: the s
 laid out in ``submitted/`` as ``nbgrader collect`` leaves them.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -81,10 +82,14 @@ def course(tmp_path_factory):
             nbformat.write(nb, folder / f"{name}.ipynb")
             nbformat.write(nb, standalone / learner / f"{name}.ipynb")
     nbgrader = [sys.executable, "-m", "nbgrader"]
+    # As in the instructor's activated environment: nbgrader runs `alembic` (its database
+    # migrations) by name, from PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     for command in (["db", "assignment", "add", "ps1", f"--duedate={DUE}"],
                     ["generate_assignment", "ps1", "--force"], ["autograde", "ps1", "--force"],
                     ["generate_feedback", "ps1", "--force"]):
-        done = subprocess.run([*nbgrader, *command], cwd=root, capture_output=True, text=True, timeout=900)
+        done = subprocess.run([*nbgrader, *command], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=900)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     rows = grade.grade(standalone, REPO / "notebooks", timeout=10, jobs=2, notebooks=list(NOTEBOOKS))
     return root, rows

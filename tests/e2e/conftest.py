@@ -275,28 +275,36 @@ def jupyterlab(course_copy):
 
 
 @pytest.fixture(scope="session")
-def browser_context(jupyterlab, course_copy):
-    """Headless Chromium, logged in to the server once by its login form (no token in any URL)."""
+def playwright():
+    """One Playwright for the session: its sync API runs an event loop, and a second one started
+    while the first is open fails ("Sync API inside the asyncio loop")."""
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(course_copy / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            page = context.new_page()
-            page.goto(jupyterlab.base_url + "/login")
-            page.fill("input[type=password]", jupyterlab.token)
-            page.click("button[type=submit], input[type=submit]")
-            page.wait_for_url("**/lab**")
-            page.close()
-            yield context
-        finally:
-            context.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright, jupyterlab, course_copy):
+    """Headless Chromium, logged in to the server once by its login form (no token in any URL)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(course_copy / "chromium-profile"),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    try:
+        page = context.new_page()
+        page.goto(jupyterlab.base_url + "/login")
+        page.fill("input[type=password]", jupyterlab.token)
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_url("**/lab**")
+        page.close()
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
@@ -325,14 +333,10 @@ def course_root():
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(playwright):
     """Headless Chromium (Debian's), for pages opened without JupyterLab."""
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()

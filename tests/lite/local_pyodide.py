@@ -117,13 +117,18 @@ def assemble(out, cache):
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    with tempfile.TemporaryDirectory() as tmp, tarfile.open(npm_core(cache)) as tar:
-        tar.extractall(tmp, filter="data")
+    # Only the files needed are read, each as a regular member of the tarball: nothing else is
+    # written, so no member's path or link can point outside ``out`` (and no extraction filter,
+    # which Python 3.11 before 3.11.4, Debian 12's 3.11.2, lacks, is needed).
+    with tarfile.open(npm_core(cache)) as tar:
         for name in CORE_FILES:
-            source = Path(tmp) / "package" / name
-            if not source.is_file():
+            try:
+                member = tar.getmember(f"package/{name}")
+            except KeyError:
+                member = None
+            if member is None or not member.isfile():
                 raise VerificationError(f"{NPM_PACKAGE} has no {name}")
-            shutil.copyfile(source, out / name)
+            (out / name).write_bytes(tar.extractfile(member).read())
     lock = json.loads((out / "pyodide-lock.json").read_text())
     if lock["info"]["version"] != PYODIDE_VERSION:
         raise VerificationError(f"the lock is for Pyodide {lock['info']['version']}, expected {PYODIDE_VERSION}")

@@ -32,11 +32,18 @@ _controller = None
 
 
 def _threadpools():
+    """The controller of numpy's BLAS threads, made once; None without threadpoolctl.
+
+    In the browser (the JupyterLite site, Pyodide) numpy's BLAS runs on the page's one thread:
+    there is nothing to limit, and the site does not ship threadpoolctl.
+    """
     global _controller
     if _controller is None:
-        from threadpoolctl import ThreadpoolController
-
-        _controller = ThreadpoolController()  # finds the BLAS numpy loaded; made once
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            return None
+        _controller = ThreadpoolController()  # finds the BLAS numpy loaded
     return _controller
 
 
@@ -65,9 +72,10 @@ def small_blas(trainer):
             work = largest_product(bound["X"], bound["layers_dims"])
         except (TypeError, KeyError):  # wrong arguments: let the trainer itself say what is wrong
             work = None
-        if work is None or work >= SMALL_PRODUCT:
+        pools = None if work is None or work >= SMALL_PRODUCT else _threadpools()
+        if pools is None:
             return trainer(*args, **kwargs)
-        with _threadpools().limit(limits=1, user_api="blas"):
+        with pools.limit(limits=1, user_api="blas"):
             return trainer(*args, **kwargs)
 
     return bounded

@@ -97,3 +97,17 @@ def test_the_bound_changes_no_number():
         for key in bounded[0]:
             np.testing.assert_allclose(bounded[0][key], free[0][key], rtol=1e-12, atol=1e-15, err_msg=f"{name} {key}")
     assert blas_threads() == before  # every limit was undone
+
+
+def test_without_threadpoolctl_the_trainers_train_unbounded(monkeypatch):
+    # The JupyterLite site (Pyodide) has no threadpoolctl: its numpy has no BLAS threads to limit.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4, 50))
+    Y = (rng.random((1, 50)) > 0.5).astype(float)
+    bounded, _ = dl_utils.L_layer_model(X, Y, [4, 3, 1], learning_rate=0.1, num_iterations=20)
+    monkeypatch.setattr(_threads, "_controller", None)
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import threadpoolctl now raises ImportError
+    assert _threads._threadpools() is None
+    unbounded, _ = dl_utils.L_layer_model(X, Y, [4, 3, 1], learning_rate=0.1, num_iterations=20)
+    for key in bounded:
+        np.testing.assert_allclose(unbounded[key], bounded[key], rtol=1e-12, atol=1e-15, err_msg=key)

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import dl_utils._hdf5 as hdf5
 from dl_utils import load_dataset
 from dl_utils.data import dataset_names
 
@@ -38,7 +37,7 @@ KERNEL = "@jupyterlite/pyodide-kernel-extension:kernel"
 def test_pyfive_reads_every_field_as_h5py_does(name, monkeypatch):
     pytest.importorskip("h5py")  # the truth to compare with
     with_h5py = load_dataset(name)
-    monkeypatch.setattr(hdf5, "h5py", None)
+    monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
     with_pyfive = load_dataset(name)
     for field, expected in with_h5py._asdict().items():
         actual = getattr(with_pyfive, field)
@@ -50,7 +49,7 @@ def test_pyfive_reads_every_field_as_h5py_does(name, monkeypatch):
 
 
 def test_without_h5py_or_pyfive_the_error_names_both(monkeypatch):
-    monkeypatch.setattr(hdf5, "h5py", None)
+    monkeypatch.setitem(sys.modules, "h5py", None)  # import h5py now raises ImportError
     monkeypatch.setitem(sys.modules, "pyfive", None)  # import pyfive now raises ImportError
     with pytest.raises(ImportError, match="h5py.*pyfive"):
         load_dataset("spiral")

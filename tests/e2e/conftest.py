@@ -157,6 +157,15 @@ class JupyterLab:
             text = response.read()
         return json.loads(text) if text else None
 
+    def log_in(self, context):
+        """Log a browser ``context`` in by the login form, as a person does (no token in any URL)."""
+        page = context.new_page()
+        page.goto(self.base_url + "/login")
+        page.fill("input[type=password]", self.token)
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_url("**/lab**")
+        page.close()
+
     def shutdown_kernels(self):
         for session in self.api("GET", "/api/sessions"):
             self.api("DELETE", f"/api/sessions/{session['id']}")
@@ -285,23 +294,23 @@ def playwright():
         yield pw
 
 
-@pytest.fixture(scope="session")
-def browser_context(playwright, jupyterlab, course_copy):
-    """Headless Chromium, logged in to the server once by its login form (no token in any URL)."""
-    context = playwright.chromium.launch_persistent_context(
-        str(course_copy / "chromium-profile"),
+def launch_chromium(playwright, profile):
+    """Headless Chromium (Debian's) with a fresh profile folder ``profile``: its own cookies and cache."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
         executable_path=str(CHROMIUM),
         headless=True,
         args=CHROMIUM_ARGS,
         viewport={"width": 1280, "height": 900},
     )
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright, jupyterlab, course_copy):
+    """Headless Chromium, logged in to the server once."""
+    context = launch_chromium(playwright, course_copy / "chromium-profile")
     try:
-        page = context.new_page()
-        page.goto(jupyterlab.base_url + "/login")
-        page.fill("input[type=password]", jupyterlab.token)
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_url("**/lab**")
-        page.close()
+        jupyterlab.log_in(context)
         yield context
     finally:
         context.close()

@@ -36,8 +36,9 @@ _spec = importlib.util.spec_from_file_location("_e2e_conftest", REPO / "tests" /
 _e2e = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_e2e)
 # Fixtures, found by pytest under these names in this conftest.
-course_copy, jupyterlab, browser_context = _e2e.course_copy, _e2e.jupyterlab, _e2e.browser_context
+course_copy, jupyterlab, playwright = _e2e.course_copy, _e2e.jupyterlab, _e2e.playwright
 CHROMIUM, CHROMIUM_ARGS, require_browser = _e2e.CHROMIUM, _e2e.CHROMIUM_ARGS, _e2e.require_browser
+launch_chromium = _e2e.launch_chromium
 
 
 def pytest_configure(config):
@@ -130,26 +131,13 @@ def site_server(lite_site):
 
 
 @pytest.fixture
-def lite_context(tmp_path):
-    """A fresh Chromium profile for each test: a cold load, no cache, no saved work.
-
-    Playwright is started for the test alone: the JupyterLab fixtures start their own, and two
-    sync Playwright sessions cannot run at once.
-    """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+def lite_context(playwright, tmp_path):
+    """A fresh Chromium profile for each test: a cold load, no cache, no saved work."""
+    context = launch_chromium(playwright, tmp_path / "chromium-profile")
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -242,12 +242,7 @@ def test_06_reference_timings_in_jupyterlab(jupyterlab, lite_context, lite_artif
     received = []
     lite_context.on("requestfinished", lambda request: received.append(request.sizes()["responseBodySize"]))
     started = time.monotonic()
-    login = lite_context.new_page()
-    login.goto(jupyterlab.base_url + "/login")
-    login.fill("input[type=password]", jupyterlab.token)
-    login.click("button[type=submit], input[type=submit]")
-    login.wait_for_url("**/lab**")
-    login.close()
+    jupyterlab.log_in(lite_context)
     page = lab.open_notebook(lite_context, jupyterlab, f"notebooks/{NOTEBOOK_06}")
     kernel_idle = time.monotonic() - started
     try:

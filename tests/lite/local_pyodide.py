@@ -121,11 +121,9 @@ def assemble(out, cache):
     # written, so no member's path or link can point outside ``out`` (and no extraction filter,
     # which Python 3.11 before 3.11.4, Debian 12's 3.11.2, lacks, is needed).
     with tarfile.open(npm_core(cache)) as tar:
+        members = {member.name: member for member in tar.getmembers()}
         for name in CORE_FILES:
-            try:
-                member = tar.getmember(f"package/{name}")
-            except KeyError:
-                member = None
+            member = members.get(f"package/{name}")
             if member is None or not member.isfile():
                 raise VerificationError(f"{NPM_PACKAGE} has no {name}")
             (out / name).write_bytes(tar.extractfile(member).read())

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = ROOT / "notebooks"
+# Relative to the working directory, the course repository's root: the tool works on a checkout of
+# the course, wherever the package is installed (a plain `pip install .` puts it in site-packages).
+SOURCE_DIR = Path("notebooks")
 EXERCISES_DIR = SOURCE_DIR / "exercises"
 # Course notebooks are named NN_<name>.ipynb; anything else in notebooks/ is not released.
 COURSE_NOTEBOOK = re.compile(r"^\d\d_[A-Za-z0-9_]+\.ipynb$")
@@ -174,6 +175,10 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=None, help="the learner versions (default: SOURCE/exercises)")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else args.source / "exercises"
+    if not course_notebooks(args.source):
+        print(f"error: no course notebook NN_<name>.ipynb in {args.source.resolve()}: run this from the course "
+              "repository's root, or name the folder of the course notebooks with --source", file=sys.stderr)
+        return 2
     try:
         if args.check:
             problems = stale(args.source, out)

@@ -15,21 +15,24 @@ import pytest
 
 from dl_instructor import release
 
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "notebooks"
+EXERCISES = SOURCE / "exercises"
 FIXTURE_SOURCE = Path(__file__).parent / "fixtures" / "course" / "notebooks"
 TINY = FIXTURE_SOURCE / "01_tiny.ipynb"
 
 
 def test_committed_learner_versions_are_up_to_date():
-    problems = release.stale()
+    problems = release.stale(SOURCE, EXERCISES)
     assert problems == [], "notebooks/exercises/ is stale; run `python -m dl_instructor.release`:\n" + "\n".join(
         f"  {name}: {reason}" for name, reason in problems
     )
 
 
 def test_every_course_notebook_with_exercises_has_a_learner_version():
-    with_exercises = [p.name for p in release.course_notebooks() if release.has_exercises(nbformat.read(p, 4))]
+    with_exercises = [p.name for p in release.course_notebooks(SOURCE) if release.has_exercises(nbformat.read(p, 4))]
     assert with_exercises, "no course notebook has an nbgrader solution cell"
-    released = sorted(p.name for p in release.course_notebooks(release.EXERCISES_DIR))
+    released = sorted(p.name for p in release.course_notebooks(EXERCISES))
     assert released == with_exercises
 
 
@@ -145,3 +148,15 @@ def test_malformed_markers_are_an_error_naming_the_file(tmp_path, capsys, grade_
     assert release.main(["--source", str(tmp_path), "--check"]) == 2
     err = capsys.readouterr().err
     assert "01_tiny.ipynb" in err and reason in err
+
+
+def test_outside_the_course_it_says_where_to_run_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # the defaults are relative to the working directory, not to the package
+    assert release.main(["--check"]) == 2
+    assert "run this from the course repository's root" in capsys.readouterr().err
+
+
+def test_from_the_course_root_the_defaults_find_the_course(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert release.main(["--check"]) == 0
+    assert "the learner versions are up to date" in capsys.readouterr().out

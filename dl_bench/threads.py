@@ -36,6 +36,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -46,7 +47,12 @@ NOTEBOOKS = ROOT / "notebooks"
 TRAINERS = ("L_layer_model", "softmax_model", "train_regularized", "train_with_optimizer")
 _TRAINS = re.compile(r"\b(" + "|".join(TRAINERS) + r")\(")
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
-BUSY = "while True:\n    pass\n"
+# One process that forks into argv[1] spinning ones: all in the process group (and session) it starts in.
+BUSY = (
+    "import os, sys\n"
+    "for _ in range(int(sys.argv[1]) - 1):\n    if os.fork() == 0:\n        break\n"
+    "while True:\n    pass\n"
+)
 
 
 def cores():
@@ -110,22 +116,25 @@ def _child(path, bounded):
 
 
 class Busy:
-    """``n`` processes that spin on the CPU until the block ends, in a session of their own unless ``same_session``."""
+    """``n`` processes that spin on the CPU until the block ends, in one session of their own unless ``same_session``.
+
+    One session for all of them, as one other user's work (a parallel job in another terminal, or
+    another server on a hub) is: a session per process would be ``n`` other users.
+    """
 
     def __init__(self, n, same_session=False):
-        self.n, self.same_session, self.procs = n, same_session, []
+        self.n, self.same_session, self.leader = n, same_session, None
 
     def __enter__(self):
-        self.procs = [subprocess.Popen([sys.executable, "-c", BUSY], start_new_session=not self.same_session)
-                      for _ in range(self.n)]
+        self.leader = subprocess.Popen([sys.executable, "-c", BUSY, str(self.n)],
+                                       start_new_session=not self.same_session,
+                                       process_group=0 if self.same_session else None)
         time.sleep(0.5)  # let them start
         return self
 
     def __exit__(self, *exc):
-        for p in self.procs:
-            p.kill()
-        for p in self.procs:
-            p.wait()
+        os.killpg(self.leader.pid, signal.SIGKILL)  # the leader and every process it forked
+        self.leader.wait()
 
 
 def blas_line():

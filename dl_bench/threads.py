@@ -126,9 +126,9 @@ class Busy:
         self.n, self.same_session, self.leader = n, same_session, None
 
     def __enter__(self):
-        self.leader = subprocess.Popen([sys.executable, "-c", BUSY, str(self.n)],
-                                       start_new_session=not self.same_session,
-                                       process_group=0 if self.same_session else None)
+        # A group of their own in either case (os.setpgrp keeps the session), so that one killpg ends them all.
+        new_group = {"preexec_fn": os.setpgrp} if self.same_session else {"start_new_session": True}
+        self.leader = subprocess.Popen([sys.executable, "-c", BUSY, str(self.n)], **new_group)
         time.sleep(0.5)  # let them start
         return self
 

@@ -2,7 +2,7 @@
 
 Usage, from the repository's root::
 
-    python -m dl_bench.threads [--notebooks 06 09 10 11] [--busy-per-core 2]
+    python -m dl_bench.threads [--notebooks 06 09 10 11] [--busy-per-core 2] [--loads quiet loaded] [--repeat 1]
 
 Each course notebook named runs, cell after cell, in a fresh Python process, as a kernel would
 run it (plots drawn with matplotlib's Agg backend), and the wall time of each cell that trains
@@ -28,7 +28,9 @@ that "today" is numpy's default.
 The table gives the seconds of each training cell (numbered among the notebook's code cells, from
 1) and ``loaded / quiet`` for each column;
 the target is loaded / quiet at most 1.5 for "bounded", and "bounded" quiet no slower than
-"today" quiet. Timings are of one run each: on a machine others use, quiet is not quiet.
+"today" quiet. Timings are of one run each unless ``--repeat`` (then the median): on a machine others
+use, quiet is not quiet. ``--loads quiet --repeat 3`` answers the second question alone, in minutes
+(the first needs "today" loaded, which is the slow column).
 """
 
 import argparse
@@ -37,6 +39,7 @@ import os
 import platform
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -46,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 TRAINERS = ("L_layer_model", "softmax_model", "train_regularized", "train_with_optimizer")
 _TRAINS = re.compile(r"\b(" + "|".join(TRAINERS) + r")\(")
+CONFIGS = ("today", "bounded")
+LOADS = ("quiet", "loaded")
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 # One process that forks into argv[1] spinning ones: all in the process group (and session) it starts in.
 BUSY = (
@@ -149,50 +154,60 @@ def blas_line():
             f"({b.get('architecture')} kernel, {b.get('num_threads')} threads by default)")
 
 
-def measure(prefixes, busy_per_core, same_session=False, log=print):
-    """{notebook: {(config, load): [(cell, label, seconds)]}} for the notebooks named by ``prefixes``."""
+def measure(prefixes, busy_per_core, same_session=False, loads=LOADS, repeat=1, log=print):
+    """{notebook: {(config, load): [(cell, label, seconds)]}} for the notebooks named by ``prefixes``.
+
+    With ``repeat`` above 1 each notebook runs that many times per column, the columns taking turns,
+    and each cell keeps its median.
+    """
     n_busy = busy_per_core * cores()
     results = {}
     for prefix in prefixes:
         path = notebook_path(prefix)
         runs = {}
-        for load in ("quiet", "loaded"):
-            for config in ("today", "bounded"):
-                log(f"  {path.name}: {config}, {load} ...", flush=True)
-                if load == "loaded":
-                    with Busy(n_busy, same_session):
-                        runs[config, load] = _child(path, config == "bounded")
-                else:
-                    runs[config, load] = _child(path, config == "bounded")
-        results[path.name] = runs
+        for load in loads:
+            for _ in range(repeat):
+                for config in CONFIGS:
+                    log(f"  {path.name}: {config}, {load} ...", flush=True)
+                    if load == "loaded":
+                        with Busy(n_busy, same_session):
+                            timings = _child(path, config == "bounded")
+                    else:
+                        timings = _child(path, config == "bounded")
+                    runs.setdefault((config, load), []).append(timings)
+        results[path.name] = {key: _median(repeats) for key, repeats in runs.items()}
     return results
 
 
-def table(results, busy_per_core):
-    lines = [
-        "| notebook, cell | trains | today quiet s | today loaded s | loaded/quiet | bounded quiet s "
-        "| bounded loaded s | loaded/quiet |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    keys = [("today", "quiet"), ("today", "loaded"), ("bounded", "quiet"), ("bounded", "loaded")]
-    totals = dict.fromkeys(keys, 0.0)
+def _median(repeats):
+    """[(cell, label, median seconds)] of one column's repeated [(cell, label, seconds)]."""
+    return [(cell, label, statistics.median(r[i][2] for r in repeats)) for i, (cell, label, _) in enumerate(repeats[0])]
+
+
+def table(results):
+    """A markdown table: each column of ``results`` in seconds, and loaded / quiet, or bounded / today
+    where only one load was measured."""
+    measured = next(iter(results.values()))
+    key_order = [(c, load) for c in CONFIGS for load in LOADS if (c, load) in measured]
+    loads = [load for load in LOADS if ("today", load) in measured]
+    if len(loads) == 2:
+        ratios = [((c, "loaded"), (c, "quiet"), f"{c} loaded/quiet") for c in CONFIGS]
+    else:
+        ratios = [(("bounded", loads[0]), ("today", loads[0]), "bounded/today")]
+    header = [f"{c} {load} s" for c, load in key_order] + [label for _, _, label in ratios]
+    lines = ["| notebook, cell | trains | " + " | ".join(header) + " |", "|" + " --- |" * (2 + len(header))]
+    totals = dict.fromkeys(key_order, 0.0)
+    rows = []
     for name, runs in results.items():
-        for i, (cell, label, _) in enumerate(runs["today", "quiet"]):
-            t = {key: runs[key][i][2] for key in totals}
-            for key in totals:
+        for i, (cell, label, _) in enumerate(runs[key_order[0]]):
+            t = {key: runs[key][i][2] for key in key_order}
+            for key in key_order:
                 totals[key] += t[key]
-            lines.append(
-                f"| {name.removesuffix('.ipynb')}, {cell} | {label} | {t['today', 'quiet']:.2f} | "
-                f"{t['today', 'loaded']:.2f} | {t['today', 'loaded'] / t['today', 'quiet']:.1f}x | "
-                f"{t['bounded', 'quiet']:.2f} | {t['bounded', 'loaded']:.2f} | "
-                f"{t['bounded', 'loaded'] / t['bounded', 'quiet']:.2f}x |"
-            )
-    t = totals
-    lines.append(
-        f"| all | | {t['today', 'quiet']:.2f} | {t['today', 'loaded']:.2f} | "
-        f"{t['today', 'loaded'] / t['today', 'quiet']:.1f}x | {t['bounded', 'quiet']:.2f} | "
-        f"{t['bounded', 'loaded']:.2f} | {t['bounded', 'loaded'] / t['bounded', 'quiet']:.2f}x |"
-    )
+            rows.append((f"{name.removesuffix('.ipynb')}, {cell}", label, t))
+    rows.append(("all", "", totals))
+    for where, label, t in rows:
+        cells = [f"{t[key]:.2f}" for key in key_order] + [f"{t[a] / t[b]:.2f}x" for a, b, _ in ratios]
+        lines.append(f"| {where} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -203,6 +218,10 @@ def main(argv=None):
     parser.add_argument("--busy-per-core", type=int, default=2)
     parser.add_argument("--same-session", action="store_true",
                         help="start the busy processes in this session, not in one of their own (see above)")
+    parser.add_argument("--loads", nargs="+", choices=LOADS, default=list(LOADS),
+                        help="quiet, loaded or both (default); with one, the table compares bounded with today")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per column, taking turns; each cell keeps its median (default 1)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--bounded", action="store_true", help=argparse.SUPPRESS)
@@ -214,8 +233,9 @@ def main(argv=None):
     print(f"{platform.processor() or platform.machine()}, {cores()} cores; {blas_line()}; "
           f"loaded: {args.busy_per_core * cores()} busy processes ({args.busy_per_core} per core) "
           f"in {'this session' if args.same_session else 'a session of their own'}", flush=True)
-    results = measure(args.notebooks, args.busy_per_core, args.same_session)
-    print(table(results, args.busy_per_core))
+    loads = [load for load in LOADS if load in args.loads]
+    results = measure(args.notebooks, args.busy_per_core, args.same_session, loads, max(1, args.repeat))
+    print(table(results))
     return 0
 
 

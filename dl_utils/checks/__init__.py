@@ -22,11 +22,12 @@ The pieces, each small::
     _cases       the hand-computed cases (arithmetic in comments) and the seeded random ones
     _exercises   what each exercise returns and how it is compared
     _engine      the loop all checks share: call, compare, diagnose, report
-    _initialize  the check of the one random exercise, by its statistics
+    _initialize  the checks of the seeded random exercises, by their statistics, and of the zeros
     mistakes     the catalogue of common mistakes, each with its hint and an implementation
 """
 
-from . import _cases, _engine, _exercises, _initialize
+# _gradient before _initialize: notebook 07's mistakes stay catalogued before notebook 08's.
+from . import _cases, _engine, _exercises, _gradient, _initialize
 
 __all__ = [
     "initialize_parameters_deep",
@@ -60,17 +61,15 @@ linear_activation_backward = _check("linear_activation_backward")
 L_model_backward = _check("L_model_backward")
 update_parameters = _check("update_parameters")
 
-from . import _gradient  # noqa: E402 - notebook 07's checks, appended after the core's
-
+# notebook 07's checks, appended after the core's
 centered_difference = _gradient.centered_difference
 relative_error = _gradient.relative_error
 __all__ += _gradient.__all__
 
-from . import _init_schemes  # noqa: E402 - notebook 08's checks
-
-initialize_parameters_zeros = _init_schemes.initialize_parameters_zeros
-initialize_parameters_he = _init_schemes.initialize_parameters_he
-__all__ += _init_schemes.__all__
+# notebook 08's checks
+initialize_parameters_zeros = _initialize.initialize_parameters_zeros
+initialize_parameters_he = _initialize.initialize_parameters_he
+__all__ += _initialize.__all__
 
 from . import _multiclass  # noqa: E402 - notebook 11's checks, appended after the core's
 

@@ -95,6 +95,11 @@ def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=Non
         __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
         run(name, fn, cases(hidden), compare, diagnostic_cases(), hidden)
 
+    return name_check(check, name, hidden_doc)
+
+
+def name_check(check, name, hidden_doc=None):
+    """Give ``check`` the name and the docstring of the check of exercise ``name``; return it."""
     check.__name__ = check.__qualname__ = name
     check.__doc__ = docstring(name).replace(DEFAULT_HIDDEN_DOC, hidden_doc or DEFAULT_HIDDEN_DOC)
     return check
@@ -120,23 +125,28 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
         Whether these are the hidden cases (only changes the success line).
     """
     __tracebackhide__ = True  # IPython and pytest leave the checks' own frames out of the traceback
+    require_function(name, fn)
+    with references_for_other_exercises(fn, name):
+        outcomes = [check_case(name, fn, case, compare, diagnostic_cases, confirm=cases) for case in cases]
+    print_success(name, hidden, outcomes)
+
+
+def require_function(name, fn):
+    """Raise AssertionError unless ``fn`` is a function (or runs elsewhere): a result passed instead is named."""
     if not (callable(fn) or hasattr(fn, "call_outcome")):
         raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                              f"checks.{name}({name}), without calling it")
-    with references_for_other_exercises(fn, name):
-        outcomes = [check_case(name, fn, case, compare, diagnostic_cases, confirm=cases) for case in cases]
+
+
+def print_success(name, hidden, outcomes):
+    """The success line, then a note if the learner's function ran the course's reference of this very exercise."""
     print(f"{name}: all {'hidden ' if hidden else ''}checks passed.")
-    print_reference_note(name, outcomes)
+    if any(outcome.called_reference for outcome in outcomes):
+        print(REFERENCE_NOTE.format(name=name))
 
 
 REFERENCE_NOTE = ("{name}: note: your function calls dl_utils.{name}, the course's own answer: fine to compare "
                   "your result with, but when graded that function is not there, and this exercise scores 0.")
-
-
-def print_reference_note(name, outcomes):
-    """Say so if the learner's function ran the course's reference of the very exercise it answers."""
-    if any(outcome.called_reference for outcome in outcomes):
-        print(REFERENCE_NOTE.format(name=name))
 
 
 def _reference_code(name):

@@ -1,35 +1,40 @@
-"""The check of ``initialize_parameters_deep``, whose answer is random but seeded.
+"""The checks of the initializations: ``initialize_parameters_deep``, and notebook 08's
+``initialize_parameters_zeros`` and ``initialize_parameters_he``.
 
-The exercise prescribes the draw: one ``rng = np.random.default_rng(seed)``, then
-``rng.standard_normal((n_l, n_prev))`` for ``W1, W2, ..., WL`` in that order, nothing else drawn,
-``b`` zeros, converted to ``dtype``. So the check first asks what every draw of the right
-distribution shares (keys, shapes, dtype, b exactly zero, W with mean about 0, standard deviation
-about 1/sqrt(n_prev) and the tails of a normal in a large network, no layer repeating another's
-draws, the same parameters for the same seed and others for another seed), which names a wrong
-scale or distribution, and then compares the values with the reference's draw from the same
-seed, which catches what the statistics cannot: the legacy global generator (``np.random.seed``),
-a ``b`` drawn and multiplied by 0 (which uses up numbers of the stream), a generator per layer.
-``initialize_parameters_he`` of notebook 08 (:mod:`._init_schemes`) shares this check.
+Zeros has one right answer, checked on the common engine. Deep's and He's answers are random but
+seeded, and the exercise prescribes the draw: one ``rng = np.random.default_rng(seed)``, then
+``rng.standard_normal((n_l, n_prev))`` times the exercise's scale (``1 / np.sqrt(n_prev)``, He's
+``np.sqrt(2 / n_prev)``) for ``W1, W2, ..., WL`` in that order, nothing else drawn, ``b`` zeros,
+converted to ``dtype``. So the check first asks what every draw of the right distribution shares
+(keys, shapes, dtype, b exactly zero, W with mean about 0, the standard deviation of the scale and
+the tails of a normal in a large network, no layer repeating another's draws, the same parameters
+for the same seed and others for another seed), which names a wrong scale or distribution, and then
+compares the values with the reference's draw from the same seed, which catches what the statistics
+cannot: the legacy global generator (``np.random.seed``), a ``b`` drawn and multiplied by 0 (which
+uses up numbers of the stream), a generator per layer.
 """
 
 import numpy as np
 
 from .. import initialize as reference
-from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_keys
-from ._engine import Case, check_case, docstring, print_reference_note
+from . import mistakes_init
+from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_dict, check_keys
+from ._engine import Case, check_case, make_check, name_check, print_success, require_function
 from ._runner import call
 from .mistakes import HINTS
 
-NAME = "initialize_parameters_deep"
+NAME, ZEROS, HE = "initialize_parameters_deep", "initialize_parameters_zeros", "initialize_parameters_he"
+__all__ = [ZEROS, HE]  # notebook 08's; initialize_parameters_deep is the core's
 
 # By hand: layers_dims [3, 2, 1] gives W1 (n_1, n_0) = (2, 3), b1 (2, 1), W2 (n_2, n_1) = (1, 2), b2 (1, 1).
 VISIBLE = [[3, 2, 1], [5, 4, 3, 1]]
 HIDDEN = [[1, 1], [4, 1], [6, 8, 7, 5, 4, 1], [2, 30, 1]]
 # Layers of 10,000 to 40,000 weights: the standard error of the sample standard deviation is
 # at most 0.7%, so the 5% tolerance is 7 standard errors, and the mean is allowed 6. Measured over
-# 1000 seeds x 3 layers of the reference: std within 2.7%, mean within 4.1 standard errors.
-# 0.01 scaling, He's sqrt(2/n) and Glorot's sqrt(2/(n_prev + n)) (1.26 times too large in
-# layer 1) all land outside. W2 and W3 have the same shape, so a generator made anew in each layer shows.
+# 1000 seeds x 3 layers of the reference: std within 2.7% (He's: 2.6%), mean within 4.1 standard errors.
+# 0.01 scaling, He's sqrt(2/n) and Glorot's sqrt(2/(n_prev + n)) (1.26 times too large in layer 1) all
+# land outside deep's; for He's, 1/sqrt(n_prev) is 29% too small, sqrt(2 / n_l) (fan-out) 50% too small in
+# layer 1. W2 and W3 have the same shape, so a generator made anew in each layer shows.
 STATS_DIMS = [400, 100, 100, 100]
 STD_TOLERANCE = 0.05
 # The kurtosis E[(W - mean)^4] / std^4 of a normal is 3, of a uniform 1.8; its standard error over 10,000
@@ -38,6 +43,17 @@ STD_TOLERANCE = 0.05
 KURTOSIS_TOLERANCE = 0.5
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
           "init_over_n": lambda n: 1 / n}
+# Each seeded exercise: the standard deviation W must have, and in words; the scale as the exercise writes
+# it; the catalogued wrong scales, (standard deviation, hint) pairs; the hint when none of them matches;
+# the hint for a b that is not zero; and whether a float32 network is among the cases.
+DRAWS = {
+    NAME: {"std": lambda n_prev: 1 / np.sqrt(n_prev), "says": "1/sqrt(n_prev)", "scale": "/ np.sqrt(n_prev)",
+           "wrong": lambda n_prev, n_l: [(scale(n_prev), HINTS[key]) for key, scale in SCALES.items()],
+           "otherwise": "scale W by 1 / np.sqrt(n_prev)", "b_hint": HINTS["init_b_random"], "float32": True},
+    HE: {"std": lambda n_prev: np.sqrt(2 / n_prev), "says": "sqrt(2 / n_prev)", "scale": "* np.sqrt(2 / n_prev)",
+         "wrong": mistakes_init.he_scales, "otherwise": "multiply by np.sqrt(2 / n_prev)",
+         "b_hint": mistakes_init.B_ZERO, "float32": False},
+}
 DRAW = ("rng = np.random.default_rng(seed) made once, then Wl = rng.standard_normal((n_l, n_prev)) {scale} for "
         "l = 1, ..., L in that order, and nothing else drawn from rng (b is np.zeros): the check compares your "
         "parameters with that draw from the same seed")
@@ -45,18 +61,7 @@ NOT_NORMAL = ("W does not look normal (its tails are those of a uniform draw: ku
               "draw from the normal distribution, rng.standard_normal, not rng.uniform or rng.random")
 SHARED_DRAWS = ("{later} repeats the random numbers of {earlier}: every layer made a new generator with the same "
                 "seed; make one rng = np.random.default_rng(seed) before the loop and draw every layer from it")
-
-
-def check(fn, hidden=False):
-    if not (callable(fn) or hasattr(fn, "call_outcome")):
-        raise AssertionError(f"{NAME}: expected a function, got {type(fn).__name__}")
-    outcomes = run_draw_check(NAME, fn, _cases(hidden), _compare)
-    print(f"{NAME}: all {'hidden ' if hidden else ''}checks passed.")
-    print_reference_note(NAME, outcomes)
-
-
-check.__name__ = check.__qualname__ = NAME
-check.__doc__ = docstring(NAME)
+HIDDEN_DOC = "(one layer, a single unit, deeper and wider networks)"
 
 
 def network_case(dims, make, dtype=None):
@@ -66,41 +71,38 @@ def network_case(dims, make, dtype=None):
     return Case(label, {"layers_dims": dims}, make(dims, **kwargs), FLOAT64 if dtype is None else FLOAT32, kwargs)
 
 
-def _cases(hidden):
-    # The large network first: a wrong scale is named from its statistics before any value is compared.
-    make = reference.initialize_parameters_deep
-    dims = [STATS_DIMS] + (HIDDEN if hidden else VISIBLE)
-    return [network_case(d, make) for d in dims] + [network_case([6, 5, 4, 1] if hidden else [4, 3, 1], make,
-                                                                 "float32")]
+def seeded_check(name):
+    """The check of the seeded exercise ``name`` (a key of :data:`DRAWS`)."""
+    draw, make = DRAWS[name], getattr(reference, name)
+
+    def check(fn, hidden=False):
+        require_function(name, fn)
+        # The large network first: a wrong scale is named from its statistics before any value is compared.
+        cases = [network_case(d, make) for d in [STATS_DIMS] + (HIDDEN if hidden else VISIBLE)]
+        if draw["float32"]:
+            cases.append(network_case([6, 5, 4, 1] if hidden else [4, 3, 1], make, "float32"))
+        print_success(name, hidden, run_draw_check(name, fn, cases, draw))
+
+    return name_check(check, name, None if draw["float32"] else HIDDEN_DOC)
 
 
-def run_draw_check(name, fn, cases, compare):
+def run_draw_check(name, fn, cases, draw):
     """Check ``fn`` on each case in three passes: what every draw of the right distribution shares, then the
     seed (same seed, same draw; other seed, other draw), then the values of the draw itself.
 
-    ``compare(parameters, case, values)`` compares the values only when ``values`` is true. The hints
-    are confirmed on all the cases, as the common engine does.
+    The hints are confirmed on all the cases, as the common engine does.
     """
-    def shared(parameters, case):
-        compare(parameters, case, False)
-
     for case in cases:
-        check_case(name, fn, case, shared, confirm=cases)
+        check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw, False),
+                   confirm=cases)
     _check_seed(fn, name)
-    return [check_case(name, fn, case, compare, confirm=cases) for case in cases]
+    return [check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw), confirm=cases)
+            for case in cases]
 
 
-def _compare(parameters, case, values=True):
-    compare_draw(parameters, case, lambda label, W, n_prev, n_l: _check_scale(label, W, n_prev), "/ np.sqrt(n_prev)",
-                 HINTS["init_b_random"], values)
-
-
-def compare_draw(parameters, case, check_scale, scale_text, b_hint, values=True):
+def compare_draw(parameters, case, draw, values=True):
     """Compare a seeded draw of parameters with ``case.expected``, the reference's draw: structure, statistics and,
-    if ``values``, the values.
-
-    ``check_scale(label, W, n_prev, n_l)`` raises Mismatch if the standard deviation of a large ``W`` is wrong.
-    """
+    if ``values``, the values."""
     dims, expected = case.args["layers_dims"], case.expected
     dtype = np.dtype(case.kwargs.get("dtype", "float64"))
     L = len(dims) - 1
@@ -113,20 +115,20 @@ def compare_draw(parameters, case, check_scale, scale_text, b_hint, values=True)
                 convert = f": convert with .astype(dtype), the dtype asked for ({dtype})" if asked else ""
                 raise Mismatch(f"parameters['{key}'] has dtype {parameters[key].dtype}, expected {dtype}{convert}")
         if np.any(parameters[f"b{l}"] != 0):
-            raise Mismatch(f"parameters['b{l}'] is not all zeros: {b_hint}")
+            raise Mismatch(f"parameters['b{l}'] is not all zeros: {draw['b_hint']}")
         W = parameters[f"W{l}"]
         if W.size >= 5000:
-            _check_centred_and_normal(f"parameters['W{l}']", W, b_hint)
-            check_scale(f"parameters['W{l}']", W, dims[l - 1], dims[l])
+            _check_centred_and_normal(f"parameters['W{l}']", W)
+            _check_scale(f"parameters['W{l}']", W, dims[l - 1], dims[l], draw)
     _check_no_shared_draws(parameters, L)
     for l in range(1, L + 1 if values else 1):
         W = parameters[f"W{l}"]
         if not np.allclose(W, expected[f"W{l}"], rtol=case.tol.rtol, atol=case.tol.atol):
             raise Mismatch(f"parameters['W{l}'] has the right shape and size but other values than the draw the "
-                           f"exercise asks for: {DRAW.format(scale=scale_text)}")
+                           f"exercise asks for: {DRAW.format(scale=draw['scale'])}")
 
 
-def _check_centred_and_normal(label, W, b_hint):
+def _check_centred_and_normal(label, W):
     values = W.astype(np.float64)
     mean, std = float(values.mean()), float(values.std())
     if abs(mean) > 6 * std / np.sqrt(W.size):
@@ -137,13 +139,12 @@ def _check_centred_and_normal(label, W, b_hint):
         raise Mismatch(f"{label}: {NOT_NORMAL.format(k=kurtosis)}")
 
 
-def _check_scale(label, W, n_prev):
-    std, target = float(W.std()), 1 / np.sqrt(n_prev)
+def _check_scale(label, W, n_prev, n_l, draw):
+    std, target = float(W.std()), draw["std"](n_prev)
     if abs(std / target - 1) > STD_TOLERANCE:
-        found = [key for key, scale in SCALES.items() if abs(std / scale(n_prev) - 1) <= STD_TOLERANCE]
-        hint = HINTS[found[0]] if found else "scale W by 1 / np.sqrt(n_prev)"
-        raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about 1/sqrt(n_prev) = {target:.4f} "
-                       f"(n_prev = {n_prev}): {hint}")
+        found = [hint for scale, hint in draw["wrong"](n_prev, n_l) if abs(std / scale - 1) <= STD_TOLERANCE]
+        raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about {draw['says']} = {target:.4f} "
+                       f"(n_prev = {n_prev}): {found[0] if found else draw['otherwise']}")
 
 
 def _check_no_shared_draws(parameters, L):
@@ -160,8 +161,7 @@ def _check_no_shared_draws(parameters, L):
                     raise Mismatch(SHARED_DRAWS.format(later=f"parameters['W{k}']", earlier=f"parameters['W{l}']"))
 
 
-def _check_seed(fn, name=NAME):
-    # name: the exercise, for the messages (initialize_parameters_he of notebook 08 shares this check).
+def _check_seed(fn, name):
     outcomes = [call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}) for s in (1, 1, 2)]
     for seed, outcome in zip((1, 1, 2), outcomes, strict=True):
         if outcome.error is not None:
@@ -173,3 +173,19 @@ def _check_seed(fn, name=NAME):
                              f"the seed; {HINTS['init_unseeded']}.")
     if np.array_equal(first["W1"], other["W1"]):
         raise AssertionError(f"{name}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.")
+
+
+def _compare_zeros(parameters, case):
+    check_dict("parameters", parameters, case.expected, case.tol, exact=True)
+    for key, value in parameters.items():
+        if value.dtype != np.float64:
+            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros(shape) gives "
+                           "float64; leave out dtype=int (gradient descent could not update integer parameters)")
+
+
+check = seeded_check(NAME)
+initialize_parameters_he = seeded_check(HE)
+# By hand: [3, 2, 1] gives W1 (2, 3), b1 (2, 1), W2 (1, 2), b2 (1, 1); [5, 4, 3, 1] gives W1 (4, 5) ... b3 (1, 1).
+initialize_parameters_zeros = make_check(ZEROS, lambda hidden: [
+    Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
+    for dims in (HIDDEN if hidden else VISIBLE)], _compare_zeros, hidden_doc=HIDDEN_DOC)

@@ -26,8 +26,9 @@ The pieces, each small::
     mistakes     the catalogue of common mistakes, each with its hint and an implementation
 """
 
-# _gradient before _initialize: notebook 07's mistakes stay catalogued before notebook 08's.
-from . import _cases, _engine, _exercises, _gradient, _initialize
+# The order of import is the catalogue's order of mistakes, as when each module had an import of its own: the
+# core's, then notebooks 07, 08, 11, 09 and 10 (imported below, after the core's checks).
+from . import _cases, _engine, _exercises, _gradient, _initialize, _multiclass, _regularization
 
 __all__ = [
     "initialize_parameters_deep",
@@ -61,34 +62,9 @@ linear_activation_backward = _check("linear_activation_backward")
 L_model_backward = _check("L_model_backward")
 update_parameters = _check("update_parameters")
 
-# notebook 07's checks, appended after the core's
-centered_difference = _gradient.centered_difference
-relative_error = _gradient.relative_error
-__all__ += _gradient.__all__
+# The checks of notebooks 07 to 11, appended after the core's.
+from . import _optimization  # noqa: E402
 
-# notebook 08's checks
-initialize_parameters_zeros = _initialize.initialize_parameters_zeros
-initialize_parameters_he = _initialize.initialize_parameters_he
-__all__ += _initialize.__all__
-
-from . import _multiclass  # noqa: E402 - notebook 11's checks, appended after the core's
-
-softmax = _multiclass.softmax
-compute_cost_softmax = _multiclass.compute_cost_softmax
-one_hot = _multiclass.one_hot
-__all__ += _multiclass.__all__
-
-from . import _regularization  # noqa: E402 - notebook 09's checks
-
-compute_cost_with_regularization = _regularization.compute_cost_with_regularization
-backward_propagation_with_regularization = _regularization.backward_propagation_with_regularization
-forward_propagation_with_dropout = _regularization.forward_propagation_with_dropout
-backward_propagation_with_dropout = _regularization.backward_propagation_with_dropout
-__all__ += _regularization.__all__
-
-from . import _optimization  # noqa: E402 - notebook 10's checks
-
-random_mini_batches = _optimization.random_mini_batches
-update_parameters_with_momentum = _optimization.update_parameters_with_momentum
-update_parameters_with_adam = _optimization.update_parameters_with_adam
-__all__ += _optimization.__all__
+for _module in (_gradient, _initialize, _multiclass, _regularization, _optimization):
+    globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
+    __all__ += _module.__all__

@@ -12,7 +12,7 @@ from .._testfunctions import Cubic
 from ..gradient_check import centered_difference as reference_cd
 from ..gradient_check import relative_error as reference_re
 from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import case_rng
+from ._cases import made_case
 from ._compare import FLOAT64, check_array, check_scalar
 from ._engine import Case, make_check
 
@@ -45,19 +45,23 @@ HAND_RE = [
 ]
 
 
+def _cd_inputs(rng, dtype, n, epsilon):
+    return {"J": Cubic(rng.standard_normal((n, 1)), rng.standard_normal((n, 1))), "theta": rng.standard_normal((n, 1)),
+            "epsilon": epsilon}
+
+
+def _re_inputs(rng, dtype, n, scale):
+    # gradapprox = grad plus a small error, as in a real check; scale sets the size of the error.
+    grad = rng.standard_normal((n, 1))
+    return {"grad": grad, "gradapprox": grad + scale * rng.standard_normal((n, 1))}
+
+
 def _random_cd(seed, n, epsilon):
-    rng = case_rng(seed)
-    args = {"J": Cubic(rng.standard_normal((n, 1)), rng.standard_normal((n, 1))),
-            "theta": rng.standard_normal((n, 1)), "epsilon": epsilon}
-    return Case(f"random case (seed {seed})", args, reference_cd(**args), FLOAT64)
+    return made_case(_cd_inputs, reference_cd, seed, (n, epsilon))
 
 
 def _random_re(seed, n, scale):
-    # gradapprox = grad plus a small error, as in a real check; scale sets the size of the error.
-    rng = case_rng(seed)
-    grad = rng.standard_normal((n, 1))
-    args = {"grad": grad, "gradapprox": grad + scale * rng.standard_normal((n, 1))}
-    return Case(f"random case (seed {seed})", args, reference_re(**args), FLOAT64)
+    return made_case(_re_inputs, reference_re, seed, (n, scale))
 
 
 def cases(name, hidden=False):

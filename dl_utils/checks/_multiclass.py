@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import multiclass as mc
 from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import case_rng
+from ._cases import made_case
 from ._compare import Mismatch, check_array, check_scalar, check_tuple, tolerance_for
 from ._engine import Case, make_check
 
@@ -115,10 +115,7 @@ REFERENCE = {"softmax": mc.softmax, "compute_cost_softmax": mc.compute_cost_soft
 
 def random_case(name, seed, sizes, dtype=np.float64, make=None):
     """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
-    args = MAKE[make or name](case_rng(seed), dtype, *sizes)
-    expected = REFERENCE[make or name](*args.values())
-    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
-    return Case(label, args, expected, tolerance_for(*[a for a in args.values() if isinstance(a, np.ndarray)]))
+    return made_case(MAKE[make or name], REFERENCE[make or name], seed, sizes, dtype)
 
 
 def _spread(C, m):

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import activations, backward, cost, forward, initialize, update
 from ._compare import tolerance_for
-from ._engine import Case
+from ._engine import Case, make_check
 
 LN3 = np.log(3.0)
 
@@ -250,6 +250,19 @@ def sized_cases(hand, make, reference, visible, hidden_sizes, hidden=False):
         return list(hand) + [made_case(make, reference, seed, s) for seed, s in enumerate(visible, start=1)]
     float32 = [made_case(make, reference, 10 + seed, s, np.float32) for seed, s in enumerate(visible)]
     return float32 + [made_case(make, reference, 20 + seed, s) for seed, s in enumerate(hidden_sizes)]
+
+
+def sized_checks(exercises, reference, hidden_doc):
+    """The checks of ``exercises``, name -> (hand cases, make, visible sizes, hidden sizes, compare), in order.
+
+    Each runs the cases of :func:`sized_cases`, expected from the function of its name in the module
+    ``reference``, and compares with ``compare(got, case)``.
+    """
+    def check(name, hand, make, visible, hidden_sizes, compare):
+        return make_check(name, lambda hidden: sized_cases(hand, make, getattr(reference, name), visible, hidden_sizes,
+                                                           hidden), compare, hidden_doc=hidden_doc)
+
+    return [check(name, *record) for name, record in exercises.items()]
 
 
 def _arrays(value):

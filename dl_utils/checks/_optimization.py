@@ -18,7 +18,7 @@ from . import (
     mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
 from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys, check_tuple, same, type_name
-from ._engine import Case, make_check
+from ._engine import Case
 
 __all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
 
@@ -102,25 +102,6 @@ def _adam_inputs(rng, dtype, layers_dims, m, t, epsilon=1e-8):
             "beta1": 0.9, "beta2": 0.999, "epsilon": epsilon}
 
 
-EXERCISES = {
-    "random_mini_batches": ([HAND_MB], _mb_inputs, [(3, 10, 4), (2, 8, 4), (4, 5, 64)],
-                            [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
-    "update_parameters_with_momentum": ([HAND_MOM], _mom_inputs, [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
-                                        [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
-    # One case with another epsilon than 1e-8, so that a constant written instead of the argument shows.
-    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs,
-                                    [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
-                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100),
-                                     ([3, 2, 1], 6, 50, 1e-1)]),
-}
-
-
-def cases(name, hidden=False):
-    """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
-    hand, make, visible, hidden_sizes = EXERCISES[name]
-    return _cases.sized_cases(hand, make, getattr(reference, name), visible, hidden_sizes, hidden)
-
-
 def _compare_batches(got, case):
     expected = case.expected
     if not isinstance(got, list):
@@ -198,16 +179,19 @@ def _compare_adam(got, case):
     check_dict("s", s, case.expected[2], case.tol, exact=True)
 
 
-COMPARE = {"random_mini_batches": _compare_batches, "update_parameters_with_momentum": _compare_momentum,
-           "update_parameters_with_adam": _compare_adam}
-
-
-def _check(name):
-    return make_check(name, lambda hidden: cases(name, hidden), COMPARE[name],
-                      hidden_doc="(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, "
-                                 "deeper networks)")
-
-
-random_mini_batches = _check("random_mini_batches")
-update_parameters_with_momentum = _check("update_parameters_with_momentum")
-update_parameters_with_adam = _check("update_parameters_with_adam")
+# name -> (hand cases, make inputs, visible sizes, hidden sizes, compare).
+EXERCISES = {
+    "random_mini_batches": ([HAND_MB], _mb_inputs, [(3, 10, 4), (2, 8, 4), (4, 5, 64)],
+                            [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)], _compare_batches),
+    "update_parameters_with_momentum": ([HAND_MOM], _mom_inputs, [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
+                                        [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)],
+                                        _compare_momentum),
+    # One case with another epsilon than 1e-8, so that a constant written instead of the argument shows.
+    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs,
+                                    [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
+                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100),
+                                     ([3, 2, 1], 6, 50, 1e-1)], _compare_adam),
+}
+random_mini_batches, update_parameters_with_momentum, update_parameters_with_adam = _cases.sized_checks(
+    EXERCISES, reference, "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, "
+                          "deeper networks)")

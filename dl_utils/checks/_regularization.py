@@ -27,7 +27,7 @@ from ._compare import (
     check_tuple,
     type_name,
 )
-from ._engine import Case, make_check
+from ._engine import Case
 
 __all__ = [
     "compute_cost_with_regularization",
@@ -110,29 +110,6 @@ def _db_inputs(rng, dtype, layers_dims, m, keep_prob):
     return {"AL": AL, "Y": rng.integers(0, 2, (1, m)).astype(dtype), "caches": caches, "keep_prob": keep_prob}
 
 
-# name -> (hand cases, make inputs, visible sizes, hidden sizes); sizes are (layers_dims, m, lambd or keep_prob).
-EXERCISES = {
-    "compute_cost_with_regularization": (
-        [HAND_COST], _cost_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
-        [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)]),
-    "backward_propagation_with_regularization": (
-        [HAND_L2], _l2_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
-        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)]),
-    "forward_propagation_with_dropout": (
-        HAND_DF, _df_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
-        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)]),
-    "backward_propagation_with_dropout": (
-        [HAND_DB], _db_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
-        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)]),
-}
-
-
-def cases(name, hidden=False):
-    """The visible cases (hand-computed first) or the hidden ones (float32, then the edge cases)."""
-    hand, make, visible, hidden_sizes = EXERCISES[name]
-    return _cases.sized_cases(hand, make, getattr(reference, name), visible, hidden_sizes, hidden)
-
-
 def _compare_cost(got, case):
     check_scalar("cost", got, case.expected, case.tol)
 
@@ -186,21 +163,24 @@ def _compare_mask(label, got_D, D, l, L, tol):
         check_array(f"{label} (the mask D{l})", got_D, D.astype(np.float64), tol)
 
 
-COMPARE = {
-    "compute_cost_with_regularization": _compare_cost,
-    "backward_propagation_with_regularization": _compare_grads,
-    "forward_propagation_with_dropout": _compare_dropout_forward,
-    "backward_propagation_with_dropout": _compare_grads,
+# name -> (hand cases, make inputs, visible sizes, hidden sizes, compare); sizes are (layers_dims, m, lambd or
+# keep_prob).
+EXERCISES = {
+    "compute_cost_with_regularization": (
+        [HAND_COST], _cost_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+        [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)],
+        _compare_cost),
+    "backward_propagation_with_regularization": (
+        [HAND_L2], _l2_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)], _compare_grads),
+    "forward_propagation_with_dropout": (
+        HAND_DF, _df_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
+        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)],
+        _compare_dropout_forward),
+    "backward_propagation_with_dropout": (
+        [HAND_DB], _db_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
+        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)], _compare_grads),
 }
-
-
-def _check(name):
-    return make_check(name, lambda hidden: cases(name, hidden), COMPARE[name],
-                      hidden_doc="(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n"
-                                 "        deeper networks)")
-
-
-compute_cost_with_regularization = _check("compute_cost_with_regularization")
-backward_propagation_with_regularization = _check("backward_propagation_with_regularization")
-forward_propagation_with_dropout = _check("forward_propagation_with_dropout")
-backward_propagation_with_dropout = _check("backward_propagation_with_dropout")
+(compute_cost_with_regularization, backward_propagation_with_regularization, forward_propagation_with_dropout,
+ backward_propagation_with_dropout) = _cases.sized_checks(EXERCISES, reference, (
+     "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)"))

@@ -73,13 +73,14 @@ def _sigmoid(Z):
 # -- 01 initialize_parameters_deep: detected from statistics, not from outputs -------------------
 
 def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_per_layer=False, legacy=False,
-          b_drawn_times_0=False, keep_dtype=True):
+          b_drawn_times_0=False, keep_dtype=True, fixed_seed=False, fan_out=False):
     # legacy: the global generator after np.random.seed(seed), as a RandomState(seed) of its own, which
     # draws the very same numbers without touching the global state of the process that runs the check.
+    # fan_out: scale(n_l), the layer's own size, instead of scale(n_prev).
     def new_rng(seed):
         if legacy:
             return np.random.RandomState(seed)  # noqa: NPY002 - the mistake is this generator
-        return np.random.default_rng(seed if seeded else None)
+        return np.random.default_rng(0 if fixed_seed else seed if seeded else None)
 
     def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
         rng = new_rng(seed)
@@ -88,7 +89,7 @@ def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_p
             n, n_prev = layers_dims[l], layers_dims[l - 1]
             if rng_per_layer:
                 rng = new_rng(seed)
-            W = (rng.randn(n, n_prev) if legacy else getattr(rng, draw)((n, n_prev))) * scale(n_prev)
+            W = (rng.randn(n, n_prev) if legacy else getattr(rng, draw)((n, n_prev))) * scale(n if fan_out else n_prev)
             b = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
             if b_drawn_times_0:
                 b = rng.standard_normal((n, 1)) * 0
@@ -99,21 +100,14 @@ def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_p
     return initialize_parameters_deep
 
 
-def _uniform_with_std(std):
-    # A uniform draw on [-a, a] has standard deviation a / sqrt(3): the right scale, the wrong distribution.
-    def scale_of(n_prev):
-        return std(n_prev) * np.sqrt(3)
-
-    return scale_of
-
-
 def _centred_uniform(std):
     def initialize(layers_dims, seed=0, dtype=np.float64):
         rng = np.random.default_rng(seed)
         parameters = {}
         for l in range(1, len(layers_dims)):
             n, n_prev = layers_dims[l], layers_dims[l - 1]
-            a = _uniform_with_std(std)(n_prev)
+            # A uniform draw on [-a, a] has standard deviation a / sqrt(3): the right scale, the wrong distribution.
+            a = std(n_prev) * np.sqrt(3)
             parameters[f"W{l}"] = rng.uniform(-a, a, (n, n_prev)).astype(dtype)
             parameters[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
         return parameters

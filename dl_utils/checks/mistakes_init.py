@@ -9,6 +9,7 @@ import numpy as np
 
 from .mistakes import (
     B_DRAWN,
+    CATALOGUE,
     HINTS,
     LEGACY_RNG,
     NOT_NORMAL_HINT,
@@ -70,42 +71,23 @@ def zeros_ones(layers_dims):
 
 # -- initialize_parameters_he: detected from statistics, not from outputs ---------------------------
 
-def _he(scale, bias=False, draw="standard_normal", seeded=True, fixed_seed=False, **variant):
-    # variant: rng_per_layer, legacy or b_drawn_times_0, as for initialize_parameters_deep's mistakes.
-    if variant:
-        deep = _init(lambda n_prev: np.sqrt(2 / n_prev), **variant)
-        return lambda layers_dims, seed=0: deep(layers_dims, seed)
-
-    def initialize_parameters_he(layers_dims, seed=0):
-        rng = np.random.default_rng(0 if fixed_seed else seed if seeded else None)
-        parameters = {}
-        for l in range(1, len(layers_dims)):
-            n, n_prev = layers_dims[l], layers_dims[l - 1]
-            parameters[f"W{l}"] = getattr(rng, draw)((n, n_prev)) * scale(n_prev, n)
-            parameters[f"b{l}"] = rng.standard_normal((n, 1)) if bias else np.zeros((n, 1))
-        return parameters
-
-    return initialize_parameters_he
+def _he(**variant):
+    # He's scale, np.sqrt(2 / n_prev), with one of initialize_parameters_deep's mistakes (see mistakes._init).
+    return _init(lambda n_prev: np.sqrt(2 / n_prev), **variant)
 
 
-def _he_uniform(layers_dims, seed=0):
+CATALOGUE += [
+    Mistake("he_xavier", HE, XAVIER, _init(lambda n_prev: 1 / np.sqrt(n_prev))),
+    Mistake("he_no_sqrt", HE, NO_SQRT, _init(lambda n_prev: 2 / n_prev)),
+    Mistake("he_fan_out", HE, FAN_OUT, _init(lambda n: np.sqrt(2 / n), fan_out=True)),
+    Mistake("he_unscaled", HE, UNSCALED, _init(lambda n_prev: 1.0)),
+    Mistake("he_uniform", HE, NOT_CENTRED, _he(draw="random")),
+    Mistake("he_b_random", HE, B_ZERO, _he(bias=True)),
+    Mistake("he_unseeded", HE, USE_SEED, _he(seeded=False)),
+    Mistake("he_fixed_seed", HE, USE_SEED, _he(fixed_seed=True)),
+    Mistake("he_rng_per_layer", HE, RNG_PER_LAYER, _he(rng_per_layer=True)),
+    Mistake("he_global_seed", HE, LEGACY_RNG, _he(legacy=True)),
+    Mistake("he_b_drawn_times_0", HE, B_DRAWN, _he(b_drawn_times_0=True)),
     # He's uniform variant, U(-sqrt(6 / n_prev), sqrt(6 / n_prev)): the right spread, not the normal asked for.
-    return _centred_uniform(lambda n_prev: np.sqrt(2 / n_prev))(layers_dims, seed)
-
-
-CATALOGUE_HE = [
-    Mistake("he_xavier", HE, XAVIER, _he(lambda n_prev, n: 1 / np.sqrt(n_prev))),
-    Mistake("he_no_sqrt", HE, NO_SQRT, _he(lambda n_prev, n: 2 / n_prev)),
-    Mistake("he_fan_out", HE, FAN_OUT, _he(lambda n_prev, n: np.sqrt(2 / n))),
-    Mistake("he_unscaled", HE, UNSCALED, _he(lambda n_prev, n: 1.0)),
-    Mistake("he_uniform", HE, NOT_CENTRED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), draw="random")),
-    Mistake("he_b_random", HE, B_ZERO, _he(lambda n_prev, n: np.sqrt(2 / n_prev), bias=True)),
-    Mistake("he_unseeded", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), seeded=False)),
-    Mistake("he_fixed_seed", HE, USE_SEED, _he(lambda n_prev, n: np.sqrt(2 / n_prev), fixed_seed=True)),
-    Mistake("he_rng_per_layer", HE, RNG_PER_LAYER, _he(None, rng_per_layer=True)),
-    Mistake("he_global_seed", HE, LEGACY_RNG, _he(None, legacy=True)),
-    Mistake("he_b_drawn_times_0", HE, B_DRAWN, _he(None, b_drawn_times_0=True)),
-    Mistake("he_uniform_same_std", HE, NOT_NORMAL_HINT, _he_uniform),
+    Mistake("he_uniform_same_std", HE, NOT_NORMAL_HINT, _centred_uniform(lambda n_prev: np.sqrt(2 / n_prev))),
 ]
-for _entry in CATALOGUE_HE:
-    mistake(_entry.exercise, _entry.hint, id=_entry.id)(_entry.fn)

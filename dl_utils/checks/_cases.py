@@ -56,8 +56,8 @@ GRADS = {"dA1": LN3 * _a([[-0.25, 0.9], [-0.25, 0.9]]), "dW2": _a([[0.325, 0.45]
          "db1": LN3 * _a([[0.325], [0.45]])}
 
 
-def _hand(args, expected):
-    return Case("the hand-computed case", args, expected, tolerance_for())
+def _hand(args, expected, label="the hand-computed case"):
+    return Case(label, args, expected, tolerance_for())
 
 
 HAND = {

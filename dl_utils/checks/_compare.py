@@ -125,6 +125,21 @@ def check_scalar(label, got, expected, tol, m=None):
                        f"{_ratio_hint(label, np.array([value]), np.array([expected]), m)}")
 
 
+def returns_array(label):
+    """``compare(got, case)`` of an exercise that returns one array, ``label`` in the messages."""
+    return lambda got, case: check_array(label, got, case.expected, case.tol)
+
+
+def returns_number(label, per_example=False):
+    """``compare(got, case)`` of an exercise that returns one number; ``per_example``: a ratio of m is named."""
+    return lambda got, case: check_scalar(label, got, case.expected, case.tol, case.m if per_example else None)
+
+
+def returns_grads(got, case):
+    """``compare(got, case)`` of an exercise that returns ``grads``, with at least the expected keys."""
+    check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
+
+
 def check_tuple(label, got, names):
     """Raise Mismatch unless ``got`` is a tuple (or list) of ``len(names)`` values; return it as a tuple."""
     what = f"the tuple ({', '.join(names)})"

@@ -21,10 +21,10 @@ from ._compare import (
     FLOAT64,
     Mismatch,
     check_array,
-    check_dict,
     check_layer_cache,
-    check_scalar,
     check_tuple,
+    returns_grads,
+    returns_number,
     type_name,
 )
 from ._engine import Case
@@ -110,14 +110,6 @@ def _db_inputs(rng, dtype, layers_dims, m, keep_prob):
     return {"AL": AL, "Y": rng.integers(0, 2, (1, m)).astype(dtype), "caches": caches, "keep_prob": keep_prob}
 
 
-def _compare_cost(got, case):
-    check_scalar("cost", got, case.expected, case.tol)
-
-
-def _compare_grads(got, case):
-    check_dict("grads", got, case.expected, case.tol, exact=False, m=case.m)
-
-
 DRAW = ("draw the mask with D = rng.random(A.shape) < keep_prob, from one rng = np.random.default_rng(seed) made "
         "before the loop, for the hidden layers 1..L-1 in order and nothing else drawn from rng, as the exercise "
         "says: the check compares your masks with that draw (rng.binomial, rng.random(...) > 1 - keep_prob or "
@@ -169,17 +161,17 @@ EXERCISES = {
     "compute_cost_with_regularization": (
         [HAND_COST], _cost_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
         [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)],
-        _compare_cost),
+        returns_number("cost")),
     "backward_propagation_with_regularization": (
         [HAND_L2], _l2_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
-        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)], _compare_grads),
+        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)], returns_grads),
     "forward_propagation_with_dropout": (
         HAND_DF, _df_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
         [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)],
         _compare_dropout_forward),
     "backward_propagation_with_dropout": (
         [HAND_DB], _db_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
-        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)], _compare_grads),
+        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)], returns_grads),
 }
 (compute_cost_with_regularization, backward_propagation_with_regularization, forward_propagation_with_dropout,
  backward_propagation_with_dropout) = _cases.sized_checks(EXERCISES, reference, (

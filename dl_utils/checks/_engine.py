@@ -52,28 +52,6 @@ class Case:
         return first.shape[-1] if isinstance(first, np.ndarray) and first.ndim == 2 else None
 
 
-def docstring(name):
-    """The numpydoc docstring of the check of exercise ``name``."""
-    return f"""Check a learner's ``{name}``; print ``{name}: all checks passed.`` if it is right.
-
-    Parameters
-    ----------
-    fn : callable
-        The learner's ``{name}``.
-    hidden : bool, default False
-        Run the hidden edge cases (one example, a single unit, float32 inputs, deeper and
-        wider networks) instead of the visible ones, and print ``{name}: all hidden checks passed.``
-
-    Raises
-    ------
-    AssertionError
-        Saying what is wrong, on which inputs, and the likely cause.
-    """
-
-
-DEFAULT_HIDDEN_DOC = "(one example, a single unit, float32 inputs, deeper and\n        wider networks)"
-
-
 def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=None):
     """The public check of exercise ``name``: ``check(fn, hidden=False)``, with its docstring.
 
@@ -99,9 +77,27 @@ def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=Non
 
 
 def name_check(check, name, hidden_doc=None):
-    """Give ``check`` the name and the docstring of the check of exercise ``name``; return it."""
+    """Give ``check`` the name and the numpydoc docstring of the check of exercise ``name``; return it.
+
+    ``hidden_doc``: what the hidden cases are, if not the core's.
+    """
+    hidden_doc = hidden_doc or "(one example, a single unit, float32 inputs, deeper and\n        wider networks)"
+    passed = f"``{name}: all hidden checks passed.``"
     check.__name__ = check.__qualname__ = name
-    check.__doc__ = docstring(name).replace(DEFAULT_HIDDEN_DOC, hidden_doc or DEFAULT_HIDDEN_DOC)
+    check.__doc__ = f"""Check a learner's ``{name}``; print ``{name}: all checks passed.`` if it is right.
+
+    Parameters
+    ----------
+    fn : callable
+        The learner's ``{name}``.
+    hidden : bool, default False
+        Run the hidden edge cases {hidden_doc} instead of the visible ones, and print {passed}
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong, on which inputs, and the likely cause.
+    """
     return check
 
 

@@ -225,11 +225,6 @@ def case_rng(seed):
     return np.random.default_rng([_SECRET[-1], seed] if _SECRET else seed)
 
 
-def random_case(name, seed, sizes, dtype=np.float64):
-    """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
-    return made_case(MAKE[name], REFERENCE[name], seed, sizes, dtype)
-
-
 def made_case(make, reference, seed, sizes, dtype=np.float64):
     """A random case: inputs ``make(default_rng(seed), dtype, *sizes)``, expected ``reference(*inputs)``.
 
@@ -287,4 +282,4 @@ def cases(name, hidden=False):
 
 def diagnostic_cases(name):
     """Square cases, on which a missing transpose or a wrong product still runs and can be recognised."""
-    return [random_case(name, 99, s) for s in SIZES[name]["diagnostic"]]
+    return [made_case(MAKE[name], REFERENCE[name], 99, s) for s in SIZES[name]["diagnostic"]]

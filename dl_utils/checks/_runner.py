@@ -151,7 +151,7 @@ def _changes(path, original, now, ids, returned_how=None):
     if type(now) is not type(original):
         yield f"{path} was replaced by {type(now).__name__} (an argument must be left unchanged)"
     elif isinstance(original, np.ndarray):
-        if not (isinstance(now, np.ndarray) and now.shape == original.shape and _restored(original, now)):
+        if not _restored(original, now):
             yield f"{path} was changed in place (by -=, +=, *=, or a slice assignment): {IN_PLACE}"
     elif isinstance(original, dict):
         yield from _dict_changes(path, original, now, ids, returned_how)
@@ -164,12 +164,14 @@ def _changes(path, original, now, ids, returned_how=None):
 
 
 def _restored(original, now):
-    """Whether ``now`` equals ``original`` up to the round-off of changing it and changing it back.
+    """Whether ``now`` is an array that equals ``original`` up to the round-off of changing it and changing it back.
 
     ``theta[i] += e; ...; theta[i] -= e`` leaves ``theta[i]`` within an ulp or two of where it was,
     not on it: within 4 machine epsilons of the array's largest magnitude (at least 1), a change a
     real mutation (a nudge of 1e-7 or more, an entry set to 0) always exceeds.
     """
+    if not (isinstance(now, np.ndarray) and now.shape == original.shape):
+        return False
     if np.array_equal(now, original, equal_nan=True):
         return True
     if not (np.issubdtype(original.dtype, np.floating) and np.issubdtype(now.dtype, np.floating)):
@@ -188,9 +190,7 @@ def _dict_changes(path, original, now, ids, returned_how=None):
         if id(now[key]) != ids.get(key, id(now[key])):
             replaced += [key] if not _equal(original[key], now[key]) else []
         elif isinstance(original[key], np.ndarray):
-            unchanged = isinstance(now[key], np.ndarray) and now[key].shape == original[key].shape and _restored(
-                original[key], now[key])
-            in_place += [] if unchanged else [key]
+            in_place += [] if _restored(original[key], now[key]) else [key]
         else:
             yield from _changes(f"{path}[{key!r}]", original[key], now[key], {})
     how = {"added to": "(an assignment to a new key)", "removed from": "(pop or del)",

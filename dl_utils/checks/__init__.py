@@ -45,22 +45,10 @@ __all__ = [
 ]
 
 
-def _check(name):
-    return _engine.make_check(name, lambda hidden: _cases.cases(name, hidden), getattr(_exercises, name),
-                              lambda: _cases.diagnostic_cases(name))
-
-
 initialize_parameters_deep = _initialize.check
-linear_forward = _check("linear_forward")
-linear_activation_forward = _check("linear_activation_forward")
-L_model_forward = _check("L_model_forward")
-compute_cost = _check("compute_cost")
-relu_backward = _check("relu_backward")
-sigmoid_backward = _check("sigmoid_backward")
-linear_backward = _check("linear_backward")
-linear_activation_backward = _check("linear_activation_backward")
-L_model_backward = _check("L_model_backward")
-update_parameters = _check("update_parameters")
+for _name in __all__[1:]:  # the core's other checks: their cases in _cases, their comparison in _exercises
+    globals()[_name] = _engine.make_check(_name, lambda hidden, name=_name: _cases.cases(name, hidden),
+                                          getattr(_exercises, _name), lambda name=_name: _cases.diagnostic_cases(name))
 
 # The checks of notebooks 07 to 11, appended after the core's.
 from . import _optimization  # noqa: E402

@@ -55,23 +55,29 @@ def relu(Z):
     return np.maximum(Z, 0), Z
 
 
+def _backward_inputs(dA, cache):
+    # Both backward steps take dA and the Z of their forward step, as matrices of one shape.
+    dA, Z = as_matrix("dA", dA), as_matrix("cache (Z)", cache)
+    same_shape("dA", dA, "cache (Z)", Z)
+    return dA, Z
+
+
 def sigmoid_backward(dA, cache):
     """Backward step of the sigmoid, :math:`dZ = dA \\, \\sigma(Z)(1 - \\sigma(Z))`.
 
     Parameters
     ----------
     dA : ndarray of shape (n_l, m)
-        Gradient of the loss with respect to the activation ``A``.
+        Gradient of the loss with respect to the activation ``A = sigmoid(Z)``.
     cache : ndarray of shape (n_l, m)
         ``Z`` from :func:`sigmoid`.
 
     Returns
     -------
     dZ : ndarray of shape (n_l, m)
-        Gradient of the loss with respect to ``Z``.
+        ``dA`` times the sigmoid's slope, ``A (1 - A)``, entry by entry.
     """
-    dA, Z = as_matrix("dA", dA), as_matrix("cache (Z)", cache)
-    same_shape("dA", dA, "cache (Z)", Z)
+    dA, Z = _backward_inputs(dA, cache)
     s = _sigmoid(Z)
     return dA * s * (1 - s)
 
@@ -82,15 +88,14 @@ def relu_backward(dA, cache):
     Parameters
     ----------
     dA : ndarray of shape (n_l, m)
-        Gradient of the loss with respect to the activation ``A``.
+        Gradient of the loss with respect to the activation ``A = relu(Z)``.
     cache : ndarray of shape (n_l, m)
         ``Z`` from :func:`relu`.
 
     Returns
     -------
     dZ : ndarray of shape (n_l, m)
-        Gradient of the loss with respect to ``Z``.
+        ``dA`` where ``Z > 0``, 0 elsewhere (``Z = 0`` included), in ``dA``'s dtype.
     """
-    dA, Z = as_matrix("dA", dA), as_matrix("cache (Z)", cache)
-    same_shape("dA", dA, "cache (Z)", Z)
+    dA, Z = _backward_inputs(dA, cache)
     return np.where(Z > 0, dA, 0).astype(dA.dtype, copy=False)

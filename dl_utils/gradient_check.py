@@ -55,7 +55,7 @@ def parameter_layout(parameters):
     Parameters
     ----------
     parameters : dict
-        ``W1, b1, ..., WL, bL``.
+        ``W1, b1, ..., WL, bL``; only their shapes are read.
 
     Returns
     -------
@@ -72,7 +72,7 @@ def dictionary_to_vector(parameters):
     Parameters
     ----------
     parameters : dict
-        ``W1, b1, ..., WL, bL``.
+        ``W1, b1, ..., WL, bL``, left unchanged (``theta`` is a copy).
 
     Returns
     -------

@@ -77,7 +77,8 @@ def predict(X, parameters):
     X : ndarray of shape (n_x, m)
         Inputs, one example per column.
     parameters : dict
-        Trained ``W1, b1, ..., WL, bL``.
+        Trained ``W1, b1, ..., WL, bL``, e.g. from :func:`L_layer_model`, with one output unit
+        (``WL`` of shape (1, n_{L-1})).
 
     Returns
     -------

@@ -56,11 +56,12 @@ def initialize_velocity(parameters):
     Parameters
     ----------
     parameters : dict
-        ``W1, b1, ..., WL, bL``.
+        ``W1, b1, ..., WL, bL``: the velocity takes their shapes and dtypes.
 
     Returns
     -------
     v : dict
+        ``{"dW1": zeros like W1, "db1": zeros like b1, ...}``.
     """
     L = num_layers(parameters)
     return {f"d{p}{l}": np.zeros_like(as_matrix(f"{p}{l}", parameters[f"{p}{l}"]))

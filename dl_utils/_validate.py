@@ -5,6 +5,7 @@ says what was expected and what came, so a learner never meets a numpy
 broadcasting error three frames down.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -34,11 +35,58 @@ def same_shape(name, x, other_name, other):
         raise ValueError(f"{name} has shape {x.shape} but {other_name} has shape {other.shape}")
 
 
+def as_number(name, x, low=None, high=None, low_open=False, high_open=False, whole=False, what=None):
+    """Return ``x`` as a float (``whole``: an int) within the bounds, or raise a ValueError naming ``name``.
+
+    The twin of :func:`as_matrix` for numbers: a Python or numpy real number, or a 0-d numeric
+    array, finite; never a bool or a string (``float("0.1")`` would read one).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    x : object
+        The argument.
+    low, high : float, optional
+        Bounds, included unless ``low_open`` / ``high_open``.
+    whole : bool, default False
+        Require a whole number (``numbers.Integral``: ``2.0`` is not one) and return an int.
+    what : str, optional
+        What the message says ``x`` must be, if not made from the bounds ("a number in (0, 1]").
+    """
+    if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf":
+        x = x[()]
+    ok = isinstance(x, numbers.Integral if whole else numbers.Real) and not isinstance(x, (bool, np.bool_))
+    ok = ok and (isinstance(x, numbers.Integral) or math.isfinite(x))  # a whole number of any size is finite
+    ok = ok and (low is None or (x > low if low_open else x >= low))
+    ok = ok and (high is None or (x < high if high_open else x <= high))
+    if not ok:
+        raise ValueError(f"{name} must be {what or _number_kind(low, high, low_open, high_open, whole)}, got {x!r}")
+    return int(x) if whole else float(x)
+
+
+def _number_kind(low, high, low_open, high_open, whole):
+    kind = "whole number" if whole else "number"
+    if low is None and high is None:
+        return f"a {kind}"
+    if high is None and low == (1 if whole else 0) and (whole or low_open):
+        return f"a positive {kind}"
+    if high is None:
+        return f"a {kind} {'>' if low_open else '>='} {low:g}"
+    return f"a {kind} in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def as_choice(name, x, choices):
+    """Return ``x`` if it is one of the strings ``choices``, else raise a ValueError listing them."""
+    if not (isinstance(x, str) and x in choices):
+        listed = " or ".join([", ".join(map(repr, choices[:-1])), repr(choices[-1])][-len(choices):])
+        raise ValueError(f"{name} must be {listed}, got {x!r}")
+    return x
+
+
 def activation_name(activation):
     """Return ``activation`` if it is one the course knows, else raise a ValueError."""
-    if activation not in ("relu", "sigmoid"):
-        raise ValueError(f"activation must be 'relu' or 'sigmoid', got {activation!r}")
-    return activation
+    return as_choice("activation", activation, ("relu", "sigmoid"))
 
 
 def layers_dims(dims):

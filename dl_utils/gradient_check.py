@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_matrix, num_layers, same_shape
+from ._validate import as_matrix, as_number, num_layers, same_shape
 from .cost import compute_cost
 from .forward import L_model_forward
 
@@ -160,8 +160,7 @@ def centered_difference(J, theta, epsilon=1e-6):
     theta = as_matrix("theta", theta).astype(np.float64)
     if theta.shape[1] != 1:
         raise ValueError(f"theta must be a column of shape (n, 1), got {theta.shape}")
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be a positive number, got {epsilon!r}")
+    epsilon = as_number("epsilon", epsilon, 0, low_open=True)
     gradapprox = np.zeros_like(theta)
     for i in range(theta.shape[0]):
         plus, minus = theta.copy(), theta.copy()

@@ -17,7 +17,7 @@ expression as for sigmoid with the binary cross-entropy, so the course's
 import numpy as np
 
 from ._threads import small_blas
-from ._validate import as_matrix, num_layers, same_shape
+from ._validate import as_matrix, as_number, num_layers, same_shape
 from .backward import L_model_backward
 from .forward import linear_activation_forward, linear_forward
 from .initialize import initialize_parameters_deep
@@ -90,8 +90,7 @@ def one_hot(y, num_classes):
     y = as_matrix("y", y)
     if y.shape[0] != 1:
         raise ValueError(f"y must have shape (1, m), one label per column, got {y.shape}")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
+    num_classes = as_number("num_classes", num_classes, 1, whole=True)
     if y.size and (not np.all(y == np.round(y)) or y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"y must hold whole numbers 0..{num_classes - 1} (num_classes={num_classes}), "
                          f"got values from {y.min()} to {y.max()}")

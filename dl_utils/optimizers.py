@@ -13,12 +13,11 @@ With :math:`g` the gradient of one parameter at step :math:`t = 1, 2, \\dots`:
   :math:`\\theta \\leftarrow \\theta - \\alpha \\hat v / (\\sqrt{\\hat s} + \\varepsilon)`.
 """
 
-import numbers
 
 import numpy as np
 
 from ._threads import small_blas
-from ._validate import as_matrix, num_layers, same_shape
+from ._validate import as_choice, as_matrix, as_number, num_layers, same_shape
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
@@ -41,8 +40,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     X, Y = as_matrix("X", X), as_matrix("Y", Y)
     if Y.shape[1] != X.shape[1]:
         raise ValueError(f"Y has {Y.shape[1]} examples (columns) but X has {X.shape[1]}")
-    if isinstance(mini_batch_size, bool) or not isinstance(mini_batch_size, numbers.Integral) or mini_batch_size < 1:
-        raise ValueError(f"mini_batch_size must be a positive whole number, got {mini_batch_size!r}")
+    mini_batch_size = as_number("mini_batch_size", mini_batch_size, 1, whole=True)
     m = X.shape[1]
     permutation = np.random.default_rng(seed).permutation(m)
     shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
@@ -78,16 +76,6 @@ def initialize_adam(parameters):
     """
     return initialize_velocity(parameters), initialize_velocity(parameters)
 
-
-def _number(name, value, low=0.0, high=None, low_open=False, high_open=False):
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and np.isfinite(value)
-    ok = ok and (value > low if low_open else value >= low)
-    ok = ok and (high is None or (value < high if high_open else value <= high))
-    if not ok:
-        top = "inf" if high is None else f"{high:g}"
-        where = f"{'(' if low_open else '['}{low:g}, {top}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be a number in {where}, got {value!r}")
-    return float(value)
 
 
 def _pairs(parameters, grads, *states):
@@ -134,8 +122,8 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
     parameters, v : dict, dict
         New dicts of new arrays; the arguments are left unchanged.
     """
-    beta = _number("beta", beta, 0, 1, high_open=True)
-    learning_rate = _number("learning_rate", learning_rate)
+    beta = as_number("beta", beta, 0, 1, high_open=True)
+    learning_rate = as_number("learning_rate", learning_rate, 0)
     new_parameters, new_v = {}, {}
     for key, dkey, value, (g, velocity) in _pairs(parameters, grads, ("v", v)):
         new_v[dkey] = beta * velocity + (1 - beta) * g
@@ -163,8 +151,8 @@ def update_parameters_with_rmsprop(parameters, grads, s, beta2, learning_rate, e
     -------
     parameters, s : dict, dict
     """
-    beta2 = _number("beta2", beta2, 0, 1, high_open=True)
-    learning_rate, epsilon = _number("learning_rate", learning_rate), _number("epsilon", epsilon)
+    beta2 = as_number("beta2", beta2, 0, 1, high_open=True)
+    learning_rate, epsilon = as_number("learning_rate", learning_rate, 0), as_number("epsilon", epsilon, 0)
     new_parameters, new_s = {}, {}
     for key, dkey, value, (g, square) in _pairs(parameters, grads, ("s", s)):
         new_s[dkey] = beta2 * square + (1 - beta2) * np.square(g)
@@ -198,11 +186,10 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, 
     parameters, v, s : dict, dict, dict
         New dicts of new arrays; ``v`` and ``s`` are the uncorrected estimates, for the next step.
     """
-    if isinstance(t, bool) or not isinstance(t, numbers.Integral) or t < 1:
-        raise ValueError(f"t must be the step number, a whole number >= 1 (counted from 1), got {t!r}")
-    beta1 = _number("beta1", beta1, 0, 1, high_open=True)
-    beta2 = _number("beta2", beta2, 0, 1, high_open=True)
-    learning_rate, epsilon = _number("learning_rate", learning_rate), _number("epsilon", epsilon)
+    t = as_number("t", t, 1, whole=True, what="the step number, a whole number >= 1 (counted from 1)")
+    beta1 = as_number("beta1", beta1, 0, 1, high_open=True)
+    beta2 = as_number("beta2", beta2, 0, 1, high_open=True)
+    learning_rate, epsilon = as_number("learning_rate", learning_rate, 0), as_number("epsilon", epsilon, 0)
     new_parameters, new_v, new_s = {}, {}, {}
     for key, dkey, value, (g, first, second) in _pairs(parameters, grads, ("v", v), ("s", s)):
         new_v[dkey] = beta1 * first + (1 - beta1) * g
@@ -234,9 +221,8 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     -------
     learning_rate : float
     """
-    learning_rate0, decay_rate = _number("learning_rate0", learning_rate0), _number("decay_rate", decay_rate)
-    if isinstance(time_interval, bool) or not isinstance(time_interval, numbers.Integral) or time_interval < 1:
-        raise ValueError(f"time_interval must be a positive whole number, got {time_interval!r}")
+    learning_rate0, decay_rate = as_number("learning_rate0", learning_rate0, 0), as_number("decay_rate", decay_rate, 0)
+    time_interval = as_number("time_interval", time_interval, 1, whole=True)
     return learning_rate0 / (1 + decay_rate * (int(epoch_num) // time_interval))
 
 
@@ -277,8 +263,7 @@ def train_with_optimizer(X, Y, layers_dims, optimizer="gd", learning_rate=0.01, 
     from .initialize import initialize_parameters_deep
     from .update import update_parameters
 
-    if optimizer not in ("gd", "momentum", "rmsprop", "adam"):
-        raise ValueError(f"optimizer must be 'gd', 'momentum', 'rmsprop' or 'adam', got {optimizer!r}")
+    as_choice("optimizer", optimizer, ("gd", "momentum", "rmsprop", "adam"))
     parameters = initialize_parameters_deep(layers_dims, seed=seed)
     v, s = initialize_adam(parameters)
     t, costs = 0, []

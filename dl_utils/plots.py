@@ -8,6 +8,9 @@ so ``import dl_utils`` stays light and leaves matplotlib's backend alone.
 
 import numpy as np
 
+from ._validate import as_number
+from ._validate import layers_dims as _check_layers_dims
+
 
 def cost_iterations(num_iterations):
     """Return the iterations at which ``L_layer_model`` records the cost: every 100th and the last."""
@@ -169,11 +172,8 @@ def plot_network_flow(layers_dims, m, backward=False, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    dims = list(layers_dims)
-    if len(dims) < 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in dims):
-        raise ValueError(f"layers_dims must be a list of at least two positive ints, got {layers_dims!r}")
-    if not isinstance(m, (int, np.integer)) or m <= 0:
-        raise ValueError(f"m must be a positive int (the number of examples), got {m!r}")
+    dims = _check_layers_dims(layers_dims)
+    m = as_number("m", m, 1, whole=True, what="a positive whole number (the number of examples)")
     L = len(dims) - 1
     if ax is None:
         _, ax = plt.subplots(figsize=(3.2 * L + 2.0, 4.6))

@@ -25,12 +25,11 @@ refuses an ``AL`` of more than one row; for softmax, add :func:`l2_penalty` to
 ``compute_cost_softmax(ZL, Y)``. ``train_regularized`` trains the binary network only.
 """
 
-import numbers
 
 import numpy as np
 
 from ._threads import small_blas
-from ._validate import as_matrix, num_layers, same_shape
+from ._validate import as_choice, as_matrix, as_number, num_layers, same_shape
 from .backward import L_model_backward, _layer_cache, linear_activation_backward, linear_backward
 from .cost import compute_cost
 from .forward import linear_activation_forward, linear_forward
@@ -39,15 +38,12 @@ from .update import update_parameters
 
 
 def _lambd(lambd):
-    if isinstance(lambd, bool) or not isinstance(lambd, numbers.Real) or not np.isfinite(lambd) or lambd < 0:
-        raise ValueError(f"lambd must be a number >= 0 (the L2 strength), got {lambd!r}")
-    return float(lambd)
+    return as_number("lambd", lambd, 0, what="a number >= 0 (the L2 strength)")
 
 
 def _keep_prob(keep_prob):
-    if isinstance(keep_prob, bool) or not isinstance(keep_prob, numbers.Real) or not 0 < keep_prob <= 1:
-        raise ValueError(f"keep_prob must be a probability in (0, 1] (the share of units kept), got {keep_prob!r}")
-    return float(keep_prob)
+    return as_number("keep_prob", keep_prob, 0, 1, low_open=True,
+                     what="a probability in (0, 1] (the share of units kept)")
 
 
 def l2_penalty(parameters, lambd, m):
@@ -174,8 +170,7 @@ def forward_propagation_with_dropout(X, parameters, keep_prob, seed, output="sig
         ``(((A_prev, W, b), Z), D)``; ``D`` is the bool mask of ``A^{[l]}``, shape (n_l, m), and
         None for the output layer.
     """
-    if output not in ("sigmoid", "softmax"):
-        raise ValueError(f"output must be 'sigmoid' or 'softmax', got {output!r}")
+    as_choice("output", output, ("sigmoid", "softmax"))
     L = num_layers(parameters)
     keep_prob = _keep_prob(keep_prob)
     rng = np.random.default_rng(seed)

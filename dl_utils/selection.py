@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._validate import layers_dims as _check_layers_dims
 from .cost import compute_cost
 from .forward import L_model_forward
 from .model import L_layer_model
@@ -21,9 +22,7 @@ def parameter_count(layers_dims):
         ``W1`` has ``n_1 * n_x`` entries and ``b1`` has ``n_1``, and so on for every layer;
         e.g. ``[64, 16, 1]`` has ``16 * 65 + 1 * 17 = 1057``.
     """
-    dims = [int(n) for n in layers_dims]
-    if len(dims) < 2 or min(dims) < 1:
-        raise ValueError(f"layers_dims must list at least two positive sizes [n_x, ..., n_L], got {layers_dims}")
+    dims = _check_layers_dims(layers_dims)
     return sum(n * (n_prev + 1) for n_prev, n in zip(dims, dims[1:], strict=False))
 
 

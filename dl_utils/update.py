@@ -1,6 +1,6 @@
 """Step 5: one step of gradient descent on every parameter."""
 
-from ._validate import as_matrix, num_layers
+from ._validate import as_matrix, as_number, num_layers
 
 
 def update_parameters(parameters, grads, learning_rate):
@@ -24,14 +24,8 @@ def update_parameters(parameters, grads, learning_rate):
         A new dict of new arrays; the arguments are left unchanged.
     """
     L = num_layers(parameters)
-    try:
-        # float() would also read the string "0.01"; a learning rate must be a number.
-        if isinstance(learning_rate, (str, bytes)):
-            raise TypeError
-        # A Python float, so the update keeps the parameters' dtype (float32 stays float32).
-        learning_rate = float(learning_rate)
-    except (TypeError, ValueError):
-        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
+    # A Python float, so the update keeps the parameters' dtype (float32 stays float32).
+    learning_rate = as_number("learning_rate", learning_rate)
     if not isinstance(grads, dict):
         raise ValueError(f"grads must be a dict with keys dW1, db1, ..., dWL, dbL, got {type(grads).__name__}")
     updated = {}

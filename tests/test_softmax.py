@@ -81,8 +81,8 @@ def test_one_hot_hand_values():
     (np.array([[0, 3]]), 3, "y must hold whole numbers 0..2"),
     (np.array([[0, -1]]), 3, "y must hold whole numbers 0..2"),
     (np.array([[0.5, 1]]), 3, "y must hold whole numbers 0..2"),
-    (np.array([[0, 1]]), 0, "num_classes must be a positive int"),
-    (np.array([[0, 1]]), 2.0, "num_classes must be a positive int"),
+    (np.array([[0, 1]]), 0, "num_classes must be a positive whole number"),
+    (np.array([[0, 1]]), 2.0, "num_classes must be a positive whole number"),
 ])
 def test_one_hot_rejects_bad_input(y, num_classes, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):

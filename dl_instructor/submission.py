@@ -264,6 +264,10 @@ def _moved(sequence):
 def assemble(source_nb, blank_nb, submitted_cells):
     """Build the notebook to run from the source notebook and a learner's cells.
 
+    Each source cell comes from the course, except the exercise cells, which are the learner's
+    (or blank if missing); the learner's own cells follow the course cell they followed in the
+    submission. What had to be repaired is noted per exercise.
+
     Parameters
     ----------
     source_nb : nbformat.NotebookNode
@@ -282,15 +286,39 @@ def assemble(source_nb, blank_nb, submitted_cells):
     solution_ids = {grade_id(c) for c in source_nb.cells if _nbgrader(c).get("solution")}
     by_exercise = {ex.solution_id: ex.name for ex in exercises(source_nb) if ex.solution_id}
     by_exercise.update({ex.check_id: ex.name for ex in exercises(source_nb)})
-    notes = {}
+    notes = _Notes(by_exercise)
+    matched = _matched(submitted_cells, position, solution_ids, by_exercise, notes)
+    after = _learner_cells_after(len(submitted_cells), {i: position[gid] for gid, i in matched.items()})
 
-    def note(gid, text):
-        if gid in by_exercise:
-            notes.setdefault(by_exercise[gid], []).append(text)
+    cells, index_of = _learner_cells(submitted_cells, after.get(-1, [])), {}
+    for k, (source_cell, blank_cell) in enumerate(zip(source_nb.cells, blank_nb.cells, strict=True)):
+        gid = source_ids[k]
+        submitted = submitted_cells[matched[gid]] if gid in matched else None
+        cells.append(_course_cell(source_cell, blank_cell, gid, submitted, gid in solution_ids, notes))
+        if gid is not None:
+            index_of[gid] = len(cells) - 1
+        cells += _learner_cells(submitted_cells, after.get(k, []))
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i}"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=nbformat.from_dict(source_nb.metadata))
+    return Assembled(nb=nb, index_of=index_of, notes=dict(notes))
 
-    # Which submitted cell stands for which source cell; the rest are the learner's own cells.
-    matched = {}  # source grade_id -> submitted index
-    extra = []  # submitted indices of learner cells
+
+class _Notes(dict):
+    """Exercise name -> the notes on it; a note on a cell that belongs to no exercise is dropped."""
+
+    def __init__(self, by_exercise):
+        super().__init__()
+        self.by_exercise = by_exercise
+
+    def add(self, gid, text):
+        if gid in self.by_exercise:
+            self.setdefault(self.by_exercise[gid], []).append(text)
+
+
+def _matched(submitted_cells, position, solution_ids, by_exercise, notes):
+    """Source grade_id -> index of the submitted cell that stands for it; notes where that took repair."""
+    matched, extra = {}, []  # extra: the indices of the learner's own cells
     for i, cell in enumerate(submitted_cells):
         gid = grade_id(cell)
         if gid in position and gid not in matched:
@@ -305,58 +333,55 @@ def assemble(source_nb, blank_nb, submitted_cells):
         if candidates:
             matched[gid] = candidates[0]
             extra.remove(candidates[0])
-            note(gid, f"the exercise cell had lost its nbgrader metadata; the cell that defines {name}() was used")
-
+            notes.add(gid, f"the exercise cell had lost its nbgrader metadata; the cell that defines {name}() was used")
     moved = _moved([position[gid] for gid, _ in sorted(matched.items(), key=lambda kv: kv[1])])
     for gid in matched:
         if position[gid] in moved:
-            note(gid, "this exercise's cells were moved in the submission; they were run in the course's order")
+            notes.add(gid, "this exercise's cells were moved in the submission; they were run in the course's order")
+    return matched
 
-    # Anchor each learner cell after the source cell it followed in the submission.
-    after = {}  # source index (or -1 for the top) -> learner cells
-    anchor = -1
-    matched_at = {i: position[gid] for gid, i in matched.items()}
-    for i in range(len(submitted_cells)):
+
+def _learner_cells_after(count, matched_at):
+    """Source index (-1 for the top) -> the learner's own cells that followed that source cell in the submission.
+
+    ``matched_at``: submitted index -> source index, for the submitted cells that stand for source cells.
+    """
+    after, anchor = {}, -1
+    for i in range(count):
         if i in matched_at:
             anchor = matched_at[i]
         else:
             after.setdefault(anchor, []).append(i)
+    return after
 
+
+def _learner_cells(submitted_cells, indices):
+    """New cells with the source of the learner's own cells at ``indices``, marked as the learner's."""
     cells = []
-    index_of = {}
+    for i in indices:
+        cell = submitted_cells[i]
+        new = (nbformat.v4.new_code_cell if cell["cell_type"] == "code" else nbformat.v4.new_markdown_cell)(
+            cell["source"])
+        new.metadata["dl_utils_grade"] = {"learner_cell": True}
+        cells.append(new)
+    return cells
 
-    def add_learner_cells(key):
-        for i in after.get(key, []):
-            cell = submitted_cells[i]
-            new = (nbformat.v4.new_code_cell if cell["cell_type"] == "code" else nbformat.v4.new_markdown_cell)(
-                cell["source"])
-            new.metadata["dl_utils_grade"] = {"learner_cell": True}
-            cells.append(new)
 
-    add_learner_cells(-1)
-    for k, (source_cell, blank_cell) in enumerate(zip(source_nb.cells, blank_nb.cells, strict=True)):
-        gid = source_ids[k]
-        cell = nbformat.from_dict(source_cell)
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-        if gid in solution_ids:
-            if gid in matched:
-                cell.source = submitted_cells[matched[gid]]["source"]
-            else:
-                cell.source = blank_cell.source
-                note(gid, "the exercise cell is missing from the submission (deleted?), so it was run blank")
-        elif gid in matched:
-            submitted = submitted_cells[matched[gid]]
-            if submitted["source"] not in (blank_cell.source, source_cell.source) and gid in by_exercise:
-                note(gid, "the check cell had been edited; it was restored from the course notebook")
-        elif gid is not None and gid in by_exercise:
-            note(gid, "the check cell was missing from the submission; it was restored from the course notebook")
-        cell.pop("id", None)
-        cells.append(cell)
-        if gid is not None:
-            index_of[gid] = len(cells) - 1
-        add_learner_cells(k)
-    for i, cell in enumerate(cells):
-        cell["id"] = f"cell-{i}"
-    nb = nbformat.v4.new_notebook(cells=cells, metadata=nbformat.from_dict(source_nb.metadata))
-    return Assembled(nb=nb, index_of=index_of, notes=notes)
+def _course_cell(source_cell, blank_cell, gid, submitted, is_solution, notes):
+    """The source cell as it is run: an exercise cell with the learner's source (or blank), any other the course's."""
+    cell = nbformat.from_dict(source_cell)
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+    if is_solution:
+        if submitted is not None:
+            cell.source = submitted["source"]
+        else:
+            cell.source = blank_cell.source
+            notes.add(gid, "the exercise cell is missing from the submission (deleted?), so it was run blank")
+    elif submitted is not None:
+        if submitted["source"] not in (blank_cell.source, source_cell.source):
+            notes.add(gid, "the check cell had been edited; it was restored from the course notebook")
+    elif gid is not None:
+        notes.add(gid, "the check cell was missing from the submission; it was restored from the course notebook")
+    cell.pop("id", None)
+    return cell

@@ -54,17 +54,18 @@ def test_from_dl_utils_import_checks_gives_the_package():
 @pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_hand_computed_values_agree_with_the_reference(name):
     # The hand arithmetic in _cases.py and the reference library are independent: each checks the other.
-    hand = _cases.HAND[name] if isinstance(_cases.HAND[name], list) else [_cases.HAND[name]]
-    for case in hand:
-        got = _cases.REFERENCE[name](*copy.deepcopy(list(case.args.values())))
+    exercise = _cases.EXERCISES[name]
+    assert exercise.reference is getattr(dl_utils, name)
+    for case in exercise.hand:
+        got = exercise.reference(*copy.deepcopy(list(case.args.values())))
         assert same(got, case.expected, case.tol), case.args
 
 
 @pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_random_cases_are_seeded(name):
-    first, again = _cases.cases(name), _cases.cases(name)
+    first, again = _cases.EXERCISES[name].cases(), _cases.EXERCISES[name].cases()
     assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
-    assert len(_cases.cases(name, hidden=True)) > len(first) - 1
+    assert len(_cases.EXERCISES[name].cases("hidden")) > len(first) - 1
 
 
 def failure(check, fn, **kwargs):
@@ -194,7 +195,7 @@ def test_shallow_copy_mutation_names_the_key_and_the_reason():
 
 
 def test_the_checks_inputs_are_not_touched_by_the_learner():
-    case = _cases.cases("relu_backward")[0]
+    case = _cases.EXERCISES["relu_backward"].cases()[0]
     before = copy.deepcopy(case.args)
 
     def relu_backward(dA, cache):
@@ -202,7 +203,7 @@ def test_the_checks_inputs_are_not_touched_by_the_learner():
         return dA
 
     failure(checks.relu_backward, relu_backward)
-    assert same(_cases.cases("relu_backward")[0].args, before, case.tol)
+    assert same(_cases.EXERCISES["relu_backward"].cases()[0].args, before, case.tol)
 
 
 def test_global_read_is_named():
@@ -337,14 +338,15 @@ def test_attribute_names_are_not_mistaken_for_globals():
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 def test_random_caches_come_from_a_forward_pass(hidden):
-    for case in _cases.cases("L_model_backward", hidden):  # the hand-computed case included
+    which = "hidden" if hidden else "visible"
+    for case in _cases.EXERCISES["L_model_backward"].cases(which):  # the hand-computed case included
         tol, caches = case.tol, case.args["caches"]
         for l, ((A_prev, W, b), Z) in enumerate(caches):
             assert np.allclose(Z, W @ A_prev + b, rtol=tol.rtol, atol=tol.atol)
             if l > 0:  # each layer's input is the ReLU of the previous layer's Z
                 assert np.array_equal(A_prev, np.maximum(caches[l - 1][1], 0))
         assert np.allclose(case.args["AL"], dl_utils.sigmoid(caches[-1][1])[0], rtol=tol.rtol, atol=tol.atol)
-    for case in _cases.cases("linear_activation_backward", hidden):
+    for case in _cases.EXERCISES["linear_activation_backward"].cases(which):
         (A_prev, W, b), Z = case.args["cache"]
         assert np.allclose(Z, W @ A_prev + b, rtol=case.tol.rtol, atol=case.tol.atol)
 

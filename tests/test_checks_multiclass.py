@@ -11,6 +11,7 @@ import dl_utils
 from dl_utils import checks
 from dl_utils.checks import _multiclass, mistakes
 from dl_utils.checks._compare import same
+from dl_utils.checks._engine import Case
 
 NAMES = _multiclass.__all__
 MINE = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
@@ -120,21 +121,24 @@ def _by_id(mistake_id):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hand_computed_values_agree_with_the_reference(name):
-    for case in _multiclass.HAND[name]:
-        got = getattr(dl_utils, name)(*copy.deepcopy(list(case.args.values())))
+    exercise = _multiclass.EXERCISES[name]
+    assert exercise.reference is getattr(dl_utils, name)
+    for case in exercise.hand + [c for c in exercise.hidden if isinstance(c, Case)]:
+        got = exercise.reference(*copy.deepcopy(list(case.args.values())))
         assert same(got, case.expected, case.tol), case.label
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cases_are_seeded_and_the_hidden_ones_are_more(name):
-    first, again = _multiclass.cases(name), _multiclass.cases(name)
+    first, again = _multiclass.EXERCISES[name].cases(), _multiclass.EXERCISES[name].cases()
     assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
-    assert len(_multiclass.cases(name, hidden=True)) >= len(first)
+    assert len(_multiclass.EXERCISES[name].cases("hidden")) >= len(first)
 
 
 def test_the_saturated_cases_really_saturate():
     # The cases meant for log(0) must contain probabilities that round to exactly 0 (and no overflow).
-    saturated = [c for c in _multiclass.cases("compute_cost_softmax") + _multiclass.cases("compute_cost_softmax", True)
+    saturated = [c for c in _multiclass.EXERCISES["compute_cost_softmax"].cases()
+                 + _multiclass.EXERCISES["compute_cost_softmax"].cases("hidden")
                  if np.any(dl_utils.softmax(c.args["ZL"])[0] == 0)]
     assert len(saturated) == 2
 
@@ -142,7 +146,7 @@ def test_the_saturated_cases_really_saturate():
 def test_clipping_agrees_with_log_softmax_on_every_case():
     # Clipping caps the loss of a confidently wrong prediction: no case may contain one.
     for hidden in (False, True):
-        for case in _multiclass.cases("compute_cost_softmax", hidden):
+        for case in _multiclass.EXERCISES["compute_cost_softmax"].cases("hidden" if hidden else "visible"):
             assert same(cost_log_clipped(**case.args), case.expected, case.tol), case.label
 
 
@@ -177,7 +181,8 @@ def test_every_unstable_softmax_fails_naming_the_max_shift(shift, hidden, capsys
 
 def test_the_visible_cases_have_logits_near_1000_and_columns_spread_over_709():
     # Notebook 11 says "the check feeds your function logits near 1000"; the wide columns make it bite.
-    Zs = [case.args["Z"] for case in _multiclass.cases("softmax")]
+    Zs = [case.args["Z"] for case in _multiclass.EXERCISES["softmax"].cases()]
     assert any(np.any(np.abs(Z - 1000) < 5) for Z in Zs)
     assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in Zs)
-    assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in (c.args["Z"] for c in _multiclass.cases("softmax", True)))
+    hidden_Zs = [c.args["Z"] for c in _multiclass.EXERCISES["softmax"].cases("hidden")]
+    assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in hidden_Zs)

@@ -19,7 +19,8 @@ The pieces, each small::
     _runner      call the learner's function on copies; catch its exceptions and warnings;
                  report what it changed in its arguments
     _compare     compare a result with the expected one, with precise messages
-    _cases       the hand-computed cases (arithmetic in comments) and the seeded random ones
+    _cases       one record per exercise: its reference, its hand-computed cases (arithmetic in
+                 comments) and its seeded random ones, its comparison
     _exercises   what each exercise returns and how it is compared
     _engine      the loop all checks share: call, compare, diagnose, report
     _initialize  the checks of the seeded random exercises, by their statistics, and of the zeros
@@ -28,7 +29,7 @@ The pieces, each small::
 
 # The order of import is the catalogue's order of mistakes, as when each module had an import of its own: the
 # core's, then notebooks 07, 08, 11, 09 and 10 (imported below, after the core's checks).
-from . import _cases, _engine, _exercises, _gradient, _initialize, _multiclass, _regularization
+from . import _cases, _gradient, _initialize, _multiclass, _regularization
 
 __all__ = [
     "initialize_parameters_deep",
@@ -46,9 +47,8 @@ __all__ = [
 
 
 initialize_parameters_deep = _initialize.check
-for _name in __all__[1:]:  # the core's other checks: their cases in _cases, their comparison in _exercises
-    globals()[_name] = _engine.make_check(_name, lambda hidden, name=_name: _cases.cases(name, hidden),
-                                          getattr(_exercises, _name), lambda name=_name: _cases.diagnostic_cases(name))
+for _name in __all__[1:]:  # the core's other checks: one record each in _cases, comparing as in _exercises
+    globals()[_name] = _cases.EXERCISES[_name].check()
 
 # The checks of notebooks 07 to 11, appended after the core's.
 from . import _optimization  # noqa: E402

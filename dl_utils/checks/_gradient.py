@@ -12,9 +12,9 @@ from .._testfunctions import Cubic
 from ..gradient_check import centered_difference as reference_cd
 from ..gradient_check import relative_error as reference_re
 from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import made_case
+from ._cases import Exercise
 from ._compare import FLOAT64, returns_array, returns_number
-from ._engine import Case, make_check
+from ._engine import Case
 
 __all__ = ["centered_difference", "relative_error"]
 
@@ -56,31 +56,18 @@ def _re_inputs(rng, dtype, n, scale):
     return {"grad": grad, "gradapprox": grad + scale * rng.standard_normal((n, 1))}
 
 
-def _random_cd(seed, n, epsilon):
-    return made_case(_cd_inputs, reference_cd, seed, (n, epsilon))
-
-
-def _random_re(seed, n, scale):
-    return made_case(_re_inputs, reference_re, seed, (n, scale))
-
-
-def cases(name, hidden=False):
-    """The visible cases (hand-computed first) or the hidden ones of exercise ``name``."""
-    if name == "centered_difference":
-        if hidden:  # one entry, many entries with the default-size epsilon, a large epsilon
-            return [_random_cd(20, 1, 1e-3), _random_cd(21, 25, 1e-6), _random_cd(22, 4, 0.3)]
-        return HAND_CD + [_random_cd(1, 5, 1e-3), _random_cd(2, 3, 0.05)]
-    if hidden:  # one entry, a tiny error, a long vector, one zero entry each
-        return [_random_re(20, 1, 0.5), _random_re(21, 10, 1e-9), _random_re(22, 300, 1e-3),
-                Case("a hidden case (both gradients zero)", {"grad": np.zeros((1, 1)), "gradapprox": np.zeros((1, 1))},
-                     0.0, FLOAT64)]
-    return HAND_RE + [_random_re(1, 6, 0.1), _random_re(2, 4, 1e-4)]
-
-
-def _check(name, compare):
-    return make_check(name, lambda hidden: cases(name, hidden), compare,
-                      hidden_doc="(a single entry, long vectors, other epsilons)")
-
-
-centered_difference = _check("centered_difference", returns_array("gradapprox"))
-relative_error = _check("relative_error", returns_number("difference"))
+# Random cases: (seed, (n, epsilon)) and (seed, (n, scale of the error)).
+HIDDEN_DOC = "(a single entry, long vectors, other epsilons)"
+EXERCISES = {exercise.name: exercise for exercise in [
+    # Hidden: one entry, many entries with the default-size epsilon, a large epsilon.
+    Exercise("centered_difference", reference_cd, _cd_inputs, returns_array("gradapprox"), HAND_CD,
+             [(1, (5, 1e-3)), (2, (3, 0.05))], [(20, (1, 1e-3)), (21, (25, 1e-6)), (22, (4, 0.3))],
+             hidden_doc=HIDDEN_DOC),
+    # Hidden: one entry, a tiny error, a long vector, both gradients zero.
+    Exercise("relative_error", reference_re, _re_inputs, returns_number("difference"), HAND_RE,
+             [(1, (6, 0.1)), (2, (4, 1e-4))],
+             [(20, (1, 0.5)), (21, (10, 1e-9)), (22, (300, 1e-3)),
+              Case("a hidden case (both gradients zero)", {"grad": np.zeros((1, 1)), "gradapprox": np.zeros((1, 1))},
+                   0.0, FLOAT64)], hidden_doc=HIDDEN_DOC),
+]}
+centered_difference, relative_error = (exercise.check() for exercise in EXERCISES.values())

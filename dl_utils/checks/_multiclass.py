@@ -14,9 +14,8 @@ import numpy as np
 
 from .. import multiclass as mc
 from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import _a, _hand, made_case
-from ._compare import Mismatch, check_array, check_tuple, returns_array, returns_number, tolerance_for
-from ._engine import Case, make_check
+from ._cases import Exercise, _a, _hand
+from ._compare import Mismatch, check_array, check_tuple, returns_array, returns_number
 
 __all__ = ["softmax", "compute_cost_softmax", "one_hot"]
 
@@ -56,22 +55,6 @@ def _one_hot(labels, num_classes):
     return (np.arange(num_classes).reshape(-1, 1) == np.array(labels).reshape(1, -1)).astype(np.float64)
 
 
-HAND = {
-    "softmax": [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)),
-                _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "the hand-computed case with logits spread over more than 709")],
-    "compute_cost_softmax": [
-        _hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
-        _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
-              "the hand-computed case with large logits (near 1000)"),
-        _hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
-              "the hand-computed case with a probability that rounds to 0"),
-    ],
-    # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
-    "one_hot": [_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
-                      _a([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
-}
-
-
 def _logits(rng, C, m, dtype, offsets=0.0):
     # offsets: a number added to every logit, or one per column (large logits, columns far apart).
     return (3 * rng.standard_normal((C, m)) + offsets).astype(dtype)
@@ -93,53 +76,22 @@ def _wide(rng, dtype, C, m):
     return {"Z": Z.astype(dtype)}
 
 
-MAKE = {
-    "softmax": lambda rng, dtype, C, m, offsets=0.0: {"Z": _logits(rng, C, m, dtype, offsets)},
-    "wide": _wide,
-    "compute_cost_softmax": lambda rng, dtype, C, m, offsets=0.0: {
-        "ZL": _logits(rng, C, m, dtype, offsets), "Y": _one_hot(rng.integers(0, C, m), C).astype(dtype)},
-    "saturated": _saturated,
-    "one_hot": lambda rng, dtype, C, m: {"y": rng.integers(0, C, (1, m)).astype(dtype), "num_classes": C},
-}
-REFERENCE = {"softmax": mc.softmax, "compute_cost_softmax": mc.compute_cost_softmax, "one_hot": mc.one_hot,
-             "saturated": mc.compute_cost_softmax, "wide": mc.softmax}
+def _softmax_inputs(rng, dtype, C, m, offsets=0.0):
+    return {"Z": _logits(rng, C, m, dtype, offsets)}
 
 
-def random_case(name, seed, sizes, dtype=np.float64, make=None):
-    """A random case of exercise ``name``: inputs made with ``default_rng(seed)``, expected from the reference."""
-    return made_case(MAKE[make or name], REFERENCE[make or name], seed, sizes, dtype)
+def _cost_inputs(rng, dtype, C, m, offsets=0.0):
+    return {"ZL": _logits(rng, C, m, dtype, offsets), "Y": _one_hot(rng.integers(0, C, m), C).astype(dtype)}
+
+
+def _labels(rng, dtype, C, m):
+    return {"y": rng.integers(0, C, (1, m)).astype(dtype), "num_classes": C}
 
 
 def _spread(C, m):
     # One offset per column, from -1000 to 1000: no shift overflows the top columns, one shift for the
     # whole array underflows the bottom ones; the columns in between are fine for both.
     return np.linspace(-1000, 1000, m).reshape(1, m) + np.zeros((C, 1))
-
-
-def cases(name, hidden=False):
-    """The visible cases (hand-computed first) or the hidden ones of exercise ``name``.
-
-    The hidden cases: one example, two classes, float32, many classes and examples, and
-    for softmax and the cost, logits far from 0 again, drawn at random.
-    """
-    if name == "one_hot":
-        # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
-        if hidden:  # one example, two classes, int32 labels, many examples
-            return [random_case(name, 20, (4, 6), np.int64), random_case(name, 21, (3, 1), np.int64),
-                    random_case(name, 22, (2, 9), np.int64), random_case(name, 23, (10, 200), np.int32)]
-        return HAND[name] + [random_case(name, 1, (3, 7), np.int64), random_case(name, 2, (10, 6), np.int64)]
-    if not hidden:
-        wide = [random_case(name, 3, (4, 6), make="wide")] if name == "softmax" else []
-        return HAND[name] + [random_case(name, 1, (3, 5)), random_case(name, 2, (10, 4))] + wide
-    float32 = [random_case(name, 10, (3, 5), np.float32), random_case(name, 11, (10, 4), np.float32)]
-    edges = [random_case(name, 20, (4, 1)), random_case(name, 21, (2, 6)), random_case(name, 22, (10, 200))]
-    large = [random_case(name, 23, (4, 6, 1000.0))]
-    if name == "softmax":
-        wide = Case("a hidden case with logits spread over more than 709", {"Z": Z_WIDE}, (A_WIDE, Z_WIDE),
-                    tolerance_for())
-        return large + [wide, random_case(name, 24, (5, 9, _spread(5, 9))), random_case(name, 25, (3, 8), make="wide"),
-                        random_case(name, 26, (2, 5), make="wide")] + float32 + edges
-    return large + [random_case(name, 24, (5, 8), make="saturated")] + float32 + edges
 
 
 UNSTABLE = ("np.exp overflowed or underflowed: e**x is inf above x = 709.8 and 0 below -745, so a column whose "
@@ -168,17 +120,37 @@ def _numeric_array(a):
     return np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)
 
 
-HIDDEN_DOC = {
-    "softmax": "(one example, two classes, float32 logits, many classes, logits far from 0)",
-    "compute_cost_softmax": "(one example, two classes, float32 logits, many classes, saturated outputs)",
-    "one_hot": "(one example, two classes, int32 labels, many examples)",
-}
-
-
-def _check(name, compare):
-    return make_check(name, lambda hidden: cases(name, hidden), compare, hidden_doc=HIDDEN_DOC[name])
-
-
-softmax = _check("softmax", _compare_softmax)
-compute_cost_softmax = _check("compute_cost_softmax", returns_number("cost", per_example=True))
-one_hot = _check("one_hot", returns_array("Y"))
+# Random cases: (seed, (C, m[, offsets])[, dtype[, make]]). The hidden ones: logits far from 0 again (an offset of
+# 1000, columns spread from -1000 to 1000, in every column one class 1500 above the others), one example, two
+# classes, float32, many classes and examples.
+FLOAT32 = [(10, (3, 5), np.float32), (11, (10, 4), np.float32)]
+EDGES = [(20, (4, 1)), (21, (2, 6)), (22, (10, 200))]
+EXERCISES = {exercise.name: exercise for exercise in [
+    Exercise("softmax", mc.softmax, _softmax_inputs, _compare_softmax,
+             [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)),
+              _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "the hand-computed case with logits spread over more than 709")],
+             [(1, (3, 5)), (2, (10, 4)), (3, (4, 6), np.float64, _wide)],
+             [(23, (4, 6, 1000.0)), _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "a hidden case with logits spread over "
+                                                                          "more than 709"),
+              (24, (5, 9, _spread(5, 9))), (25, (3, 8), np.float64, _wide), (26, (2, 5), np.float64, _wide),
+              *FLOAT32, *EDGES],
+             hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)"),
+    Exercise("compute_cost_softmax", mc.compute_cost_softmax, _cost_inputs, returns_number("cost", per_example=True),
+             [_hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
+              _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
+                    "the hand-computed case with large logits (near 1000)"),
+              _hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
+                    "the hand-computed case with a probability that rounds to 0")],
+             [(1, (3, 5)), (2, (10, 4))],
+             [(23, (4, 6, 1000.0)), (24, (5, 8), np.float64, _saturated), *FLOAT32, *EDGES],
+             hidden_doc="(one example, two classes, float32 logits, many classes, saturated outputs)"),
+    # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
+    # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
+    Exercise("one_hot", mc.one_hot, _labels, returns_array("Y"),
+             [_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
+                    _a([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
+             [(1, (3, 7), np.int64), (2, (10, 6), np.int64)],
+             [(20, (4, 6), np.int64), (21, (3, 1), np.int64), (22, (2, 9), np.int64), (23, (10, 200), np.int32)],
+             hidden_doc="(one example, two classes, int32 labels, many examples)"),
+]}
+softmax, compute_cost_softmax, one_hot = (exercise.check() for exercise in EXERCISES.values())

@@ -17,6 +17,7 @@ from . import (
     _cases,
     mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
+from ._cases import Exercise, sized
 from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys, check_tuple, same, type_name
 from ._engine import Case
 
@@ -79,7 +80,7 @@ def _state(rng, parameters, dtype, positive=False):
 
 
 def _update_inputs(rng, dtype, layers_dims, m):
-    args = _cases._update_inputs(rng, layers_dims, m, dtype)
+    args = _cases.update_inputs(rng, dtype, layers_dims, m)
     # Gradients of size 0.1 and more (see the module docstring), with the dA keys of a real backward pass.
     args["grads"] = {k: (g + np.sign(g) * 0.1).astype(dtype) if k[1] != "A" else g for k, g in args["grads"].items()}
     return args
@@ -179,19 +180,25 @@ def _compare_adam(got, case):
     check_dict("s", s, case.expected[2], case.tol, exact=True)
 
 
-# name -> (hand cases, make inputs, visible sizes, hidden sizes, compare).
-EXERCISES = {
-    "random_mini_batches": ([HAND_MB], _mb_inputs, [(3, 10, 4), (2, 8, 4), (4, 5, 64)],
-                            [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)], _compare_batches),
-    "update_parameters_with_momentum": ([HAND_MOM], _mom_inputs, [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
-                                        [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)],
-                                        _compare_momentum),
-    # One case with another epsilon than 1e-8, so that a constant written instead of the argument shows.
-    "update_parameters_with_adam": (HAND_ADAM, _adam_inputs,
-                                    [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
-                                    [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100),
-                                     ([3, 2, 1], 6, 50, 1e-1)], _compare_adam),
-}
-random_mini_batches, update_parameters_with_momentum, update_parameters_with_adam = _cases.sized_checks(
-    EXERCISES, reference, "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, "
-                          "deeper networks)")
+HIDDEN_DOC = "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, deeper networks)"
+EXERCISES = {exercise.name: exercise for exercise in [
+    # Sizes (n_x, m, mini_batch_size).
+    Exercise("random_mini_batches", reference.random_mini_batches, _mb_inputs, _compare_batches, [HAND_MB],
+             **sized([(3, 10, 4), (2, 8, 4), (4, 5, 64)], [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
+             hidden_doc=HIDDEN_DOC),
+    # Sizes (layers_dims, m, beta).
+    Exercise("update_parameters_with_momentum", reference.update_parameters_with_momentum, _mom_inputs,
+             _compare_momentum, [HAND_MOM], **sized(
+                 [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
+                 [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
+             hidden_doc=HIDDEN_DOC),
+    # Sizes (layers_dims, m, t[, epsilon]): one case with another epsilon than 1e-8, so that a constant written
+    # instead of the argument shows.
+    Exercise("update_parameters_with_adam", reference.update_parameters_with_adam, _adam_inputs, _compare_adam,
+             HAND_ADAM, **sized(
+                 [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
+                 [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100), ([3, 2, 1], 6, 50, 1e-1)]),
+             hidden_doc=HIDDEN_DOC),
+]}
+random_mini_batches, update_parameters_with_momentum, update_parameters_with_adam = (
+    exercise.check() for exercise in EXERCISES.values())

@@ -17,6 +17,7 @@ from . import (
     _cases,
     mistakes_regularization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
 )
+from ._cases import Exercise, sized
 from ._compare import (
     FLOAT64,
     Mismatch,
@@ -90,17 +91,17 @@ HAND_DB = Case("the hand-computed case",
 
 
 def _cost_inputs(rng, dtype, layers_dims, m, lambd):
-    _, parameters = _cases._network(rng, layers_dims, m, dtype)
+    _, parameters = _cases.network(rng, dtype, layers_dims, m)
     return {"AL": rng.uniform(0.05, 0.95, (1, m)).astype(dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
             "parameters": parameters, "lambd": lambd}
 
 
 def _l2_inputs(rng, dtype, layers_dims, m, lambd):
-    return {**_cases._backward_inputs(rng, layers_dims, m, dtype)[1], "lambd": lambd}
+    return {**_cases.backward_pass(rng, dtype, layers_dims, m)[1], "lambd": lambd}
 
 
 def _df_inputs(rng, dtype, layers_dims, m, keep_prob):
-    X, parameters = _cases._network(rng, layers_dims, m, dtype)
+    X, parameters = _cases.network(rng, dtype, layers_dims, m)
     return {"X": X, "parameters": parameters, "keep_prob": keep_prob, "seed": int(rng.integers(1000))}
 
 
@@ -155,24 +156,25 @@ def _compare_mask(label, got_D, D, l, L, tol):
         check_array(f"{label} (the mask D{l})", got_D, D.astype(np.float64), tol)
 
 
-# name -> (hand cases, make inputs, visible sizes, hidden sizes, compare); sizes are (layers_dims, m, lambd or
-# keep_prob).
-EXERCISES = {
-    "compute_cost_with_regularization": (
-        [HAND_COST], _cost_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
-        [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)],
-        returns_number("cost")),
-    "backward_propagation_with_regularization": (
-        [HAND_L2], _l2_inputs, [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
-        [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)], returns_grads),
-    "forward_propagation_with_dropout": (
-        HAND_DF, _df_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
-        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)],
-        _compare_dropout_forward),
-    "backward_propagation_with_dropout": (
-        [HAND_DB], _db_inputs, [([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
-        [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)], returns_grads),
-}
+# The sizes of the random cases are (layers_dims, m, lambd or keep_prob).
+HIDDEN_DOC = "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)"
+DROPOUT_SIZES = ([([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
+                 [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)])
+EXERCISES = {exercise.name: exercise for exercise in [
+    Exercise("compute_cost_with_regularization", reference.compute_cost_with_regularization, _cost_inputs,
+             returns_number("cost"), [HAND_COST], **sized(
+                 [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+                 [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)]),
+             hidden_doc=HIDDEN_DOC),
+    Exercise("backward_propagation_with_regularization", reference.backward_propagation_with_regularization,
+             _l2_inputs, returns_grads, [HAND_L2], **sized(
+                 [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
+                 [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)]),
+             hidden_doc=HIDDEN_DOC),
+    Exercise("forward_propagation_with_dropout", reference.forward_propagation_with_dropout, _df_inputs,
+             _compare_dropout_forward, HAND_DF, **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC),
+    Exercise("backward_propagation_with_dropout", reference.backward_propagation_with_dropout, _db_inputs,
+             returns_grads, [HAND_DB], **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC),
+]}
 (compute_cost_with_regularization, backward_propagation_with_regularization, forward_propagation_with_dropout,
- backward_propagation_with_dropout) = _cases.sized_checks(EXERCISES, reference, (
-     "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)"))
+ backward_propagation_with_dropout) = (exercise.check() for exercise in EXERCISES.values())

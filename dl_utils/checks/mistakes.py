@@ -20,6 +20,7 @@ import numpy as np
 from .. import activations as act
 from .. import backward as bwd
 from .. import forward as fwd
+from ._compare import OFF_BY_ONE
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,6 @@ class Mistake:
 
 
 CATALOGUE = []
-OFF_BY_ONE = "the keys are off by one layer: layers are numbered 1..L, and dA_prev of layer l is dA{l-1}"
 READS_GLOBAL = "reads a global variable instead of its argument"
 
 
@@ -206,9 +206,9 @@ def lf_b_ravel(A_prev, W, b):
     return W @ A_prev + b.ravel(), (A_prev, W, b)
 
 
-CATALOGUE.append(Mistake("lf_reads_global", "linear_forward", READS_GLOBAL, _from_source(
+CATALOGUE += [Mistake("lf_reads_global", "linear_forward", READS_GLOBAL, _from_source(
     "def linear_forward(A_prev, W, b):\n    return W @ A + b, (A_prev, W, b)\n",
-    "linear_forward", A=np.arange(12.0).reshape(3, 4) / 10)))
+    "linear_forward", A=np.arange(12.0).reshape(3, 4) / 10))]
 
 
 @mistake("linear_activation_forward", "the activation cache must be Z (what relu and sigmoid return as their "
@@ -348,9 +348,9 @@ def lmf_pop(X, parameters):
     return A, caches
 
 
-CATALOGUE.append(Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
+CATALOGUE += [Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
-    "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))})))
+    "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))}))]
 
 
 # -- 03 compute_cost -------------------------------------------------------------------------------
@@ -790,10 +790,10 @@ def up_float64(parameters, grads, learning_rate):
     return {k: (v - learning_rate * grads["d" + k]).astype(np.float64) for k, v in parameters.items()}
 
 
-CATALOGUE.append(Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(
+CATALOGUE += [Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(
     "def update_parameters(parameters, gradients, learning_rate):\n"
     "    return {k: v - learning_rate * grads['d' + k] for k, v in parameters.items()}\n",
-    "update_parameters", grads={f"d{p}{l}": np.zeros((1, 1)) for l in (1, 2, 3) for p in "Wb"})))
+    "update_parameters", grads={f"d{p}{l}": np.zeros((1, 1)) for l in (1, 2, 3) for p in "Wb"}))]
 
 
 HINTS = {m.id: m.hint for m in CATALOGUE}

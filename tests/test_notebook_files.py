@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+RERUN = "jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False"
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -32,8 +33,16 @@ def test_saved_from_one_clean_run(path):
     counts = [c["execution_count"] for c in code_cells(load(path))]
     assert counts == list(range(1, len(counts) + 1)), (
         f"{path.name}: execution counts {counts} are not 1, 2, 3, ...: re-run it top to bottom with "
-        f"`jupyter nbconvert --to notebook --execute --inplace notebooks/{path.name}`"
+        f"`{RERUN} notebooks/{path.name}`"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_timings_saved(path):
+    # nbconvert stores when each cell ran in its metadata unless told not to: noise in every diff.
+    timed = [i for i, cell in enumerate(load(path)["cells"]) if "execution" in cell.get("metadata", {})]
+    assert not timed, (f"{path.name}, cells {timed}: execution timestamps are saved; re-run it with "
+                       f"`{RERUN} notebooks/{path.name}`")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

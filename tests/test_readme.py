@@ -13,6 +13,7 @@ import ast
 import importlib.util
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -255,7 +256,19 @@ def _run_in_kernel(connection_file, timeout=120):
     client = BlockingKernelClient(connection_file=str(connection_file))
     client.load_connection_file()
     client.start_channels()
-    try:  # (no wait_for_ready: it takes a heartbeat not yet beating for a dead kernel; the request waits)
+    try:
+        # A SUB socket gets only what is published after its subscription reached the kernel: an execute
+        # sent at once can have its output published before, and lost (it was, under pytest's capture with
+        # CI=true, every time). So ask for kernel_info until the iopub channel hears something (the kernel's
+        # iopub_welcome, or the status of a kernel_info). Not wait_for_ready: it wants a heartbeat, which
+        # may not beat yet.
+        while True:
+            client.kernel_info()
+            try:
+                client.get_iopub_msg(timeout=1)
+                break
+            except queue.Empty:
+                assert time.monotonic() < deadline, f"the kernel's iopub channel stayed silent for {timeout} s"
         out = []
         client.execute_interactive("print(2 + 2)", timeout=timeout, output_hook=lambda msg: out.append(
             msg["content"].get("text", "") if msg["msg_type"] == "stream" else ""))

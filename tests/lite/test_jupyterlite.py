@@ -97,6 +97,9 @@ def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_conte
     assert not missing, f"the file browser lacks {missing}; it shows {listing}"
 
 
+UNSAVED_TAB_JS = "!!document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')"
+
+
 def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, lite_context, lite_artifacts):
     name = Path(lab.LEARNER_NOTEBOOK).name
     cells = lab.load_notebook(REPO / lab.LEARNER_NOTEBOOK)["cells"]
@@ -126,12 +129,12 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
         wrong = answer_and_check(lab.MISTAKE_ANSWER)
         page.screenshot(path=str(lite_artifacts / "exercise_mistake.png"))
         # Saving keeps the work in the browser: after a reload the notebook holds the typed cell.
+        # JupyterLab marks an unsaved document on its tab (the title's jp-mod-dirty), not inside the panel: wait
+        # for the mark, save, then wait for it to go, or the reload can come before the save is stored.
         lab.cell_locator(page, exercise).locator(".cm-content").click()
+        page.wait_for_function(f"() => {UNSAVED_TAB_JS}", timeout=lab.UI_TIMEOUT_MS)
         page.keyboard.press("Control+s")
-        page.wait_for_function(
-            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty')",
-            timeout=lab.UI_TIMEOUT_MS,
-        )
+        page.wait_for_function(f"() => !{UNSAVED_TAB_JS}", timeout=lab.UI_TIMEOUT_MS)
         page.reload()  # the lab opens empty: open the notebook from the file browser, as a learner does
         page.locator(".jp-DirListing-itemText", has_text=name).dblclick()
         page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=len(cells))

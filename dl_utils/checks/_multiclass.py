@@ -123,15 +123,17 @@ def _numeric_array(a):
 # Random cases: (seed, (C, m[, offsets])[, dtype[, make]]). The hidden ones: logits far from 0 again (an offset of
 # 1000, columns spread from -1000 to 1000, in every column one class 1500 above the others), one example, two
 # classes, float32, many classes and examples.
+def _wide_by_hand(label):
+    return _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), f"{label} with logits spread over more than 709")
+
+
 FLOAT32 = [(10, (3, 5), np.float32), (11, (10, 4), np.float32)]
 EDGES = [(20, (4, 1)), (21, (2, 6)), (22, (10, 200))]
 EXERCISES = {exercise.name: exercise for exercise in [
     Exercise("softmax", mc.softmax, _softmax_inputs, _compare_softmax,
-             [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)),
-              _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "the hand-computed case with logits spread over more than 709")],
+             [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)), _wide_by_hand("the hand-computed case")],
              [(1, (3, 5)), (2, (10, 4)), (3, (4, 6), np.float64, _wide)],
-             [(23, (4, 6, 1000.0)), _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), "a hidden case with logits spread over "
-                                                                          "more than 709"),
+             [(23, (4, 6, 1000.0)), _wide_by_hand("a hidden case"),
               (24, (5, 9, _spread(5, 9))), (25, (3, 8), np.float64, _wide), (26, (2, 5), np.float64, _wide),
               *FLOAT32, *EDGES],
              hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)"),

@@ -644,3 +644,21 @@ def test_initialize_draws_other_than_the_exercises_fail_naming_why(answer, hidde
 def test_grads_with_a_key_that_is_not_a_string_are_told_so():
     message = str(failure(checks.L_model_backward, lambda AL, Y, caches: {0: 1}))
     assert "has a key that is not a string, 0" in message
+
+
+@pytest.mark.parametrize("name", checks.EXERCISE_NAMES)
+def test_every_exercise_has_one_record_with_its_notebook_and_what_it_uses(name):
+    # The grader builds each exercise's sandbox from .uses (deny by default): every name there is a function
+    # of dl_utils, and the notebook's text or import cell hands it to the learner.
+    import json
+    import pathlib
+
+    record = checks.exercise(name)
+    assert record.name == name and getattr(checks, name).__name__ == name
+    notebook = pathlib.Path(__file__).parent.parent / "notebooks" / record.notebook
+    cells = json.loads(notebook.read_text())["cells"]
+    text = "".join("".join(cell["source"]) for cell in cells)
+    assert f"checks.{name}({name})" in text, f"{record.notebook} has no check cell for {name}"
+    for used in record.uses:
+        assert used != name and used in dl_utils.__all__ and callable(getattr(dl_utils, used)), used
+        assert f"`{used}" in text or f" {used}," in text, f"{record.notebook} never hands the learner {used}"

@@ -27,5 +27,10 @@ def test_mistake_fails_with_its_hint(entry, hidden, capsys):
         warnings.simplefilter("always")
         getattr(checks, entry.exercise)(entry.fn, hidden=hidden)
     assert entry.hint in str(failure.value)
+    # The grader reads the mistake from the error, not from its words: this one, or one that gives the same
+    # answer here and the same hint (b.T and b.ravel() add the same row on the visible cases).
+    assert isinstance(failure.value, checks.CheckFailed) and failure.value.exercise == entry.exercise
+    named = {m.id: m for m in mistakes.for_exercise(entry.exercise)}.get(failure.value.mistake)
+    assert named is not None and (named is entry or named.hint == entry.hint), failure.value.mistake
     assert capsys.readouterr() == ("", "")
     assert [str(w.message) for w in caught] == []

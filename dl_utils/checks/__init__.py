@@ -52,7 +52,19 @@ for _name in __all__[1:]:  # the core's other checks: one record each in _cases,
 
 # The checks of notebooks 07 to 11, appended after the core's.
 from . import _optimization  # noqa: E402
+from ._failure import CheckFailed  # noqa: E402
 
 for _module in (_gradient, _initialize, _multiclass, _regularization, _optimization):
     globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
     __all__ += _module.__all__
+
+_RECORDS = {name: module.EXERCISES[name] for module in (_cases, _gradient, _initialize, _multiclass, _regularization,
+                                                        _optimization) for name in module.EXERCISES}
+EXERCISE_NAMES = tuple(__all__)  # every exercise that has a check, in the notebooks' order: 01 to 05, then 07 to 11
+
+
+def exercise(name):
+    """The record of the exercise ``name`` (one of :data:`EXERCISE_NAMES`): its cases, its check, the notebook
+    that holds it (``.notebook``) and the functions of ``dl_utils`` its text hands the learner (``.uses``)."""
+    return _RECORDS[name]
+

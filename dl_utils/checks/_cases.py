@@ -171,6 +171,12 @@ class Exercise:
         where the others fail with an exception (square matrices, where a missing transpose still runs).
     hidden_doc : str, optional
         What the hidden cases are, in the check's docstring, if not the core's.
+    notebook : str
+        The course notebook whose cells hold the exercise, e.g. ``"04_backward.ipynb"``.
+    uses : tuple of str
+        The functions of ``dl_utils`` that the notebook's text hands the learner for this exercise
+        (``L_model_forward`` calls ``linear_activation_forward``). When graded, the exercise's sandbox holds
+        these and nothing else of the library that answers an exercise (``dl_instructor``).
     """
 
     name: str
@@ -182,6 +188,8 @@ class Exercise:
     hidden: list
     diagnostic: list = ()
     hidden_doc: str = None
+    notebook: str = None
+    uses: tuple = ()
 
     def cases(self, which="visible"):
         """The cases ``which`` is ``"visible"`` (the hand-computed ones first), ``"hidden"`` or ``"diagnostic"``."""
@@ -224,7 +232,8 @@ UNITS = sized([(3, 5), (4, 2)], [(1, 1), (1, 7), (20, 30)], [(3, 3)])
 
 EXERCISES = {exercise.name: exercise for exercise in [
     Exercise("linear_forward", forward.linear_forward, layer_inputs, _exercises.linear_forward,
-             [_hand({"A_prev": A_PREV, "W": W, "b": B}, (Z, (A_PREV, W, B)))], **LAYER),
+             [_hand({"A_prev": A_PREV, "W": W, "b": B}, (Z, (A_PREV, W, B)))], **LAYER,
+             notebook="02_forward.ipynb", uses=()),
     Exercise("linear_activation_forward", forward.linear_activation_forward,
              lambda rng, dtype, n_prev, n_l, m, activation: {**layer_inputs(rng, dtype, n_prev, n_l, m),
                                                              "activation": activation},
@@ -232,12 +241,14 @@ EXERCISES = {exercise.name: exercise for exercise in [
              [_hand({"A_prev": A_PREV, "W": W, "b": B, "activation": "relu"},
                     (_a([[7, 1], [0, 1]]), ((A_PREV, W, B), Z))),
               _hand({"A_prev": A_PREV_S, "W": W_S, "b": B_S, "activation": "sigmoid"},
-                    (_a([[0.75, 0.5, 0.25]]), ((A_PREV_S, W_S, B_S), Z_S)))], **WITH_ACTIVATION),
+                    (_a([[0.75, 0.5, 0.25]]), ((A_PREV_S, W_S, B_S), Z_S)))], **WITH_ACTIVATION,
+             notebook="02_forward.ipynb", uses=("linear_forward", "relu", "sigmoid")),
     Exercise("L_model_forward", forward.L_model_forward,
              lambda rng, dtype, layers_dims, m: dict(zip(("X", "parameters"), network(rng, dtype, layers_dims, m),
                                                          strict=True)),
              _exercises.L_model_forward, [_hand({"X": X, "parameters": PARAMS}, (AL, CACHES))],
-             **sized(*NET_DIMS, [([3, 3, 3, 3], 3)])),
+             **sized(*NET_DIMS, [([3, 3, 3, 3], 3)]),
+             notebook="02_forward.ipynb", uses=("linear_activation_forward",)),
     # AL = [1/2, 1/4, 3/4, 1/2], Y = [1, 0, 1, 0]: the losses are -ln(1/2), -ln(3/4), -ln(3/4), -ln(1/2),
     # so J = (2 ln 2 + 2 ln(4/3)) / 4 = ln(8/3) / 2 = 0.490415...
     Exercise("compute_cost", cost.compute_cost,
@@ -245,19 +256,22 @@ EXERCISES = {exercise.name: exercise for exercise in [
                                     "Y": rng.integers(0, 2, (1, m)).astype(dtype)},
              _exercises.compute_cost,
              [_hand({"AL": _a([[0.5, 0.25, 0.75, 0.5]]), "Y": _a([[1, 0, 1, 0]])}, np.log(8 / 3) / 2)],
-             **sized([(5,), (8,)], [(1,), (200,)], [(1,)])),
+             **sized([(5,), (8,)], [(1,), (200,)], [(1,)]),
+             notebook="03_cost.ipynb", uses=()),
     # dZ = dA where Z > 0, else 0; at Z = 0 exactly the slope is 0 too (so dZ[1, 2] = 0, not 6).
     Exercise("relu_backward", activations.relu_backward,
              lambda rng, dtype, n, m: {"dA": _normal(rng, (n, m), dtype),
                                        "cache": _with_zeros(rng, _normal(rng, (n, m), dtype))},
              _exercises.relu_backward,
              [_hand({"dA": _a([[1, 2, -3], [4, -5, 6]]), "cache": _a([[0.5, -1, 2], [-2, 3, 0]])},
-                    _a([[1, 0, -3], [0, -5, 0]]))], **UNITS),
+                    _a([[1, 0, -3], [0, -5, 0]]))], **UNITS,
+             notebook="04_backward.ipynb", uses=()),
     # sigma'(Z) = s (1 - s): at 0, 1/2 * 1/2 = 1/4; at +-ln3, 3/4 * 1/4 = 3/16. dZ = [2/4, 4 * 3/16, -8 * 3/16].
     Exercise("sigmoid_backward", activations.sigmoid_backward,
              lambda rng, dtype, n, m: {"dA": _normal(rng, (n, m), dtype), "cache": _normal(rng, (n, m), dtype, 2.0)},
              _exercises.sigmoid_backward,
-             [_hand({"dA": _a([[2, 4, -8]]), "cache": _a([[0, LN3, -LN3]])}, _a([[0.5, 0.75, -1.5]]))], **UNITS),
+             [_hand({"dA": _a([[2, 4, -8]]), "cache": _a([[0, LN3, -LN3]])}, _a([[0.5, 0.75, -1.5]]))], **UNITS,
+             notebook="04_backward.ipynb", uses=("sigmoid",)),
     # dZ = [[1, 2], [-1, 1]], m = 2, A_prev and W as above.
     #   dW = dZ A_prev.T / 2 = [[1 - 2, 2 + 0, 0 + 6], [-1 - 1, -2 + 0, 0 + 3]] / 2 = [[-0.5, 1, 3], [-1, -1, 1.5]]
     #   db = [[1 + 2], [-1 + 1]] / 2 = [[1.5], [0]]
@@ -268,7 +282,8 @@ EXERCISES = {exercise.name: exercise for exercise in [
                  "cache": forward.linear_forward(**layer_inputs(rng, dtype, n_prev, n_l, m))[1]},
              _exercises.linear_backward,
              [_hand({"dZ": _a([[1, 2], [-1, 1]]), "cache": (A_PREV, W, B)},
-                    (_a([[1, 2], [3, 3], [-1, 1]]), _a([[-0.5, 1, 3], [-1, -1, 1.5]]), _a([[1.5], [0]])))], **LAYER),
+                    (_a([[1, 2], [3, 3], [-1, 1]]), _a([[-0.5, 1, 3], [-1, -1, 1.5]]), _a([[1.5], [0]])))], **LAYER,
+             notebook="04_backward.ipynb", uses=()),
     Exercise("linear_activation_backward", backward.linear_activation_backward,
              lambda rng, dtype, n_prev, n_l, m, activation: {
                  "dA": _normal(rng, (n_l, m), dtype),
@@ -286,11 +301,13 @@ EXERCISES = {exercise.name: exercise for exercise in [
                  #   dA_prev = W.T dZ = [[3, 1, -3], [3, 1, -3]]
                  _hand({"dA": _a([[16, 4, -16]]), "cache": ((A_PREV_S, W_S, B_S), Z_S), "activation": "sigmoid"},
                        (_a([[3, 1, -3], [3, 1, -3]]), _a([[LN3 + 1 / 3, LN3 - 1 / 3]]), _a([[1 / 3]])))],
-             **WITH_ACTIVATION),
+             **WITH_ACTIVATION,
+             notebook="04_backward.ipynb", uses=("relu_backward", "sigmoid_backward", "linear_backward")),
     Exercise("L_model_backward", backward.L_model_backward,
              lambda rng, dtype, layers_dims, m: backward_pass(rng, dtype, layers_dims, m)[1],
              _exercises.L_model_backward, [_hand({"AL": AL, "Y": Y, "caches": CACHES}, GRADS)],
-             **sized(*NET_DIMS, [([3, 3, 3, 1], 3)])),
+             **sized(*NET_DIMS, [([3, 3, 3, 1], 3)]),
+             notebook="04_backward.ipynb", uses=("linear_backward", "linear_activation_backward")),
     # learning_rate 0.5: W1 = [[1 - 0.5, 2 - 0], [3 + 1, 4 - 2]], b1 = [[1 - 0.25], [-1 - 0.5]],
     # W2 = [[0.5 - 0.5, -0.5 - 0.5]], b2 = [[2 + 2]]. The grads also hold dA0, dA1, to be ignored.
     # A float32 case among the visible ones too, since a float32 network must stay float32.
@@ -303,5 +320,6 @@ EXERCISES = {exercise.name: exercise for exercise in [
                             "db2": _a([[-4]]), "dA0": _a([[1, 1], [1, 1]]), "dA1": _a([[1], [1]])},
                   "learning_rate": 0.5},
                  {"W1": _a([[0.5, 2], [4, 2]]), "b1": _a([[0.75], [-1.5]]), "W2": _a([[0, -1]]), "b2": _a([[4]])})],
-             **sized(*NET_DIMS, [([3, 3, 3, 1], 3)], float32=[([4, 3, 1], 5)])),
+             **sized(*NET_DIMS, [([3, 3, 3, 1], 3)], float32=[([4, 3, 1], 5)]),
+             notebook="05_update.ipynb", uses=()),
 ]}

@@ -14,7 +14,15 @@ OFF_BY_ONE = "the keys are off by one layer: layers are numbered 1..L, and dA_pr
 
 
 class Mismatch(Exception):
-    """A learner's result differs from the expected one; the message says how."""
+    """A learner's result differs from the expected one; the message says how.
+
+    ``mistake``: the id of the catalogued mistake the comparison itself recognised (a wrong scale, from the
+    statistics of a random draw), or None.
+    """
+
+    def __init__(self, message, mistake=None):
+        super().__init__(message)
+        self.mistake = mistake
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import numpy as np
 from .._introspect import globals_read
 from . import mistakes
 from ._compare import Mismatch, same
+from ._failure import CheckFailed
 from ._runner import call, describe_args
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
@@ -130,8 +131,8 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
 def require_function(name, fn):
     """Raise AssertionError unless ``fn`` is a function (or runs elsewhere): a result passed instead is named."""
     if not (callable(fn) or hasattr(fn, "call_outcome")):
-        raise AssertionError(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
-                             f"checks.{name}({name}), without calling it")
+        raise CheckFailed(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
+                          f"checks.{name}({name}), without calling it", name)
 
 
 def print_success(name, hidden, outcomes):
@@ -192,7 +193,7 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 
 
 def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=()):
-    """Check ``fn`` on one case; raise AssertionError describing the first thing wrong.
+    """Check ``fn`` on one case; raise :class:`CheckFailed` describing the first thing wrong.
 
     ``confirm``: the other cases of the check, on which a catalogued mistake must do what ``fn``
     does too before its hint is quoted (see :func:`likely_causes`).
@@ -202,19 +203,20 @@ def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=()):
     where = f"Inputs: {case.label}: {describe_args(case.args)}."
     error = outcome.error
     if isinstance(error, NotImplementedError):
-        raise AssertionError(f"{name}: {NOT_IMPLEMENTED}.") from None
+        raise CheckFailed(f"{name}: {NOT_IMPLEMENTED}.", name) from None
     if error is not None:
-        causes = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
-        raise AssertionError(_message(f"{name} raised {type(error).__name__}: {error}", where, causes)) from error
+        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
+        raise CheckFailed(_message(f"{name} raised {type(error).__name__}: {error}", where, causes), name,
+                          mistake) from error
     if outcome.mutations:
-        causes = likely_causes(name, fn, outcome, case, (), confirm)
-        raise AssertionError(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where,
-                                      causes))
+        causes, mistake = likely_causes(name, fn, outcome, case, (), confirm)
+        raise CheckFailed(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where, causes),
+                          name, mistake)
     try:
         compare(outcome.value, case)
     except Mismatch as mismatch:
-        causes = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
-        raise AssertionError(_message(f"{name}: {mismatch}", where, causes)) from None
+        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
+        raise CheckFailed(_message(f"{name}: {mismatch}", where, causes), name, mistake or mismatch.mistake) from None
     return outcome
 
 
@@ -233,7 +235,7 @@ def _sentence(text):
 
 def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
     """The likely causes of a failure, as (prefix, text) pairs: the matching catalogued mistake,
-    the globals the function reads, the warnings it issued.
+    the globals the function reads, the warnings it issued; and the matching mistake's id (or None).
 
     A mistake is the likely cause only if it does what the learner's function does on the failing
     case and on every case of ``confirm`` as well: one hand-computed case can make two mistakes
@@ -246,19 +248,19 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
         causes.append((f"Likely cause: {name} ", f"{mistakes.READS_GLOBAL}: it uses the notebook's global "
                        f"variable(s) {', '.join(globals_read)}; use the function's arguments instead"))
     others = [(other, _quiet_call(fn, other)) for other in confirm if other is not case]
-    hint = matching_mistake(name, outcome, case, others)
-    for extra in diagnostic_cases if hint is None else ():
+    found = matching_mistake(name, outcome, case, others)
+    for extra in diagnostic_cases if found is None else ():
         theirs = _quiet_call(fn, extra)
         if theirs.error is None and not theirs.mutations and same(theirs.value, extra.expected, extra.tol):
             continue  # right on these inputs: a mistake that agrees here would be a coincidence
-        hint = matching_mistake(name, theirs, extra, others)
-        if hint:
+        found = matching_mistake(name, theirs, extra, others)
+        if found:
             break
-    if hint:
-        causes.append(("Likely cause: ", hint))
+    if found:
+        causes.append(("Likely cause: ", found.hint))
     if outcome.warnings:
         causes.append(("numpy warned: ", "; ".join(outcome.warnings)))
-    return causes
+    return causes, found.id if found else None
 
 
 def _quiet_call(fn, case):
@@ -271,13 +273,13 @@ def _quiet_call(fn, case):
 
 
 def matching_mistake(name, outcome, case, others=()):
-    """The hint of the first catalogued mistake of ``name`` that does what the learner's function did,
-    on ``case`` and on each ``(other case, the learner's outcome there)`` of ``others``."""
+    """The first catalogued mistake of ``name`` (a :class:`~.mistakes.Mistake`) that does what the learner's
+    function did, on ``case`` and on each ``(other case, the learner's outcome there)`` of ``others``."""
     for entry in mistakes.for_exercise(name):
         if _agree(outcome, call(entry.fn, case.args, case.kwargs), case.tol) and all(
                 _agree(theirs, call(entry.fn, other.args, other.kwargs), other.tol, exact_error=False)
                 for other, theirs in others):
-            return entry.hint
+            return entry
     return None
 
 

@@ -62,12 +62,14 @@ EXERCISES = {exercise.name: exercise for exercise in [
     # Hidden: one entry, many entries with the default-size epsilon, a large epsilon.
     Exercise("centered_difference", reference_cd, _cd_inputs, returns_array("gradapprox"), HAND_CD,
              [(1, (5, 1e-3)), (2, (3, 0.05))], [(20, (1, 1e-3)), (21, (25, 1e-6)), (22, (4, 0.3))],
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="07_gradient_checking.ipynb", uses=()),
     # Hidden: one entry, a tiny error, a long vector, both gradients zero.
     Exercise("relative_error", reference_re, _re_inputs, returns_number("difference"), HAND_RE,
              [(1, (6, 0.1)), (2, (4, 1e-4))],
              [(20, (1, 0.5)), (21, (10, 1e-9)), (22, (300, 1e-3)),
               Case("a hidden case (both gradients zero)", {"grad": np.zeros((1, 1)), "gradapprox": np.zeros((1, 1))},
-                   0.0, FLOAT64)], hidden_doc=HIDDEN_DOC),
+                   0.0, FLOAT64)], hidden_doc=HIDDEN_DOC,
+             notebook="07_gradient_checking.ipynb", uses=()),
 ]}
 centered_difference, relative_error = (exercise.check() for exercise in EXERCISES.values())

@@ -14,12 +14,17 @@ cannot: the legacy global generator (``np.random.seed``), a ``b`` drawn and mult
 uses up numbers of the stream), a generator per layer.
 """
 
+from dataclasses import dataclass
+from functools import partial
+
 import numpy as np
 
 from .. import initialize as reference
 from . import mistakes_init
+from ._cases import Exercise
 from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_dict, check_keys
-from ._engine import Case, check_case, make_check, name_check, print_success, require_function
+from ._engine import Case, check_case, name_check, print_success, require_function
+from ._failure import CheckFailed
 from ._runner import call
 from .mistakes import HINTS
 
@@ -44,15 +49,20 @@ KURTOSIS_TOLERANCE = 0.5
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
           "init_over_n": lambda n: 1 / n}
 # Each seeded exercise: the standard deviation W must have, and in words; the scale as the exercise writes
-# it; the catalogued wrong scales, (standard deviation, hint) pairs; the hint when none of them matches;
-# the hint for a b that is not zero; and whether a float32 network is among the cases.
+# it; the catalogued wrong scales, (standard deviation, hint, mistake id) triples; the hint when none of them
+# matches; the hint for a b that is not zero; whether a float32 network is among the cases; and the ids of the
+# catalogued mistakes its statistics and its seed test recognise.
 DRAWS = {
     NAME: {"std": lambda n_prev: 1 / np.sqrt(n_prev), "says": "1/sqrt(n_prev)", "scale": "/ np.sqrt(n_prev)",
-           "wrong": lambda n_prev, n_l: [(scale(n_prev), HINTS[key]) for key, scale in SCALES.items()],
-           "otherwise": "scale W by 1 / np.sqrt(n_prev)", "b_hint": HINTS["init_b_random"], "float32": True},
+           "wrong": lambda n_prev, n_l: [(scale(n_prev), HINTS[key], key) for key, scale in SCALES.items()],
+           "otherwise": "scale W by 1 / np.sqrt(n_prev)", "b_hint": HINTS["init_b_random"], "float32": True,
+           "ids": {"b": "init_b_random", "not_centred": "init_uniform", "not_normal": "init_uniform_same_std",
+                   "unseeded": "init_unseeded", "fixed_seed": "init_fixed_seed"}},
     HE: {"std": lambda n_prev: np.sqrt(2 / n_prev), "says": "sqrt(2 / n_prev)", "scale": "* np.sqrt(2 / n_prev)",
          "wrong": mistakes_init.he_scales, "otherwise": "multiply by np.sqrt(2 / n_prev)",
-         "b_hint": mistakes_init.B_ZERO, "float32": False},
+         "b_hint": mistakes_init.B_ZERO, "float32": False,
+         "ids": {"b": "he_b_random", "not_centred": "he_uniform", "not_normal": "he_uniform_same_std",
+                 "unseeded": "he_unseeded", "fixed_seed": "he_fixed_seed"}},
 }
 DRAW = ("rng = np.random.default_rng(seed) made once, then Wl = rng.standard_normal((n_l, n_prev)) {scale} for "
         "l = 1, ..., L in that order, and nothing else drawn from rng (b is np.zeros): the check compares your "
@@ -71,19 +81,33 @@ def network_case(dims, make, dtype=None):
     return Case(label, {"layers_dims": dims}, make(dims, **kwargs), FLOAT64 if dtype is None else FLOAT32, kwargs)
 
 
-def seeded_check(name):
-    """The check of the seeded exercise ``name`` (a key of :data:`DRAWS`)."""
+@dataclass(frozen=True)
+class SeededExercise(Exercise):
+    """A seeded random initialization: its cases are networks drawn with seed 1 (the large one first, so that a
+    wrong scale is named from its statistics before any value is compared), and its check compares what every
+    draw of the right distribution shares, then the seed, then the values (:func:`run_draw_check`)."""
+
+    def check(self):
+        """The public check, ``check(fn, hidden=False)``."""
+        draw = DRAWS[self.name]
+
+        def check(fn, hidden=False):
+            require_function(self.name, fn)
+            cases = self.cases("hidden" if hidden else "visible")
+            print_success(self.name, hidden, run_draw_check(self.name, fn, cases, draw))
+
+        return name_check(check, self.name, self.hidden_doc)
+
+
+def seeded_exercise(name, notebook):
+    """The record of the seeded exercise ``name`` (a key of :data:`DRAWS`)."""
     draw, make = DRAWS[name], getattr(reference, name)
-
-    def check(fn, hidden=False):
-        require_function(name, fn)
-        # The large network first: a wrong scale is named from its statistics before any value is compared.
-        cases = [network_case(d, make) for d in [STATS_DIMS] + (HIDDEN if hidden else VISIBLE)]
-        if draw["float32"]:
-            cases.append(network_case([6, 5, 4, 1] if hidden else [4, 3, 1], make, "float32"))
-        print_success(name, hidden, run_draw_check(name, fn, cases, draw))
-
-    return name_check(check, name, None if draw["float32"] else HIDDEN_DOC)
+    visible, hidden = ([network_case(d, make) for d in [STATS_DIMS] + dims] for dims in (VISIBLE, HIDDEN))
+    if draw["float32"]:
+        visible.append(network_case([4, 3, 1], make, "float32"))
+        hidden.append(network_case([6, 5, 4, 1], make, "float32"))
+    return SeededExercise(name, make, None, partial(compare_draw, draw=draw), [], visible, hidden,
+                          hidden_doc=None if draw["float32"] else HIDDEN_DOC, notebook=notebook)
 
 
 def run_draw_check(name, fn, cases, draw):
@@ -95,7 +119,7 @@ def run_draw_check(name, fn, cases, draw):
     for case in cases:
         check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw, False),
                    confirm=cases)
-    _check_seed(fn, name)
+    _check_seed(fn, name, draw["ids"])
     return [check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw), confirm=cases)
             for case in cases]
 
@@ -115,10 +139,10 @@ def compare_draw(parameters, case, draw, values=True):
                 convert = f": convert with .astype(dtype), the dtype asked for ({dtype})" if asked else ""
                 raise Mismatch(f"parameters['{key}'] has dtype {parameters[key].dtype}, expected {dtype}{convert}")
         if np.any(parameters[f"b{l}"] != 0):
-            raise Mismatch(f"parameters['b{l}'] is not all zeros: {draw['b_hint']}")
+            raise Mismatch(f"parameters['b{l}'] is not all zeros: {draw['b_hint']}", draw["ids"]["b"])
         W = parameters[f"W{l}"]
         if W.size >= 5000:
-            _check_centred_and_normal(f"parameters['W{l}']", W)
+            _check_centred_and_normal(f"parameters['W{l}']", W, draw["ids"])
             _check_scale(f"parameters['W{l}']", W, dims[l - 1], dims[l], draw)
     _check_no_shared_draws(parameters, L)
     for l in range(1, L + 1 if values else 1):
@@ -128,23 +152,24 @@ def compare_draw(parameters, case, draw, values=True):
                            f"exercise asks for: {DRAW.format(scale=draw['scale'])}")
 
 
-def _check_centred_and_normal(label, W):
+def _check_centred_and_normal(label, W, ids):
     values = W.astype(np.float64)
     mean, std = float(values.mean()), float(values.std())
     if abs(mean) > 6 * std / np.sqrt(W.size):
         raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {6 * std / np.sqrt(W.size):.4f}): "
-                       f"{HINTS['init_uniform']}")
+                       f"{HINTS['init_uniform']}", ids["not_centred"])
     kurtosis = float(np.mean((values - mean) ** 4) / std**4) if std > 0 else 0.0
     if abs(kurtosis - 3) > KURTOSIS_TOLERANCE:
-        raise Mismatch(f"{label}: {NOT_NORMAL.format(k=kurtosis)}")
+        raise Mismatch(f"{label}: {NOT_NORMAL.format(k=kurtosis)}", ids["not_normal"])
 
 
 def _check_scale(label, W, n_prev, n_l, draw):
     std, target = float(W.std()), draw["std"](n_prev)
     if abs(std / target - 1) > STD_TOLERANCE:
-        found = [hint for scale, hint in draw["wrong"](n_prev, n_l) if abs(std / scale - 1) <= STD_TOLERANCE]
+        found = [(hint, id) for scale, hint, id in draw["wrong"](n_prev, n_l) if abs(std / scale - 1) <= STD_TOLERANCE]
         raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about {draw['says']} = {target:.4f} "
-                       f"(n_prev = {n_prev}): {found[0] if found else draw['otherwise']}")
+                       f"(n_prev = {n_prev}): {found[0][0] if found else draw['otherwise']}",
+                       found[0][1] if found else None)
 
 
 def _check_no_shared_draws(parameters, L):
@@ -161,18 +186,19 @@ def _check_no_shared_draws(parameters, L):
                     raise Mismatch(SHARED_DRAWS.format(later=f"parameters['W{k}']", earlier=f"parameters['W{l}']"))
 
 
-def _check_seed(fn, name):
+def _check_seed(fn, name, ids):
     outcomes = [call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}) for s in (1, 1, 2)]
     for seed, outcome in zip((1, 1, 2), outcomes, strict=True):
         if outcome.error is not None:
-            raise AssertionError(f"{name} raised {type(outcome.error).__name__} with seed={seed}: "
-                                 f"{outcome.error}") from outcome.error
+            raise CheckFailed(f"{name} raised {type(outcome.error).__name__} with seed={seed}: {outcome.error}",
+                              name) from outcome.error
     first, again, other = (outcome.value for outcome in outcomes)
     if not np.array_equal(first["W1"], again["W1"]):
-        raise AssertionError(f"{name}: two calls with seed=1 gave different W1: the result must depend only on "
-                             f"the seed; {HINTS['init_unseeded']}.")
+        raise CheckFailed(f"{name}: two calls with seed=1 gave different W1: the result must depend only on "
+                          f"the seed; {HINTS['init_unseeded']}.", name, ids["unseeded"])
     if np.array_equal(first["W1"], other["W1"]):
-        raise AssertionError(f"{name}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.")
+        raise CheckFailed(f"{name}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.", name,
+                          ids["fixed_seed"])
 
 
 def _compare_zeros(parameters, case):
@@ -183,9 +209,13 @@ def _compare_zeros(parameters, case):
                            "float64; leave out dtype=int (gradient descent could not update integer parameters)")
 
 
-check = seeded_check(NAME)
-initialize_parameters_he = seeded_check(HE)
 # By hand: [3, 2, 1] gives W1 (2, 3), b1 (2, 1), W2 (1, 2), b2 (1, 1); [5, 4, 3, 1] gives W1 (4, 5) ... b3 (1, 1).
-initialize_parameters_zeros = make_check(ZEROS, lambda hidden: [
-    Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
-    for dims in (HIDDEN if hidden else VISIBLE)], _compare_zeros, hidden_doc=HIDDEN_DOC)
+EXERCISES = {exercise.name: exercise for exercise in [
+    seeded_exercise(NAME, "01_initialize.ipynb"),
+    Exercise(ZEROS, reference.initialize_parameters_zeros, None, _compare_zeros, [],
+             *([Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
+                for dims in sizes] for sizes in (VISIBLE, HIDDEN)), hidden_doc=HIDDEN_DOC,
+             notebook="08_initialization.ipynb"),
+    seeded_exercise(HE, "08_initialization.ipynb"),
+]}
+check, initialize_parameters_zeros, initialize_parameters_he = (exercise.check() for exercise in EXERCISES.values())

@@ -136,7 +136,8 @@ EXERCISES = {exercise.name: exercise for exercise in [
              [(23, (4, 6, 1000.0)), _wide_by_hand("a hidden case"),
               (24, (5, 9, _spread(5, 9))), (25, (3, 8), np.float64, _wide), (26, (2, 5), np.float64, _wide),
               *FLOAT32, *EDGES],
-             hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)"),
+             hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)",
+             notebook="11_multiclass.ipynb", uses=()),
     Exercise("compute_cost_softmax", mc.compute_cost_softmax, _cost_inputs, returns_number("cost", per_example=True),
              [_hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
               _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
@@ -145,7 +146,8 @@ EXERCISES = {exercise.name: exercise for exercise in [
                     "the hand-computed case with a probability that rounds to 0")],
              [(1, (3, 5)), (2, (10, 4))],
              [(23, (4, 6, 1000.0)), (24, (5, 8), np.float64, _saturated), *FLOAT32, *EDGES],
-             hidden_doc="(one example, two classes, float32 logits, many classes, saturated outputs)"),
+             hidden_doc="(one example, two classes, float32 logits, many classes, saturated outputs)",
+             notebook="11_multiclass.ipynb", uses=("softmax",)),
     # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
     # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
     Exercise("one_hot", mc.one_hot, _labels, returns_array("Y"),
@@ -153,6 +155,7 @@ EXERCISES = {exercise.name: exercise for exercise in [
                     _a([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
              [(1, (3, 7), np.int64), (2, (10, 6), np.int64)],
              [(20, (4, 6), np.int64), (21, (3, 1), np.int64), (22, (2, 9), np.int64), (23, (10, 200), np.int32)],
-             hidden_doc="(one example, two classes, int32 labels, many examples)"),
+             hidden_doc="(one example, two classes, int32 labels, many examples)",
+             notebook="11_multiclass.ipynb", uses=()),
 ]}
 softmax, compute_cost_softmax, one_hot = (exercise.check() for exercise in EXERCISES.values())

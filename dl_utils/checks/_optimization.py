@@ -185,20 +185,23 @@ EXERCISES = {exercise.name: exercise for exercise in [
     # Sizes (n_x, m, mini_batch_size).
     Exercise("random_mini_batches", reference.random_mini_batches, _mb_inputs, _compare_batches, [HAND_MB],
              **sized([(3, 10, 4), (2, 8, 4), (4, 5, 64)], [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="10_optimization.ipynb", uses=()),
     # Sizes (layers_dims, m, beta).
     Exercise("update_parameters_with_momentum", reference.update_parameters_with_momentum, _mom_inputs,
              _compare_momentum, [HAND_MOM], **sized(
                  [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
                  [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="10_optimization.ipynb", uses=()),
     # Sizes (layers_dims, m, t[, epsilon]): one case with another epsilon than 1e-8, so that a constant written
     # instead of the argument shows.
     Exercise("update_parameters_with_adam", reference.update_parameters_with_adam, _adam_inputs, _compare_adam,
              HAND_ADAM, **sized(
                  [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
                  [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100), ([3, 2, 1], 6, 50, 1e-1)]),
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="10_optimization.ipynb", uses=()),
 ]}
 random_mini_batches, update_parameters_with_momentum, update_parameters_with_adam = (
     exercise.check() for exercise in EXERCISES.values())

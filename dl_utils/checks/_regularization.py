@@ -165,16 +165,20 @@ EXERCISES = {exercise.name: exercise for exercise in [
              returns_number("cost"), [HAND_COST], **sized(
                  [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
                  [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)]),
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="09_regularization.ipynb", uses=("compute_cost",)),
     Exercise("backward_propagation_with_regularization", reference.backward_propagation_with_regularization,
              _l2_inputs, returns_grads, [HAND_L2], **sized(
                  [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
                  [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)]),
-             hidden_doc=HIDDEN_DOC),
+             hidden_doc=HIDDEN_DOC,
+             notebook="09_regularization.ipynb", uses=("L_model_backward",)),
     Exercise("forward_propagation_with_dropout", reference.forward_propagation_with_dropout, _df_inputs,
-             _compare_dropout_forward, HAND_DF, **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC),
+             _compare_dropout_forward, HAND_DF, **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
+             notebook="09_regularization.ipynb", uses=("linear_activation_forward",)),
     Exercise("backward_propagation_with_dropout", reference.backward_propagation_with_dropout, _db_inputs,
-             returns_grads, [HAND_DB], **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC),
+             returns_grads, [HAND_DB], **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
+             notebook="09_regularization.ipynb", uses=("linear_backward", "linear_activation_backward")),
 ]}
 (compute_cost_with_regularization, backward_propagation_with_regularization, forward_propagation_with_dropout,
  backward_propagation_with_dropout) = (exercise.check() for exercise in EXERCISES.values())

@@ -33,8 +33,9 @@ UNSCALED = "W looks unscaled (std about 1): multiply the standard normal draw by
 
 
 def he_scales(n_prev, n_l):
-    """The standard deviations of W that the catalogued wrong scales give, with their hints."""
-    return [(1 / np.sqrt(n_prev), XAVIER), (2 / n_prev, NO_SQRT), (np.sqrt(2 / n_l), FAN_OUT), (1.0, UNSCALED)]
+    """The standard deviations of W that the catalogued wrong scales give, with their hints and ids."""
+    return [(1 / np.sqrt(n_prev), XAVIER, "he_xavier"), (2 / n_prev, NO_SQRT, "he_no_sqrt"),
+            (np.sqrt(2 / n_l), FAN_OUT, "he_fan_out"), (1.0, UNSCALED, "he_unscaled")]
 
 
 # -- initialize_parameters_zeros --------------------------------------------------------------------

@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 
 from dl_utils._testfunctions import Cubic
-from dl_utils.checks._cases import secret_seed
 from dl_utils.checks._runner import Outcome, mutations
 
 from . import wire
@@ -107,8 +106,8 @@ class Remote:
         outcome.warnings += [w[:300] for w in said[:20] if isinstance(w, str)]
         outcome.mutations = self._mutations(args, reply)
         names = reply.get("globals")
-        self.globals_read = [g for g in names[:20] if isinstance(g, str) and g.isidentifier()] if isinstance(
-            names, list) else []
+        names = names if isinstance(names, list) else []
+        outcome.globals_read = self.globals_read = [g for g in names[:20] if isinstance(g, str) and g.isidentifier()]
         return outcome
 
     @staticmethod
@@ -256,9 +255,10 @@ class NotebookRun:
     def _run_check(self, exercise, fn):
         printed = io.StringIO()
         try:
-            with secret_seed(self.options.secret), contextlib.redirect_stdout(printed):
-                exercise.check(fn)
-                exercise.check(fn, hidden=True)
+            hook = {"call": fn.call_outcome if isinstance(fn, Remote) else None, "secret": self.options.secret}
+            with contextlib.redirect_stdout(printed):
+                exercise.check(fn, **hook)
+                exercise.check(fn, hidden=True, **hook)
         except AssertionError as e:
             return Verdict(0.0, "failed", str(e))
         except Abort as e:

@@ -52,7 +52,7 @@ for _name in __all__[1:]:  # the core's other checks: one record each in _cases,
 
 # The checks of notebooks 07 to 11, appended after the core's.
 from . import _optimization  # noqa: E402
-from ._failure import CheckFailed  # noqa: E402
+from ._failure import CheckFailed  # noqa: E402, F401 - public: what a failed check raises
 
 for _module in (_gradient, _initialize, _multiclass, _regularization, _optimization):
     globals().update({_name: getattr(_module, _name) for _name in _module.__all__})

@@ -11,7 +11,6 @@ result is compared, its hand-computed cases and its random ones. The core's reco
 :data:`EXERCISES`; notebooks 07 to 11 write theirs the same way, in their own modules.
 """
 
-import contextlib
 import copy
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ import numpy as np
 from .. import activations, backward, cost, forward, initialize, update
 from . import _exercises
 from ._compare import tolerance_for
-from ._engine import Case, make_check
+from ._engine import Case, name_check, run
 
 LN3 = np.log(3.0)
 
@@ -106,35 +105,22 @@ def update_inputs(rng, dtype, layers_dims, m):
     return {"parameters": parameters, "grads": backward.L_model_backward(**args), "learning_rate": 0.1}
 
 
-_SECRET = []  # the grader's secret for this run, while it judges (see secret_seed)
+def case_rng(seed, secret=None):
+    """The generator of the random case numbered ``seed``: ``default_rng(seed)``, or ``default_rng([secret, seed])``.
 
-
-@contextlib.contextmanager
-def secret_seed(secret):
-    """While in this block, every random case is drawn from ``(secret, seed)`` instead of ``seed``.
-
-    The grader draws a fresh ``secret`` for each run and never stores it, so no submission
-    can know the random cases' inputs, or their expected results, in advance. Outside the
-    block (in the notebooks) the cases are the seeded, repeatable ones.
+    The grader draws a fresh ``secret`` for each run and never stores it, so no submission can know the
+    random cases' inputs, or their expected results, in advance. Without it (in the notebooks) the cases
+    are the seeded, repeatable ones.
     """
-    _SECRET.append(int(secret))
-    try:
-        yield
-    finally:
-        _SECRET.pop()
+    return np.random.default_rng(seed if secret is None else [int(secret), seed])
 
 
-def case_rng(seed):
-    """The generator of the random case numbered ``seed``: ``default_rng(seed)``, or under the grader's secret."""
-    return np.random.default_rng([_SECRET[-1], seed] if _SECRET else seed)
-
-
-def made_case(make, reference, seed, sizes, dtype=np.float64):
-    """A random case: inputs ``make(default_rng(seed), dtype, *sizes)``, expected ``reference(*inputs)``.
+def made_case(make, reference, seed, sizes, dtype=np.float64, secret=None):
+    """A random case: inputs ``make(case_rng(seed, secret), dtype, *sizes)``, expected ``reference(*inputs)``.
 
     Shared by the case tables of every notebook's checks.
     """
-    args = make(case_rng(seed), dtype, *sizes)
+    args = make(case_rng(seed, secret), dtype, *sizes)
     expected = reference(*copy.deepcopy(list(args.values())))
     label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
     return Case(label, args, expected, tolerance_for(*_arrays(args)))
@@ -191,18 +177,24 @@ class Exercise:
     notebook: str = None
     uses: tuple = ()
 
-    def cases(self, which="visible"):
-        """The cases ``which`` is ``"visible"`` (the hand-computed ones first), ``"hidden"`` or ``"diagnostic"``."""
+    def cases(self, which="visible", secret=None):
+        """The cases ``which`` is ``"visible"`` (the hand-computed ones first), ``"hidden"`` or ``"diagnostic"``;
+        the random ones drawn under the grader's ``secret``, if given (see :func:`case_rng`)."""
         specs = (list(self.hand) if which == "visible" else []) + list(getattr(self, which))
-        return [spec if isinstance(spec, Case) else self._random(*spec) for spec in specs]
+        return [spec if isinstance(spec, Case) else self._random(*spec, secret=secret) for spec in specs]
 
-    def _random(self, seed, sizes, dtype=np.float64, make=None):
-        return made_case(make or self.make, self.reference, seed, sizes, dtype)
+    def _random(self, seed, sizes, dtype=np.float64, make=None, secret=None):
+        return made_case(make or self.make, self.reference, seed, sizes, dtype, secret)
 
     def check(self):
-        """The public check, ``check(fn, hidden=False)``."""
-        return make_check(self.name, lambda hidden: self.cases("hidden" if hidden else "visible"), self.compare,
-                          lambda: self.cases("diagnostic"), self.hidden_doc)
+        """The public check, ``check(fn, hidden=False, *, call=None, secret=None)``."""
+
+        def check(fn, hidden=False, *, call=None, secret=None):
+            __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
+            run(self.name, fn, self.cases("hidden" if hidden else "visible", secret), self.compare,
+                self.cases("diagnostic", secret), hidden, call)
+
+        return name_check(check, self.name, self.hidden_doc)
 
 
 def sized(visible, hidden, diagnostic=(), float32=()):

@@ -17,7 +17,8 @@ from .._introspect import globals_read
 from . import mistakes
 from ._compare import Mismatch, same
 from ._failure import CheckFailed
-from ._runner import call, describe_args
+from ._runner import call as call_here
+from ._runner import describe_args
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 
@@ -54,7 +55,8 @@ class Case:
 
 
 def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=None):
-    """The public check of exercise ``name``: ``check(fn, hidden=False)``, with its docstring.
+    """The public check of exercise ``name`` whose cases are fixed (nothing is drawn, so the grader's secret
+    changes none of them): ``check(fn, hidden=False, *, call=None, secret=None)``, with its docstring.
 
     Parameters
     ----------
@@ -70,9 +72,9 @@ def make_check(name, cases, compare, diagnostic_cases=lambda: (), hidden_doc=Non
         What the hidden cases are, in the docstring, if not the core's.
     """
 
-    def check(fn, hidden=False):
+    def check(fn, hidden=False, *, call=None, secret=None):  # noqa: ARG001 - fixed cases: no secret to salt
         __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
-        run(name, fn, cases(hidden), compare, diagnostic_cases(), hidden)
+        run(name, fn, cases(hidden), compare, diagnostic_cases(), hidden, call)
 
     return name_check(check, name, hidden_doc)
 
@@ -93,17 +95,23 @@ def name_check(check, name, hidden_doc=None):
         The learner's ``{name}``.
     hidden : bool, default False
         Run the hidden edge cases {hidden_doc} instead of the visible ones, and print {passed}
+    call : callable, optional
+        Given by the grader, for a function that runs elsewhere (in a sandbox): ``call(args, kwargs)``
+        calls it and gives back what it did, an ``Outcome``.
+    secret : int, optional
+        Given by the grader: the salt of the random cases, which are then other than the notebook's.
 
     Raises
     ------
-    AssertionError
-        Saying what is wrong, on which inputs, and the likely cause.
+    CheckFailed
+        An AssertionError saying what is wrong, on which inputs, and the likely cause; its ``mistake``
+        is the id of the catalogued mistake it names, if any.
     """
     return check
 
 
-def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
-    """Check ``fn`` on every case; print the success line or raise AssertionError with the first failure.
+def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False, call=None):
+    """Check ``fn`` on every case; print the success line or raise :class:`CheckFailed` with the first failure.
 
     Parameters
     ----------
@@ -120,17 +128,20 @@ def run(name, fn, cases, compare, diagnostic_cases=(), hidden=False):
         exception on ``cases`` (square matrices, where a missing transpose still runs).
     hidden : bool
         Whether these are the hidden cases (only changes the success line).
+    call : callable, optional
+        ``call(args, kwargs) -> Outcome``, for a function that runs elsewhere (graded in a sandbox);
+        by default ``fn`` is called here.
     """
     __tracebackhide__ = True  # IPython and pytest leave the checks' own frames out of the traceback
-    require_function(name, fn)
-    with references_for_other_exercises(fn, name):
-        outcomes = [check_case(name, fn, case, compare, diagnostic_cases, confirm=cases) for case in cases]
+    require_function(name, fn, call)
+    with references_for_other_exercises(fn, name, call):
+        outcomes = [check_case(name, fn, case, compare, diagnostic_cases, confirm=cases, call=call) for case in cases]
     print_success(name, hidden, outcomes)
 
 
-def require_function(name, fn):
-    """Raise AssertionError unless ``fn`` is a function (or runs elsewhere): a result passed instead is named."""
-    if not (callable(fn) or hasattr(fn, "call_outcome")):
+def require_function(name, fn, call=None):
+    """Raise CheckFailed unless ``fn`` is a function (or runs elsewhere): a result passed instead is named."""
+    if call is None and not callable(fn):
         raise CheckFailed(f"{name}: expected a function, got {type(fn).__name__}: pass the function itself, "
                           f"checks.{name}({name}), without calling it", name)
 
@@ -153,7 +164,7 @@ def _reference_code(name):
 
 
 @contextlib.contextmanager
-def references_for_other_exercises(fn, name):
+def references_for_other_exercises(fn, name, call=None):
     """While checking ``fn``, let the other exercises it calls be the reference ones.
 
     A learner's ``L_model_forward`` calls their own ``linear_activation_forward``. Each check
@@ -168,7 +179,7 @@ def references_for_other_exercises(fn, name):
 
     # A function graded in a sandbox has no globals here: the grader gives it the reference
     # helpers itself, each only once that helper has been judged (dl_instructor.judge).
-    env = None if hasattr(fn, "call_outcome") else getattr(fn, "__globals__", None)
+    env = None if call is not None else getattr(fn, "__globals__", None)
     swapped = {}
     if isinstance(env, dict):
         for other in EXERCISES():
@@ -192,30 +203,30 @@ def EXERCISES():  # noqa: N802 - reads as the constant it stands for
 
 
 
-def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=()):
+def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=(), call=None):
     """Check ``fn`` on one case; raise :class:`CheckFailed` describing the first thing wrong.
 
     ``confirm``: the other cases of the check, on which a catalogued mistake must do what ``fn``
-    does too before its hint is quoted (see :func:`likely_causes`).
+    does too before its hint is quoted (see :func:`likely_causes`); ``call``, as in :func:`run`.
     """
     __tracebackhide__ = True
-    outcome = call(fn, case.args, case.kwargs, watch=_reference_code(name))
+    outcome = call_learner(fn, case, call, watch=_reference_code(name))
     where = f"Inputs: {case.label}: {describe_args(case.args)}."
     error = outcome.error
     if isinstance(error, NotImplementedError):
         raise CheckFailed(f"{name}: {NOT_IMPLEMENTED}.", name) from None
     if error is not None:
-        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
+        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm, call)
         raise CheckFailed(_message(f"{name} raised {type(error).__name__}: {error}", where, causes), name,
                           mistake) from error
     if outcome.mutations:
-        causes, mistake = likely_causes(name, fn, outcome, case, (), confirm)
+        causes, mistake = likely_causes(name, fn, outcome, case, (), confirm, call)
         raise CheckFailed(_message(f"{name} changed its arguments: {'; '.join(outcome.mutations)}", where, causes),
                           name, mistake)
     try:
         compare(outcome.value, case)
     except Mismatch as mismatch:
-        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm)
+        causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm, call)
         raise CheckFailed(_message(f"{name}: {mismatch}", where, causes), name, mistake or mismatch.mistake) from None
     return outcome
 
@@ -233,7 +244,7 @@ def _sentence(text):
     return text if text.rstrip().endswith((".", "?", "!")) else text.rstrip() + "."
 
 
-def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
+def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=(), call=None):
     """The likely causes of a failure, as (prefix, text) pairs: the matching catalogued mistake,
     the globals the function reads, the warnings it issued; and the matching mistake's id (or None).
 
@@ -243,14 +254,14 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
     cannot.
     """
     causes = []
-    globals_read = read_globals(fn)
+    globals_read = read_globals(fn, outcome)
     if globals_read:
         causes.append((f"Likely cause: {name} ", f"{mistakes.READS_GLOBAL}: it uses the notebook's global "
                        f"variable(s) {', '.join(globals_read)}; use the function's arguments instead"))
-    others = [(other, _quiet_call(fn, other)) for other in confirm if other is not case]
+    others = [(other, _quiet_call(fn, other, call)) for other in confirm if other is not case]
     found = matching_mistake(name, outcome, case, others)
     for extra in diagnostic_cases if found is None else ():
-        theirs = _quiet_call(fn, extra)
+        theirs = _quiet_call(fn, extra, call)
         if theirs.error is None and not theirs.mutations and same(theirs.value, extra.expected, extra.tol):
             continue  # right on these inputs: a mistake that agrees here would be a coincidence
         found = matching_mistake(name, theirs, extra, others)
@@ -263,21 +274,26 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=()):
     return causes, found.id if found else None
 
 
-def _quiet_call(fn, case):
+def call_learner(fn, case, call=None, watch=None):
+    """The :class:`Outcome` of the learner's function on ``case``: by the grader's ``call``, or here."""
+    return call(case.args, case.kwargs) if call is not None else call_here(fn, case.args, case.kwargs, watch=watch)
+
+
+def _quiet_call(fn, case, call=None):
     # What the learner's code prints was seen once already. A function graded in a sandbox prints there, and
     # the grader judges several at once in threads, where swapping sys.stdout would lose another's output.
-    if hasattr(fn, "call_outcome"):
-        return call(fn, case.args, case.kwargs)
+    if call is not None:
+        return call_learner(fn, case, call)
     with contextlib.redirect_stdout(io.StringIO()):
-        return call(fn, case.args, case.kwargs)
+        return call_learner(fn, case)
 
 
 def matching_mistake(name, outcome, case, others=()):
     """The first catalogued mistake of ``name`` (a :class:`~.mistakes.Mistake`) that does what the learner's
     function did, on ``case`` and on each ``(other case, the learner's outcome there)`` of ``others``."""
     for entry in mistakes.for_exercise(name):
-        if _agree(outcome, call(entry.fn, case.args, case.kwargs), case.tol) and all(
-                _agree(theirs, call(entry.fn, other.args, other.kwargs), other.tol, exact_error=False)
+        if _agree(outcome, call_learner(entry.fn, case), case.tol) and all(
+                _agree(theirs, call_learner(entry.fn, other), other.tol, exact_error=False)
                 for other, theirs in others):
             return entry
     return None
@@ -314,8 +330,9 @@ def _error_key(error):
     return None if error is None else (type(error).__name__, str(error))
 
 
-def read_globals(fn):
-    """Names that ``fn`` reads from its module globals and that hold data (arrays, dicts, lists)."""
-    if hasattr(fn, "call_outcome"):  # read in the sandbox, where the function is
-        return list(getattr(fn, "globals_read", []))
+def read_globals(fn, outcome=None):
+    """Names that ``fn`` reads from its module globals and that hold data (arrays, dicts, lists): as the
+    sandbox reported them with ``outcome``, for a function that runs there, else from ``fn`` itself."""
+    if outcome is not None and outcome.globals_read is not None:
+        return list(outcome.globals_read)
     return globals_read(fn)

@@ -23,9 +23,8 @@ from .. import initialize as reference
 from . import mistakes_init
 from ._cases import Exercise
 from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_dict, check_keys
-from ._engine import Case, check_case, name_check, print_success, require_function
+from ._engine import Case, call_learner, check_case, name_check, print_success, require_function
 from ._failure import CheckFailed
-from ._runner import call
 from .mistakes import HINTS
 
 NAME, ZEROS, HE = "initialize_parameters_deep", "initialize_parameters_zeros", "initialize_parameters_he"
@@ -91,10 +90,10 @@ class SeededExercise(Exercise):
         """The public check, ``check(fn, hidden=False)``."""
         draw = DRAWS[self.name]
 
-        def check(fn, hidden=False):
-            require_function(self.name, fn)
+        def check(fn, hidden=False, *, call=None, secret=None):  # noqa: ARG001 - drawn with seed 1: no secret
+            require_function(self.name, fn, call)
             cases = self.cases("hidden" if hidden else "visible")
-            print_success(self.name, hidden, run_draw_check(self.name, fn, cases, draw))
+            print_success(self.name, hidden, run_draw_check(self.name, fn, cases, draw, call))
 
         return name_check(check, self.name, self.hidden_doc)
 
@@ -110,18 +109,18 @@ def seeded_exercise(name, notebook):
                           hidden_doc=None if draw["float32"] else HIDDEN_DOC, notebook=notebook)
 
 
-def run_draw_check(name, fn, cases, draw):
+def run_draw_check(name, fn, cases, draw, call=None):
     """Check ``fn`` on each case in three passes: what every draw of the right distribution shares, then the
     seed (same seed, same draw; other seed, other draw), then the values of the draw itself.
 
-    The hints are confirmed on all the cases, as the common engine does.
+    The hints are confirmed on all the cases, as the common engine does; ``call``, as in :func:`~._engine.run`.
     """
     for case in cases:
         check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw, False),
-                   confirm=cases)
-    _check_seed(fn, name, draw["ids"])
-    return [check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw), confirm=cases)
-            for case in cases]
+                   confirm=cases, call=call)
+    _check_seed(fn, name, draw["ids"], call)
+    return [check_case(name, fn, case, lambda parameters, case: compare_draw(parameters, case, draw), confirm=cases,
+                       call=call) for case in cases]
 
 
 def compare_draw(parameters, case, draw, values=True):
@@ -186,8 +185,9 @@ def _check_no_shared_draws(parameters, L):
                     raise Mismatch(SHARED_DRAWS.format(later=f"parameters['W{k}']", earlier=f"parameters['W{l}']"))
 
 
-def _check_seed(fn, name, ids):
-    outcomes = [call(fn, {"layers_dims": STATS_DIMS}, {"seed": s}) for s in (1, 1, 2)]
+def _check_seed(fn, name, ids, call=None):
+    outcomes = [call_learner(fn, Case("", {"layers_dims": STATS_DIMS}, None, None, {"seed": s}), call)
+                for s in (1, 1, 2)]
     for seed, outcome in zip((1, 1, 2), outcomes, strict=True):
         if outcome.error is not None:
             raise CheckFailed(f"{name} raised {type(outcome.error).__name__} with seed={seed}: {outcome.error}",

@@ -6,8 +6,7 @@ compares what came back with the expected result and names the mistake (:mod:`._
 :mod:`._compare`, :mod:`.mistakes`). The judge only ever sees an :class:`Outcome`, so the
 call can happen elsewhere: in the notebook it is a plain Python call in the learner's
 process; when graded, the function runs in a sandbox and the :class:`Outcome` is rebuilt
-from the data it sent back (``dl_instructor.judge``), by any object with a ``call_outcome``
-method.
+from the data it sent back (``dl_instructor.judge``), by the ``call`` the grader gives the check.
 
 The function gets deep copies of the inputs (copied together, so an array shared by two
 arguments stays shared). The originals are kept, and after the call the copies are
@@ -26,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._plain import plain
+
 
 @dataclass
 class Outcome:
@@ -43,6 +44,9 @@ class Outcome:
         One sentence for each change it made to its arguments.
     called_reference : bool
         Whether it ran the code ``call`` was told to watch for (the course's reference of the exercise).
+    globals_read : list of str or None
+        For a function that ran elsewhere, the globals holding data it read, as reported from there;
+        None when it ran here (the checks then read them from its code).
     """
 
     value: object = None
@@ -50,6 +54,7 @@ class Outcome:
     warnings: list = field(default_factory=list)
     mutations: list = field(default_factory=list)
     called_reference: bool = False
+    globals_read: list = None
 
 
 def call(fn, args, kwargs=None, watch=None):
@@ -71,8 +76,6 @@ def call(fn, args, kwargs=None, watch=None):
     Outcome
     """
     kwargs = kwargs or {}
-    if hasattr(fn, "call_outcome"):  # a function that runs elsewhere (graded in a sandbox)
-        return fn.call_outcome(args, kwargs)
     passed_args, passed_kwargs = copy.deepcopy((args, kwargs))
     ids = {name: _ids(value) for name, value in passed_args.items()}
     outcome = Outcome()
@@ -82,7 +85,7 @@ def call(fn, args, kwargs=None, watch=None):
           _watching(watch, outcome)):
         warnings.simplefilter("always")
         try:
-            outcome.value = fn(*passed_args.values(), **passed_kwargs)
+            outcome.value = plain(fn(*passed_args.values(), **passed_kwargs))  # as the grader's wire carries it
         except Exception as error:  # noqa: BLE001 - every error of the learner's code is reported
             outcome.error = error
     outcome.warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))

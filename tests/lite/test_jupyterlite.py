@@ -146,7 +146,8 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
     assert success in lab.printed_lines(right) and not right["stderr"], f"correct answer, check shows: {right!r}"
     assert success not in lab.printed_lines(wrong), f"the mistake passed the check: {wrong['outputText']!r}"
     hint = "\n".join(wrong["stderr"])
-    assert "AssertionError" in hint, f"the mistake should fail with an AssertionError, the page shows: {hint!r}"
+    assert "CheckFailed" in hint, f"the mistake should fail with the check's CheckFailed, the page shows: {hint!r}"
+    assert "_engine.py" not in hint, f"the checks' own frames show: {hint!r}"
     assert re.search(r"\bb\b|bias", hint), f"the hint does not point at the missing bias b: {hint!r}"
     assert kept.split() == lab.MISTAKE_ANSWER.split(), f"after saving and reloading, the exercise cell shows\n{kept}"
 

@@ -3,6 +3,8 @@
     python3 course.py              set up, make your own copies of the notebooks, open JupyterLab
     python3 course.py test [ARGS]  set up the test environment and run the tests (ARGS go to pytest)
     python3 course.py copies       only make your copies of the notebooks (on a JupyterHub, say)
+    python3 course.py update [NN_name ...]  merge the course's changes into your copies, keeping your answers
+    python3 course.py progress     your exercises: written or not, checks passed, what is left
     python3 course.py lock         rewrite constraints.txt from a fresh install (for maintainers)
 
 (On Windows type ``py`` instead of ``python3``.) Only Python's standard library is used here,
@@ -24,7 +26,11 @@ without it, every kernel of ipykernel 7 starts by warning that it runs over TCP 
 Your own copies of the exercise notebooks are made in ``my-work/``, which git ignores: a
 ``git pull``, ``python -m dl_instructor.release`` and the tests never read or write it, and
 this command only ever adds the notebooks you do not have yet. To start a notebook afresh,
-rename or delete your copy and run the command again.
+rename or delete your copy and run the command again. When the course corrects a notebook
+you have a copy of, this command says so; ``python3 course.py update`` then merges the
+course's new cells into your copy, cell by cell, keeping your answers and the cells you
+added, your old copy kept beside it (``course_update/``, which also uses only the standard
+library).
 """
 
 import hashlib
@@ -127,17 +133,13 @@ def write_jupyter_config(python, venv):
     path.write_text(json.dumps(JUPYTER_CONFIG, indent=2) + "\n")
 
 
-def _sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _course_update():
+    """The package ``course_update/`` beside this file (standard library only, like this file)."""
+    if str(ROOT) not in sys.path:  # this file imported by its path (the tests), not run as a script
+        sys.path.insert(0, str(ROOT))
+    import course_update
 
-
-def _without_outputs(path):
-    """The notebook at ``path`` as text, its code cells' outputs and execution counts cleared."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    return course_update
 
 
 def learner_copies(course=COURSE, my_work=MY_WORK):
@@ -145,31 +147,28 @@ def learner_copies(course=COURSE, my_work=MY_WORK):
 
     A notebook's learner version (``notebooks/exercises/NN_name.ipynb``) is copied; a notebook
     without exercises (06) is copied from the course, without its outputs. ``my_work/.copies.json``
-    records the sha256 of what each copy was made from, to tell the learner when the course's
-    version has changed since. Returns ``(made, changed)``: names copied now, and names whose
-    course version differs from the one the learner's copy was made from.
+    records what each copy was made from (its sha256, and nbgrader's checksum of each cell), to tell
+    the learner when the course's version has changed since, and to let ``update`` tell the
+    learner's edits from the course's. Returns ``(made, changed)``: names copied now, and names
+    whose course version differs from the one the learner's copy was made from (or last updated to).
     """
+    update = _course_update()
     my_work.mkdir(exist_ok=True)
-    record_path = my_work / ".copies.json"
-    record = json.loads(record_path.read_text()) if record_path.exists() else {}
-    made, changed = [], []
+    record = update.read_record(my_work)
+    made = []
     for notebook in sorted(course.glob("[0-9][0-9]_*.ipynb")):
-        source = course / "exercises" / notebook.name
-        if not source.exists():
-            source = notebook
         target = my_work / notebook.name
         if target.exists():
-            if notebook.name in record and record[notebook.name] != _sha256(source):
-                changed.append(notebook.name)
             continue
+        text, source = update.released(course, notebook.name)
         if source == notebook:
-            target.write_text(_without_outputs(source), encoding="utf-8")
+            target.write_text(text, encoding="utf-8")
         else:
             shutil.copyfile(source, target)
-        record[notebook.name] = _sha256(source)
+        record[notebook.name] = update.record_entry(text)
         made.append(notebook.name)
-    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    return made, changed
+    update.write_record(my_work, record)
+    return made, [name for name, _ in update.pending(course, my_work, record)]
 
 
 def run(command, cwd):
@@ -185,13 +184,31 @@ def run(command, cwd):
 
 
 def report_copies():
-    made, changed = learner_copies()
+    made, changed = learner_copies(COURSE, MY_WORK)
     if made:
         say(f"your own copies, in my-work/: {', '.join(made)}")
-    for name in changed:
-        say(f"notebooks/exercises/{name} has changed since your my-work/{name} was made; yours is kept. "
-            "To start it afresh, rename yours and run this command again.")
+    if changed:
+        update = _course_update()
+        for name, summary in update.pending(COURSE, MY_WORK, update.read_record(MY_WORK)):
+            what = f": {summary.course_changes()}" if summary else ", and your copy is not a notebook it can read"
+            say(f"{name} has changed in the course since your copy was made{what}. Your copy is untouched.")
+        say("To take the course's changes, keeping your answers and your own cells: python3 course.py update")
     return made
+
+
+def update_copies(names):
+    lines, code = _course_update().update(COURSE, MY_WORK, names)
+    for line in lines:
+        say(line)
+    sys.exit(code)
+
+
+def show_progress():
+    progress = _course_update().progress
+    names = sorted(p.name for p in COURSE.glob("[0-9][0-9]_*.ipynb"))
+    lines, _ = progress.table(MY_WORK, names)
+    print("Your notebooks in my-work/, as last saved:")
+    print("\n".join(lines))
 
 
 def open_course():
@@ -243,6 +260,10 @@ def main(argv):
         run_tests(argv[1:])
     elif argv == ["copies"]:
         report_copies()
+    elif argv[:1] == ["update"]:
+        update_copies(argv[1:])
+    elif argv == ["progress"]:
+        show_progress()
     elif argv == ["lock"]:
         lock()
     elif argv in ([], ["lab"]):

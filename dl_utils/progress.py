@@ -177,12 +177,14 @@ def table(folder, names=None, current=None):
             rows.append((stem if i == 0 else "", exercise, written, verdict, mark if i == 0 else ""))
             if verdict != "passed":
                 left.append((stem, exercise))
-    header = ("notebook", "exercise", "written", "check")
-    widths = [max(len(row[i]) for row in rows + [header]) for i in range(3)]
+    header = ("notebook", "exercise", "written", "check", "")
+    table_rows = [header] + [row for row in rows if row[2]]  # the notes ("(no copy yet)") do not widen the columns
+    widths = [max(len(row[i]) for row in table_rows) for i in range(3)]
     lines = []
     for row in [header] + rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)] + [row[3]]
-        lines.append(("  ".join(cells).rstrip() + (row[4] if len(row) > 4 else "")).rstrip())
+        cells = [row[0].ljust(widths[0])] + ([row[1]] if not row[2] else [row[1].ljust(widths[1]),
+                                                                           row[2].ljust(widths[2]), row[3]])
+        lines.append("  ".join(cells).rstrip() + row[4])
     total = sum(1 for row in rows if row[2])
     lines.append("")
     lines.append(f"{total - len(left)} of {total} exercises passed their check when last run.")

@@ -49,7 +49,7 @@ import nbformat
 import dl_utils
 from dl_utils.data import DATASETS_PACKAGE_DIR
 
-from . import class_report, files, report, sandbox, strip
+from . import class_report, files, report, sandbox, strip, term
 from . import submission as _submission
 from .judge import NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
@@ -469,6 +469,7 @@ def main(argv=None):
                              "'cluster' extra) instead of --jobs local processes")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run learners' code without a sandbox (only for code you trust; recorded in the report)")
+    term.add_arguments(parser)  # --compare-to, --lms, --roster
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
@@ -476,6 +477,7 @@ def main(argv=None):
     if out.is_relative_to(args.submissions.resolve()) or (
             args.executed and args.executed.resolve().is_relative_to(args.submissions.resolve())):
         parser.error("the report and --executed must be outside the submissions folder, which is never written to")
+    term_state = term.before(parser, args)  # the old report and the roster, read before any grading
     if not args.no_sandbox:
         why = sandbox.available()
         if why:
@@ -493,6 +495,7 @@ def main(argv=None):
                "scheduler": args.scheduler or f"local, {args.jobs} at a time",
                "timeout": args.timeout, "limits": asdict(limits)}
     csv_path, json_path = write_report(rows, args.out, grading)
+    term.after(args, rows, term_state)
     totals = {}
     for r in rows:
         t = totals.setdefault(r.learner, [0.0, 0.0])

@@ -176,7 +176,8 @@ def merge(mine, new, base=None):
         gid, kind = progress.grade_id(cell), _kind(cell, setup_id)
         old = theirs.get(gid)
         if old is None:
-            summary.added[kind] += 1
+            if not (base and gid in base):  # else a course cell the learner deleted: back, but not the course's change
+                summary.added[kind] += 1
             cells.append(cell)
         elif kind == "exercise" and learners(old):
             summary.answers += 1

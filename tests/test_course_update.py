@@ -316,3 +316,17 @@ def test_a_merged_copy_passes_its_checks_where_the_answers_were_right(tmp_path):
         "relu_backward", "sigmoid_backward", "linear_backward", "linear_activation_backward", "L_model_backward")]
     added = next(c for c in ran["cells"] if c.get("id") == ADDED["id"])
     assert "".join(added["outputs"][0]["text"]) == "mine\n"
+
+
+def test_the_update_command_runs_on_the_standard_library_alone(tmp_path):
+    # -S: no site-packages, so no numpy: the system's Python of a learner's shell, outside the course's environment.
+    base, mine = learners_copy()
+    course, my_work = course_and_copy(tmp_path, base, mine, course_change(base))
+    for path in [ROOT / "course.py", ROOT / "dl_utils" / "progress.py", *(ROOT / "course_update").glob("*.py")]:
+        (tmp_path / path.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path.relative_to(ROOT)).write_bytes(path.read_bytes())
+    result = subprocess.run([sys.executable, "-S", "course.py", "update", "04_backward"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("== 04_backward: 1 text cell and 1 check updated")
+    assert (my_work / "04_backward.before-update-1.ipynb").exists()

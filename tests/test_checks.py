@@ -10,11 +10,10 @@ import pytest
 
 import dl_utils
 from dl_utils import checks
-from dl_utils.checks import _cases
 from dl_utils.checks._compare import same
 
 EXERCISES = checks.__all__
-# The core course's exercises, whose cases live in _cases.py (notebooks 07-11 test their own).
+# The core course's exercises, notebooks 01 to 05 (notebooks 07-11 test their own).
 CORE = ["initialize_parameters_deep", "linear_forward", "linear_activation_forward", "L_model_forward",
         "compute_cost", "relu_backward", "sigmoid_backward", "linear_backward", "linear_activation_backward",
         "L_model_backward", "update_parameters"]
@@ -53,8 +52,8 @@ def test_from_dl_utils_import_checks_gives_the_package():
 
 @pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_hand_computed_values_agree_with_the_reference(name):
-    # The hand arithmetic in _cases.py and the reference library are independent: each checks the other.
-    exercise = _cases.EXERCISES[name]
+    # The hand arithmetic of the cases modules and the reference library are independent: each checks the other.
+    exercise = checks.exercise(name)
     assert exercise.reference is getattr(dl_utils, name)
     for case in exercise.hand:
         got = exercise.reference(*copy.deepcopy(list(case.args.values())))
@@ -63,9 +62,9 @@ def test_hand_computed_values_agree_with_the_reference(name):
 
 @pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
 def test_random_cases_are_seeded(name):
-    first, again = _cases.EXERCISES[name].cases(), _cases.EXERCISES[name].cases()
+    first, again = checks.exercise(name).cases(), checks.exercise(name).cases()
     assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
-    assert len(_cases.EXERCISES[name].cases("hidden")) > len(first) - 1
+    assert len(checks.exercise(name).cases("hidden")) > len(first) - 1
 
 
 def failure(check, fn, **kwargs):
@@ -195,7 +194,7 @@ def test_shallow_copy_mutation_names_the_key_and_the_reason():
 
 
 def test_the_checks_inputs_are_not_touched_by_the_learner():
-    case = _cases.EXERCISES["relu_backward"].cases()[0]
+    case = checks.exercise("relu_backward").cases()[0]
     before = copy.deepcopy(case.args)
 
     def relu_backward(dA, cache):
@@ -203,7 +202,7 @@ def test_the_checks_inputs_are_not_touched_by_the_learner():
         return dA
 
     failure(checks.relu_backward, relu_backward)
-    assert same(_cases.EXERCISES["relu_backward"].cases()[0].args, before, case.tol)
+    assert same(checks.exercise("relu_backward").cases()[0].args, before, case.tol)
 
 
 def test_global_read_is_named():
@@ -339,14 +338,14 @@ def test_attribute_names_are_not_mistaken_for_globals():
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
 def test_random_caches_come_from_a_forward_pass(hidden):
     which = "hidden" if hidden else "visible"
-    for case in _cases.EXERCISES["L_model_backward"].cases(which):  # the hand-computed case included
+    for case in checks.exercise("L_model_backward").cases(which):  # the hand-computed case included
         tol, caches = case.tol, case.args["caches"]
         for l, ((A_prev, W, b), Z) in enumerate(caches):
             assert np.allclose(Z, W @ A_prev + b, rtol=tol.rtol, atol=tol.atol)
             if l > 0:  # each layer's input is the ReLU of the previous layer's Z
                 assert np.array_equal(A_prev, np.maximum(caches[l - 1][1], 0))
         assert np.allclose(case.args["AL"], dl_utils.sigmoid(caches[-1][1])[0], rtol=tol.rtol, atol=tol.atol)
-    for case in _cases.EXERCISES["linear_activation_backward"].cases(which):
+    for case in checks.exercise("linear_activation_backward").cases(which):
         (A_prev, W, b), Z = case.args["cache"]
         assert np.allclose(Z, W @ A_prev + b, rtol=case.tol.rtol, atol=case.tol.atol)
 

@@ -9,11 +9,11 @@ from answers import assert_passes_with_one_line
 
 import dl_utils
 from dl_utils import checks
-from dl_utils.checks import _multiclass, mistakes
+from dl_utils.checks import mistakes
 from dl_utils.checks._compare import same
 from dl_utils.checks._engine import Case
 
-NAMES = _multiclass.__all__
+NAMES = [name for name in checks.EXERCISE_NAMES if checks.exercise(name).notebook == "11_multiclass.ipynb"]
 MINE = [m for m in mistakes.CATALOGUE if m.exercise in NAMES]
 
 
@@ -121,7 +121,7 @@ def _by_id(mistake_id):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hand_computed_values_agree_with_the_reference(name):
-    exercise = _multiclass.EXERCISES[name]
+    exercise = checks.exercise(name)
     assert exercise.reference is getattr(dl_utils, name)
     for case in exercise.hand + [c for c in exercise.hidden if isinstance(c, Case)]:
         got = exercise.reference(*copy.deepcopy(list(case.args.values())))
@@ -130,15 +130,15 @@ def test_hand_computed_values_agree_with_the_reference(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cases_are_seeded_and_the_hidden_ones_are_more(name):
-    first, again = _multiclass.EXERCISES[name].cases(), _multiclass.EXERCISES[name].cases()
+    first, again = checks.exercise(name).cases(), checks.exercise(name).cases()
     assert all(same(a.args, b.args, a.tol) for a, b in zip(first, again, strict=True))
-    assert len(_multiclass.EXERCISES[name].cases("hidden")) >= len(first)
+    assert len(checks.exercise(name).cases("hidden")) >= len(first)
 
 
 def test_the_saturated_cases_really_saturate():
     # The cases meant for log(0) must contain probabilities that round to exactly 0 (and no overflow).
-    saturated = [c for c in _multiclass.EXERCISES["compute_cost_softmax"].cases()
-                 + _multiclass.EXERCISES["compute_cost_softmax"].cases("hidden")
+    saturated = [c for c in checks.exercise("compute_cost_softmax").cases()
+                 + checks.exercise("compute_cost_softmax").cases("hidden")
                  if np.any(dl_utils.softmax(c.args["ZL"])[0] == 0)]
     assert len(saturated) == 2
 
@@ -146,7 +146,7 @@ def test_the_saturated_cases_really_saturate():
 def test_clipping_agrees_with_log_softmax_on_every_case():
     # Clipping caps the loss of a confidently wrong prediction: no case may contain one.
     for hidden in (False, True):
-        for case in _multiclass.EXERCISES["compute_cost_softmax"].cases("hidden" if hidden else "visible"):
+        for case in checks.exercise("compute_cost_softmax").cases("hidden" if hidden else "visible"):
             assert same(cost_log_clipped(**case.args), case.expected, case.tol), case.label
 
 
@@ -181,8 +181,8 @@ def test_every_unstable_softmax_fails_naming_the_max_shift(shift, hidden, capsys
 
 def test_the_visible_cases_have_logits_near_1000_and_columns_spread_over_709():
     # Notebook 11 says "the check feeds your function logits near 1000"; the wide columns make it bite.
-    Zs = [case.args["Z"] for case in _multiclass.EXERCISES["softmax"].cases()]
+    Zs = [case.args["Z"] for case in checks.exercise("softmax").cases()]
     assert any(np.any(np.abs(Z - 1000) < 5) for Z in Zs)
     assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in Zs)
-    hidden_Zs = [c.args["Z"] for c in _multiclass.EXERCISES["softmax"].cases("hidden")]
+    hidden_Zs = [c.args["Z"] for c in checks.exercise("softmax").cases("hidden")]
     assert any(np.any(np.ptp(Z, axis=0) > 709) for Z in hidden_Zs)

@@ -1,5 +1,5 @@
 """The checks of notebook 10 (mini-batches, momentum, Adam): right answers, however written, pass with one line
-(Adam's epsilon inside the square root included, see dl_utils/checks/_optimization.py); each catalogued mistake
+(Adam's epsilon inside the square root included, see dl_utils/checks/cases_10_optimization.py); each catalogued mistake
 fails with its hint; a state updated in place is reported; odd answers fail with an AssertionError, never a crash."""
 
 import copy
@@ -11,10 +11,10 @@ from answers import correct_answers_pass_with_one_line, mistakes_of
 
 import dl_utils
 from dl_utils import checks
-from dl_utils.checks import _optimization, mistakes
+from dl_utils.checks import mistakes
 from dl_utils.checks._compare import same
 
-NAMES = _optimization.__all__
+NAMES = [name for name in checks.EXERCISE_NAMES if checks.exercise(name).notebook == "10_optimization.ipynb"]
 
 
 def mb_loop_with_partial(X, Y, mini_batch_size=64, seed=0):
@@ -128,7 +128,7 @@ def test_dropped_partial_batch_is_named():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_hand_computed_values_agree_with_the_reference(name):
-    exercise = _optimization.EXERCISES[name]
+    exercise = checks.exercise(name)
     assert exercise.reference is getattr(dl_utils, name)
     for case in exercise.hand:
         got = exercise.reference(*copy.deepcopy(list(case.args.values())))

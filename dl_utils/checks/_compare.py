@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+RESULT = "the returned value"  # how a message names what the learner's function returned, when it is not one name
+
 # Keys shifted by one layer, whatever the exercise; the catalogue's mistakes of that kind quote the same words.
 OFF_BY_ONE = "the keys are off by one layer: layers are numbered 1..L, and dA_prev of layer l is dA{l-1}"
 

@@ -1,4 +1,8 @@
-"""The one engine every check runs on: call, compare, diagnose, report.
+"""The one engine every check runs on: its records and cases, then call, compare, diagnose, report.
+
+An exercise is one :class:`Exercise` record (its reference, how its random inputs are made, how its
+result is compared, its hand-computed cases and its random ones, ``sized`` by the usual plan); each
+notebook's cases module lists its records, and the package makes one check of each.
 
 For each case of an exercise the learner's function is called on copies of the inputs
 (:mod:`._runner`), its result is compared with the expected one (:mod:`._compare`), and
@@ -8,6 +12,7 @@ inputs, and the likely cause, found by running the catalogued mistakes
 """
 
 import contextlib
+import copy
 import io
 from dataclasses import dataclass, field
 
@@ -15,7 +20,7 @@ import numpy as np
 
 from .._introspect import globals_read
 from . import mistakes
-from ._compare import Mismatch, same
+from ._compare import Mismatch, same, tolerance_for
 from ._failure import CheckFailed
 from ._runner import call as call_here
 from ._runner import describe_args
@@ -158,7 +163,7 @@ REFERENCE_NOTE = ("{name}: note: your function calls dl_utils.{name}, the course
 
 
 def _reference_code(name):
-    import dl_utils  # here, not at the top: dl_utils imports this package
+    import dl_utils  # here, not at the top: the reference functions, which this package's cases import too
 
     return getattr(getattr(dl_utils, name, None), "__code__", None)
 
@@ -175,14 +180,14 @@ def references_for_other_exercises(fn, name, call=None):
     function of that name; the learner's functions are put back afterwards,
     whatever happens.
     """
-    import dl_utils  # here, not at the top: dl_utils imports this package
+    import dl_utils  # here, not at the top: the reference functions, which this package's cases import too
 
     # A function graded in a sandbox has no globals here: the grader gives it the reference
     # helpers itself, each only once that helper has been judged (dl_instructor.judge).
     env = None if call is not None else getattr(fn, "__globals__", None)
     swapped = {}
     if isinstance(env, dict):
-        for other in EXERCISES():
+        for other in exercise_names():
             own = env.get(other)
             reference = getattr(dl_utils, other, None)
             if other != name and callable(own) and reference is not None and own is not reference:
@@ -195,12 +200,11 @@ def references_for_other_exercises(fn, name, call=None):
         env_now.update(swapped)
 
 
-def EXERCISES():  # noqa: N802 - reads as the constant it stands for
+def exercise_names():
     """The names of all the exercises that have a check."""
-    from . import __all__ as names
+    from . import EXERCISE_NAMES  # here, not at the top: the package imports this module first
 
-    return names
-
+    return EXERCISE_NAMES
 
 
 def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=(), call=None):
@@ -336,3 +340,127 @@ def read_globals(fn, outcome=None):
     if outcome is not None and outcome.globals_read is not None:
         return list(outcome.globals_read)
     return globals_read(fn)
+
+
+# -- Exercises and their cases -----------------------------------------------------------------------------------
+
+
+def floats(rows):
+    """``rows`` as a float64 array: the hand-computed values are written as lists."""
+    return np.array(rows, dtype=np.float64)
+
+
+def by_hand(args, expected, label="the hand-computed case"):
+    """A hand-computed case: its inputs by name and the expected result, compared at float64's tolerance."""
+    return Case(label, args, expected, tolerance_for())
+
+
+def normal(rng, shape, dtype, scale=1.0):
+    """``scale`` times a standard normal draw of ``shape`` from ``rng``, as ``dtype`` (drawn in float64)."""
+    return (scale * rng.standard_normal(shape)).astype(dtype)
+
+
+def case_rng(seed, secret=None):
+    """The generator of the random case numbered ``seed``: ``default_rng(seed)``, or ``default_rng([secret, seed])``.
+
+    The grader draws a fresh ``secret`` for each run and never stores it, so no submission can know the
+    random cases' inputs, or their expected results, in advance. Without it (in the notebooks) the cases
+    are the seeded, repeatable ones.
+    """
+    return np.random.default_rng(seed if secret is None else [int(secret), seed])
+
+
+def made_case(make, reference, seed, sizes, dtype=np.float64, secret=None):
+    """A random case: inputs ``make(case_rng(seed, secret), dtype, *sizes)``, expected ``reference(*inputs)``.
+
+    Shared by the case tables of every notebook's checks.
+    """
+    args = make(case_rng(seed, secret), dtype, *sizes)
+    expected = reference(*copy.deepcopy(list(args.values())))
+    label = f"random case (seed {seed}{', float32' if dtype == np.float32 else ''})"
+    return Case(label, args, expected, tolerance_for(*_arrays(args)))
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    return [a for item in items for a in _arrays(item)]
+
+
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise's check in one record: its reference, its cases, and how its result is compared.
+
+    Attributes
+    ----------
+    name : str
+        The exercise's name, that of the learner's function.
+    reference : callable
+        The course's function: it gives the expected result of every random case.
+    make : callable
+        ``make(rng, dtype, *sizes)`` gives the inputs of a random case, by argument name.
+    compare : callable
+        ``compare(got, case)`` raises :class:`~._compare.Mismatch` at the first difference.
+    hand : list of Case
+        The hand-computed cases (the arithmetic in comments), first of the visible ones.
+    visible, hidden, diagnostic : list
+        The random cases, ``(seed, sizes)``, ``(seed, sizes, dtype)`` or ``(seed, sizes, dtype, make)``
+        (inputs made otherwise), or a :class:`Case` as it is. The diagnostic ones tell mistakes apart
+        where the others fail with an exception (square matrices, where a missing transpose still runs).
+    hidden_doc : str, optional
+        What the hidden cases are, in the check's docstring, if not the core's.
+    notebook : str
+        The course notebook whose cells hold the exercise, e.g. ``"04_backward.ipynb"``.
+    uses : tuple of str
+        The functions of ``dl_utils`` that the notebook's text hands the learner for this exercise
+        (``L_model_forward`` calls ``linear_activation_forward``). When graded, the exercise's sandbox holds
+        these and nothing else of the library that answers an exercise (``dl_instructor``).
+    """
+
+    name: str
+    reference: object
+    make: object
+    compare: object
+    hand: list
+    visible: list
+    hidden: list
+    diagnostic: list = ()
+    hidden_doc: str = None
+    notebook: str = None
+    uses: tuple = ()
+
+    def cases(self, which="visible", secret=None):
+        """The cases ``which`` is ``"visible"`` (the hand-computed ones first), ``"hidden"`` or ``"diagnostic"``;
+        the random ones drawn under the grader's ``secret``, if given (see :func:`case_rng`)."""
+        specs = (list(self.hand) if which == "visible" else []) + list(getattr(self, which))
+        return [spec if isinstance(spec, Case) else self._random(*spec, secret=secret) for spec in specs]
+
+    def _random(self, seed, sizes, dtype=np.float64, make=None, secret=None):
+        return made_case(make or self.make, self.reference, seed, sizes, dtype, secret)
+
+    def check(self):
+        """The public check, ``check(fn, hidden=False, *, call=None, secret=None)``."""
+
+        def check(fn, hidden=False, *, call=None, secret=None):
+            __tracebackhide__ = True  # the learner sees their cell and the message, not the checks' frames
+            run(self.name, fn, self.cases("hidden" if hidden else "visible", secret), self.compare,
+                self.cases("diagnostic", secret), hidden, call)
+
+        return name_check(check, self.name, self.hidden_doc)
+
+
+def sized(visible, hidden, diagnostic=(), float32=()):
+    """The random cases of the usual plan, as :class:`Exercise`'s keyword arguments, from their sizes.
+
+    Visible: one case per size, seeds 1, 2, ...; then ``float32`` sizes in float32 (seeds 30, ...).
+    Hidden: the visible sizes again in float32 (seeds 10, ...), then the ``hidden`` sizes (seeds 20, ...).
+    Diagnostic: seed 99.
+    """
+    return {"visible": [(seed, s) for seed, s in enumerate(visible, start=1)]
+            + [(30 + i, s, np.float32) for i, s in enumerate(float32)],
+            "hidden": [(10 + i, s, np.float32) for i, s in enumerate(visible)]
+            + [(20 + i, s) for i, s in enumerate(hidden)],
+            "diagnostic": [(99, s) for s in diagnostic]}

@@ -1,7 +1,7 @@
 """Mistakes in notebook 11's exercises, ``softmax``, ``compute_cost_softmax`` and ``one_hot``, in the common catalogue.
 
 The checks' cases are laid out so that each mistake first fails on an input where it is
-told apart from the others (see :mod:`._multiclass`): moderate logits for the wrong axis,
+told apart from the others (see :mod:`.cases_11_multiclass`): moderate logits for the wrong axis,
 the wrong normalisation, the wrong scale and the binary cost; logits near 1000 for a
 missing max shift; a column whose probabilities round to exactly 0 for ``log`` of an
 unclipped softmax. Where two mistakes both give NaN on one input, the one that fails on

@@ -20,15 +20,10 @@ from functools import partial
 import numpy as np
 
 from .. import initialize as reference
-from . import mistakes_init
-from ._cases import Exercise
-from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_dict, check_keys
-from ._engine import Case, call_learner, check_case, name_check, print_success, require_function
-from ._failure import CheckFailed
-from .mistakes import HINTS
-
-NAME, ZEROS, HE = "initialize_parameters_deep", "initialize_parameters_zeros", "initialize_parameters_he"
-__all__ = [ZEROS, HE]  # notebook 08's; initialize_parameters_deep is the core's
+from ._compare import FLOAT32, FLOAT64, Mismatch, check_array, check_keys
+from ._engine import Case, Exercise, call_learner, check_case, name_check, print_success, require_function
+from ._failure import CheckFailed  # noqa: F401 - public: what a failed check raises
+from .mistakes import hint
 
 # By hand: layers_dims [3, 2, 1] gives W1 (n_1, n_0) = (2, 3), b1 (2, 1), W2 (n_2, n_1) = (1, 2), b2 (1, 1).
 VISIBLE = [[3, 2, 1], [5, 4, 3, 1]]
@@ -47,22 +42,6 @@ STD_TOLERANCE = 0.05
 KURTOSIS_TOLERANCE = 0.5
 SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
           "init_over_n": lambda n: 1 / n}
-# Each seeded exercise: the standard deviation W must have, and in words; the scale as the exercise writes
-# it; the catalogued wrong scales, (standard deviation, hint, mistake id) triples; the hint when none of them
-# matches; the hint for a b that is not zero; whether a float32 network is among the cases; and the ids of the
-# catalogued mistakes its statistics and its seed test recognise.
-DRAWS = {
-    NAME: {"std": lambda n_prev: 1 / np.sqrt(n_prev), "says": "1/sqrt(n_prev)", "scale": "/ np.sqrt(n_prev)",
-           "wrong": lambda n_prev, n_l: [(scale(n_prev), HINTS[key], key) for key, scale in SCALES.items()],
-           "otherwise": "scale W by 1 / np.sqrt(n_prev)", "b_hint": HINTS["init_b_random"], "float32": True,
-           "ids": {"b": "init_b_random", "not_centred": "init_uniform", "not_normal": "init_uniform_same_std",
-                   "unseeded": "init_unseeded", "fixed_seed": "init_fixed_seed"}},
-    HE: {"std": lambda n_prev: np.sqrt(2 / n_prev), "says": "sqrt(2 / n_prev)", "scale": "* np.sqrt(2 / n_prev)",
-         "wrong": mistakes_init.he_scales, "otherwise": "multiply by np.sqrt(2 / n_prev)",
-         "b_hint": mistakes_init.B_ZERO, "float32": False,
-         "ids": {"b": "he_b_random", "not_centred": "he_uniform", "not_normal": "he_uniform_same_std",
-                 "unseeded": "he_unseeded", "fixed_seed": "he_fixed_seed"}},
-}
 DRAW = ("rng = np.random.default_rng(seed) made once, then Wl = rng.standard_normal((n_l, n_prev)) {scale} for "
         "l = 1, ..., L in that order, and nothing else drawn from rng (b is np.zeros): the check compares your "
         "parameters with that draw from the same seed")
@@ -70,7 +49,6 @@ NOT_NORMAL = ("W does not look normal (its tails are those of a uniform draw: ku
               "draw from the normal distribution, rng.standard_normal, not rng.uniform or rng.random")
 SHARED_DRAWS = ("{later} repeats the random numbers of {earlier}: every layer made a new generator with the same "
                 "seed; make one rng = np.random.default_rng(seed) before the loop and draw every layer from it")
-HIDDEN_DOC = "(one layer, a single unit, deeper and wider networks)"
 
 
 def network_case(dims, make, dtype=None):
@@ -84,29 +62,36 @@ def network_case(dims, make, dtype=None):
 class SeededExercise(Exercise):
     """A seeded random initialization: its cases are networks drawn with seed 1 (the large one first, so that a
     wrong scale is named from its statistics before any value is compared), and its check compares what every
-    draw of the right distribution shares, then the seed, then the values (:func:`run_draw_check`)."""
+    draw of the right distribution shares, then the seed, then the values (:func:`run_draw_check`).
+
+    ``draw``: the standard deviation W must have, and in words; the scale as the exercise writes it; the
+    catalogued wrong scales, ``wrong(n_prev, n_l)`` giving (standard deviation, hint, mistake id) triples; the
+    hint when none of them matches; the hint for a b that is not zero; whether a float32 network is among the
+    cases; and the ids of the catalogued mistakes its statistics and its seed test recognise.
+    """
+
+    draw: dict = None
 
     def check(self):
-        """The public check, ``check(fn, hidden=False)``."""
-        draw = DRAWS[self.name]
+        """The public check, ``check(fn, hidden=False, *, call=None, secret=None)``."""
 
         def check(fn, hidden=False, *, call=None, secret=None):  # noqa: ARG001 - drawn with seed 1: no secret
             require_function(self.name, fn, call)
             cases = self.cases("hidden" if hidden else "visible")
-            print_success(self.name, hidden, run_draw_check(self.name, fn, cases, draw, call))
+            print_success(self.name, hidden, run_draw_check(self.name, fn, cases, self.draw, call))
 
         return name_check(check, self.name, self.hidden_doc)
 
 
-def seeded_exercise(name, notebook):
-    """The record of the seeded exercise ``name`` (a key of :data:`DRAWS`)."""
-    draw, make = DRAWS[name], getattr(reference, name)
+def seeded_exercise(name, draw, hidden_doc=None, uses=()):
+    """The record of the seeded exercise ``name``, whose draw is ``draw`` (see :class:`SeededExercise`)."""
+    make = getattr(reference, name)
     visible, hidden = ([network_case(d, make) for d in [STATS_DIMS] + dims] for dims in (VISIBLE, HIDDEN))
     if draw["float32"]:
         visible.append(network_case([4, 3, 1], make, "float32"))
         hidden.append(network_case([6, 5, 4, 1], make, "float32"))
     return SeededExercise(name, make, None, partial(compare_draw, draw=draw), [], visible, hidden,
-                          hidden_doc=None if draw["float32"] else HIDDEN_DOC, notebook=notebook)
+                          hidden_doc=hidden_doc, uses=uses, draw=draw)
 
 
 def run_draw_check(name, fn, cases, draw, call=None):
@@ -156,7 +141,7 @@ def _check_centred_and_normal(label, W, ids):
     mean, std = float(values.mean()), float(values.std())
     if abs(mean) > 6 * std / np.sqrt(W.size):
         raise Mismatch(f"{label} has mean {mean:.4f}, expected about 0 (within {6 * std / np.sqrt(W.size):.4f}): "
-                       f"{HINTS['init_uniform']}", ids["not_centred"])
+                       f"{hint('init_uniform')}", ids["not_centred"])
     kurtosis = float(np.mean((values - mean) ** 4) / std**4) if std > 0 else 0.0
     if abs(kurtosis - 3) > KURTOSIS_TOLERANCE:
         raise Mismatch(f"{label}: {NOT_NORMAL.format(k=kurtosis)}", ids["not_normal"])
@@ -165,7 +150,8 @@ def _check_centred_and_normal(label, W, ids):
 def _check_scale(label, W, n_prev, n_l, draw):
     std, target = float(W.std()), draw["std"](n_prev)
     if abs(std / target - 1) > STD_TOLERANCE:
-        found = [(hint, id) for scale, hint, id in draw["wrong"](n_prev, n_l) if abs(std / scale - 1) <= STD_TOLERANCE]
+        found = [(words, id) for scale, words, id in draw["wrong"](n_prev, n_l)
+                 if abs(std / scale - 1) <= STD_TOLERANCE]
         raise Mismatch(f"{label} has standard deviation {std:.4f}, expected about {draw['says']} = {target:.4f} "
                        f"(n_prev = {n_prev}): {found[0][0] if found else draw['otherwise']}",
                        found[0][1] if found else None)
@@ -195,27 +181,19 @@ def _check_seed(fn, name, ids, call=None):
     first, again, other = (outcome.value for outcome in outcomes)
     if not np.array_equal(first["W1"], again["W1"]):
         raise CheckFailed(f"{name}: two calls with seed=1 gave different W1: the result must depend only on "
-                          f"the seed; {HINTS['init_unseeded']}.", name, ids["unseeded"])
+                          f"the seed; {hint('init_unseeded')}.", name, ids["unseeded"])
     if np.array_equal(first["W1"], other["W1"]):
-        raise CheckFailed(f"{name}: seed=1 and seed=2 gave the same W1: {HINTS['init_fixed_seed']}.", name,
+        raise CheckFailed(f"{name}: seed=1 and seed=2 gave the same W1: {hint('init_fixed_seed')}.", name,
                           ids["fixed_seed"])
 
 
-def _compare_zeros(parameters, case):
-    check_dict("parameters", parameters, case.expected, case.tol, exact=True)
-    for key, value in parameters.items():
-        if value.dtype != np.float64:
-            raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros(shape) gives "
-                           "float64; leave out dtype=int (gradient descent could not update integer parameters)")
-
-
-# By hand: [3, 2, 1] gives W1 (2, 3), b1 (2, 1), W2 (1, 2), b2 (1, 1); [5, 4, 3, 1] gives W1 (4, 5) ... b3 (1, 1).
-EXERCISES = {exercise.name: exercise for exercise in [
-    seeded_exercise(NAME, "01_initialize.ipynb"),
-    Exercise(ZEROS, reference.initialize_parameters_zeros, None, _compare_zeros, [],
-             *([Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
-                for dims in sizes] for sizes in (VISIBLE, HIDDEN)), hidden_doc=HIDDEN_DOC,
-             notebook="08_initialization.ipynb"),
-    seeded_exercise(HE, "08_initialization.ipynb"),
-]}
-check, initialize_parameters_zeros, initialize_parameters_he = (exercise.check() for exercise in EXERCISES.values())
+SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "init_no_scale": lambda n: 1.0,
+          "init_over_n": lambda n: 1 / n}
+EXERCISES = [
+    seeded_exercise("initialize_parameters_deep", {
+        "std": lambda n_prev: 1 / np.sqrt(n_prev), "says": "1/sqrt(n_prev)", "scale": "/ np.sqrt(n_prev)",
+        "wrong": lambda n_prev, n_l: [(scale(n_prev), hint(key), key) for key, scale in SCALES.items()],
+        "otherwise": "scale W by 1 / np.sqrt(n_prev)", "b_hint": hint("init_b_random"), "float32": True,
+        "ids": {"b": "init_b_random", "not_centred": "init_uniform", "not_normal": "init_uniform_same_std",
+                "unseeded": "init_unseeded", "fixed_seed": "init_fixed_seed"}}),
+]

@@ -13,11 +13,8 @@ for the loss of a confidently wrong prediction, where clipping caps the loss.
 import numpy as np
 
 from .. import multiclass as mc
-from . import mistakes_multiclass  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import Exercise, _a, _hand
 from ._compare import Mismatch, check_array, check_tuple, returns_array, returns_number
-
-__all__ = ["softmax", "compute_cost_softmax", "one_hot"]
+from ._engine import Exercise, by_hand, floats
 
 LN2, LN3, LN5 = np.log(2.0), np.log(3.0), np.log(5.0)
 RESULT = "the returned value"
@@ -28,27 +25,27 @@ RESULT = "the returned value"
 #   [ln2, 0, ln5]               -> [2, 1, 5] / 8 = [0.25, 0.125, 0.625]
 #   [1000, 1000 + ln3, 1000]    -> the first column plus 1000: the same [0.2, 0.6, 0.2]
 #   [-1, -1, -1]                -> [1/3, 1/3, 1/3]
-Z_HAND = _a([[0, LN2, 1000, -1], [LN3, 0, 1000 + LN3, -1], [0, LN5, 1000, -1]])
-A_HAND = _a([[0.2, 0.25, 0.2, 1 / 3], [0.6, 0.125, 0.6, 1 / 3], [0.2, 0.625, 0.2, 1 / 3]])
+Z_HAND = floats([[0, LN2, 1000, -1], [LN3, 0, 1000 + LN3, -1], [0, LN5, 1000, -1]])
+A_HAND = floats([[0.2, 0.25, 0.2, 1 / 3], [0.6, 0.125, 0.6, 1 / 3], [0.2, 0.625, 0.2, 1 / 3]])
 # Columns whose logits spread over more than 709 (e**709.8 is the largest float64): only the max shift keeps
 # every exponent finite. [-2200, 0, ln3] -> [e**-2200, 1, 3] / 4 = [0, 1/4, 3/4] (e**-2200 rounds to 0);
 # [0, 800, 0] -> [e**-800, 1, e**-800] = [0, 1, 0]; [-1000, -1000, -1000 + ln3] -> [1, 1, 3] / 5;
 # [800, 0, 0] -> [1, 0, 0]. Shifted by the column's min, mean or first row, or not at all, some exponent
 # is above 709 (inf) or every exponent is below -745 (0 / 0): NaN. Each wrong shift fails on its own
 # columns (min: 1, 2, 4; mean: 1; first row: 1, 2; none: 3), so the checks tell them apart.
-Z_WIDE = _a([[-2200, 0, -1000, 800], [0, 800, -1000, 0], [LN3, 0, -1000 + LN3, 0]])
-A_WIDE = _a([[0, 0, 0.2, 1], [0.25, 1, 0.2, 0], [0.75, 0, 0.6, 0]])
+Z_WIDE = floats([[-2200, 0, -1000, 800], [0, 800, -1000, 0], [LN3, 0, -1000 + LN3, 0]])
+A_WIDE = floats([[0, 0, 0.2, 1], [0.25, 1, 0.2, 0], [0.75, 0, 0.6, 0]])
 
 # compute_cost_softmax, moderate logits, labels y = [1, 2, 0, 2] (so Y is one-hot of those):
 #   losses -ln A[y_i, i] = -ln 0.6, -ln 0.625, -ln 0.2, -ln(1/3) = ln(5/3), ln(8/5), ln 5, ln 3
 #   J = (ln(5/3) + ln(8/5) + ln 5 + ln 3) / 4 = ln(5/3 * 8/5 * 5 * 3) / 4 = ln(40) / 4 = 0.922219...
-ZL_HAND = _a([[0, LN2, 0, -1], [LN3, 0, LN3, -1], [0, LN5, 0, -1]])
+ZL_HAND = floats([[0, LN2, 0, -1], [LN3, 0, LN3, -1], [0, LN5, 0, -1]])
 # Large logits: the columns [0, ln3, 0] and [ln2, 0, ln5] plus 1000, labels [1, 2]:
 #   J = (ln(5/3) + ln(8/5)) / 2 = ln(8/3) / 2 = 0.490415...
-ZL_LARGE = _a([[1000, 1000 + LN2], [1000 + LN3, 1000], [1000, 1000 + LN5]])
+ZL_LARGE = floats([[1000, 1000 + LN2], [1000 + LN3, 1000], [1000, 1000 + LN5]])
 # Saturated: the column [0, 800, 0] with label 1 has softmax [e^-800, 1, e^-800], which rounds to
 # [0, 1, 0]; its loss is ln(1 + 2 e^-800) = 0 in float64. With [0, ln3, 0], label 1: J = (0 + ln(5/3)) / 2.
-ZL_SATURATED = _a([[0, 0], [800, LN3], [0, 0]])
+ZL_SATURATED = floats([[0, 0], [800, LN3], [0, 0]])
 
 
 def _one_hot(labels, num_classes):
@@ -124,38 +121,35 @@ def _numeric_array(a):
 # 1000, columns spread from -1000 to 1000, in every column one class 1500 above the others), one example, two
 # classes, float32, many classes and examples.
 def _wide_by_hand(label):
-    return _hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), f"{label} with logits spread over more than 709")
+    return by_hand({"Z": Z_WIDE}, (A_WIDE, Z_WIDE), f"{label} with logits spread over more than 709")
 
 
 FLOAT32 = [(10, (3, 5), np.float32), (11, (10, 4), np.float32)]
 EDGES = [(20, (4, 1)), (21, (2, 6)), (22, (10, 200))]
-EXERCISES = {exercise.name: exercise for exercise in [
+EXERCISES = [
     Exercise("softmax", mc.softmax, _softmax_inputs, _compare_softmax,
-             [_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)), _wide_by_hand("the hand-computed case")],
+             [by_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)), _wide_by_hand("the hand-computed case")],
              [(1, (3, 5)), (2, (10, 4)), (3, (4, 6), np.float64, _wide)],
              [(23, (4, 6, 1000.0)), _wide_by_hand("a hidden case"),
               (24, (5, 9, _spread(5, 9))), (25, (3, 8), np.float64, _wide), (26, (2, 5), np.float64, _wide),
               *FLOAT32, *EDGES],
-             hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)",
-             notebook="11_multiclass.ipynb", uses=()),
+             hidden_doc="(one example, two classes, float32 logits, many classes, logits far from 0)"),
     Exercise("compute_cost_softmax", mc.compute_cost_softmax, _cost_inputs, returns_number("cost", per_example=True),
-             [_hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
-              _hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
+             [by_hand({"ZL": ZL_HAND, "Y": _one_hot([1, 2, 0, 2], 3)}, np.log(40) / 4),
+              by_hand({"ZL": ZL_LARGE, "Y": _one_hot([1, 2], 3)}, np.log(8 / 3) / 2,
                     "the hand-computed case with large logits (near 1000)"),
-              _hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
+              by_hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
                     "the hand-computed case with a probability that rounds to 0")],
              [(1, (3, 5)), (2, (10, 4))],
              [(23, (4, 6, 1000.0)), (24, (5, 8), np.float64, _saturated), *FLOAT32, *EDGES],
              hidden_doc="(one example, two classes, float32 logits, many classes, saturated outputs)",
-             notebook="11_multiclass.ipynb", uses=("softmax",)),
+             uses=("softmax",)),
     # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
     # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
     Exercise("one_hot", mc.one_hot, _labels, returns_array("Y"),
-             [_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
-                    _a([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
+             [by_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
+                    floats([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
              [(1, (3, 7), np.int64), (2, (10, 6), np.int64)],
              [(20, (4, 6), np.int64), (21, (3, 1), np.int64), (22, (2, 9), np.int64), (23, (10, 200), np.int32)],
-             hidden_doc="(one example, two classes, int32 labels, many examples)",
-             notebook="11_multiclass.ipynb", uses=()),
-]}
-softmax, compute_cost_softmax, one_hot = (exercise.check() for exercise in EXERCISES.values())
+             hidden_doc="(one example, two classes, int32 labels, many examples)"),
+]

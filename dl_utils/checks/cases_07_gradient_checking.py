@@ -11,12 +11,8 @@ import numpy as np
 from .._testfunctions import Cubic
 from ..gradient_check import centered_difference as reference_cd
 from ..gradient_check import relative_error as reference_re
-from . import mistakes_gradient  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-from ._cases import Exercise
 from ._compare import FLOAT64, returns_array, returns_number
-from ._engine import Case
-
-__all__ = ["centered_difference", "relative_error"]
+from ._engine import Case, Exercise
 
 
 def _col(values):
@@ -58,18 +54,15 @@ def _re_inputs(rng, dtype, n, scale):
 
 # Random cases: (seed, (n, epsilon)) and (seed, (n, scale of the error)).
 HIDDEN_DOC = "(a single entry, long vectors, other epsilons)"
-EXERCISES = {exercise.name: exercise for exercise in [
+EXERCISES = [
     # Hidden: one entry, many entries with the default-size epsilon, a large epsilon.
     Exercise("centered_difference", reference_cd, _cd_inputs, returns_array("gradapprox"), HAND_CD,
              [(1, (5, 1e-3)), (2, (3, 0.05))], [(20, (1, 1e-3)), (21, (25, 1e-6)), (22, (4, 0.3))],
-             hidden_doc=HIDDEN_DOC,
-             notebook="07_gradient_checking.ipynb", uses=()),
+             hidden_doc=HIDDEN_DOC),
     # Hidden: one entry, a tiny error, a long vector, both gradients zero.
     Exercise("relative_error", reference_re, _re_inputs, returns_number("difference"), HAND_RE,
              [(1, (6, 0.1)), (2, (4, 1e-4))],
              [(20, (1, 0.5)), (21, (10, 1e-9)), (22, (300, 1e-3)),
               Case("a hidden case (both gradients zero)", {"grad": np.zeros((1, 1)), "gradapprox": np.zeros((1, 1))},
-                   0.0, FLOAT64)], hidden_doc=HIDDEN_DOC,
-             notebook="07_gradient_checking.ipynb", uses=()),
-]}
-centered_difference, relative_error = (exercise.check() for exercise in EXERCISES.values())
+                   0.0, FLOAT64)], hidden_doc=HIDDEN_DOC),
+]

@@ -7,24 +7,14 @@ He's answer is random: its checks recognise a wrong scale from the standard devi
 
 import numpy as np
 
-from .mistakes import (
-    B_DRAWN,
-    CATALOGUE,
-    HINTS,
-    LEGACY_RNG,
-    NOT_NORMAL_HINT,
-    OFF_BY_ONE,
-    RNG_PER_LAYER,
-    Mistake,
-    _centred_uniform,
-    _init,
-    mistake,
-)
+from ._compare import OFF_BY_ONE
+from .mistakes import CATALOGUE, Mistake, hint, mistake
+from .mistakes_01_initialize import B_DRAWN, LEGACY_RNG, NOT_NORMAL_HINT, RNG_PER_LAYER, _centred_uniform, _init
 
 ZEROS, HE = "initialize_parameters_zeros", "initialize_parameters_he"
 B_ZERO = "b must start at exactly zero: b = np.zeros((n_l, 1))"
 NOT_CENTRED = "W is not centred at 0: draw with rng.standard_normal, not rng.random (uniform on [0, 1))"
-USE_SEED = HINTS["init_unseeded"]  # the same words as for initialize_parameters_deep
+USE_SEED = hint("init_unseeded")  # the same words as for initialize_parameters_deep
 XAVIER = ("W looks scaled by 1 / np.sqrt(n_prev), initialize_parameters_deep's scale: He's is np.sqrt(2 / n_prev), "
           "sqrt(2) times larger, for ReLU layers")
 NO_SQRT = "W looks scaled by 2 / n_prev: the variance is 2 / n_prev, so the standard deviation is np.sqrt(2 / n_prev)"
@@ -73,7 +63,7 @@ def zeros_ones(layers_dims):
 # -- initialize_parameters_he: detected from statistics, not from outputs ---------------------------
 
 def _he(**variant):
-    # He's scale, np.sqrt(2 / n_prev), with one of initialize_parameters_deep's mistakes (see mistakes._init).
+    # He's scale, np.sqrt(2 / n_prev), with one of initialize_parameters_deep's mistakes (mistakes_01_initialize).
     return _init(lambda n_prev: np.sqrt(2 / n_prev), **variant)
 
 

@@ -13,35 +13,30 @@ by a factor of 3 or more.
 import numpy as np
 
 from .. import optimizers as reference
-from . import (
-    _cases,
-    mistakes_optimization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-)
-from ._cases import Exercise, sized
+from . import _network as net
 from ._compare import FLOAT64, Mismatch, check_array, check_dict, check_keys, check_tuple, same, type_name
-from ._engine import Case
+from ._engine import Case, Exercise, floats, normal, sized
 
-__all__ = ["random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"]
-
-_a = _cases._a
+_a = floats
 
 # random_mini_batches: m = 5, mini_batch_size 2, seed 3: default_rng(3).permutation(5) is [4, 2, 1, 3, 0], so the
 # columns come in that order, cut as [4, 2], [1, 3], [0]. Y is the column's number, so a Y shuffled apart shows.
-X_MB = _a([[0, 1, 2, 3, 4], [10, 11, 12, 13, 14]])
-Y_MB = _a([[0, 1, 2, 3, 4]])
+X_MB = floats([[0, 1, 2, 3, 4], [10, 11, 12, 13, 14]])
+Y_MB = floats([[0, 1, 2, 3, 4]])
 HAND_MB = Case("the hand-computed case", {"X": X_MB, "Y": Y_MB, "mini_batch_size": 2, "seed": 3},
-               [(_a([[4, 2], [14, 12]]), _a([[4, 2]])), (_a([[1, 3], [11, 13]]), _a([[1, 3]])),
-                (_a([[0], [10]]), _a([[0]]))], FLOAT64)
+               [(floats([[4, 2], [14, 12]]), floats([[4, 2]])), (floats([[1, 3], [11, 13]]), floats([[1, 3]])),
+                (floats([[0], [10]]), floats([[0]]))], FLOAT64)
 
 # update_parameters_with_momentum: beta 0.9, learning_rate 0.1, one layer.
 #   v_dW = 0.9 [[1, -2]] + 0.1 [[10, 5]] = [[0.9 + 1, -1.8 + 0.5]] = [[1.9, -1.3]];
 #   W = [[1, 1]] - 0.1 v = [[0.81, 1.13]]
 #   v_db = 0.9 [[0]] + 0.1 [[-4]] = [[-0.4]]; b = [[2]] - 0.1 (-0.4) = [[2.04]]
 HAND_MOM = Case("the hand-computed case",
-                {"parameters": {"W1": _a([[1, 1]]), "b1": _a([[2]])},
-                 "grads": {"dW1": _a([[10, 5]]), "db1": _a([[-4]]), "dA0": _a([[1], [1]])},
-                 "v": {"dW1": _a([[1, -2]]), "db1": _a([[0]])}, "beta": 0.9, "learning_rate": 0.1},
-                ({"W1": _a([[0.81, 1.13]]), "b1": _a([[2.04]])}, {"dW1": _a([[1.9, -1.3]]), "db1": _a([[-0.4]])}),
+                {"parameters": {"W1": floats([[1, 1]]), "b1": floats([[2]])},
+                 "grads": {"dW1": floats([[10, 5]]), "db1": floats([[-4]]), "dA0": floats([[1], [1]])},
+                 "v": {"dW1": floats([[1, -2]]), "db1": floats([[0]])}, "beta": 0.9, "learning_rate": 0.1},
+                ({"W1": floats([[0.81, 1.13]]), "b1": floats([[2.04]])},
+                 {"dW1": floats([[1.9, -1.3]]), "db1": floats([[-0.4]])}),
                 FLOAT64)
 
 # update_parameters_with_adam, first step (t = 1) from zeros, learning_rate 0.1, betas 0.9 and 0.999, epsilon 1e-8:
@@ -56,21 +51,26 @@ HAND_MOM = Case("the hand-computed case",
 _ADAM = {"learning_rate": 0.1, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
 HAND_ADAM = [
     Case("the hand-computed case (t = 1)",
-         {"parameters": {"W1": _a([[1]]), "b1": _a([[0]])}, "grads": {"dW1": _a([[0.5]]), "db1": _a([[-2]])},
-          "v": {"dW1": _a([[0]]), "db1": _a([[0]])}, "s": {"dW1": _a([[0]]), "db1": _a([[0]])}, "t": 1, **_ADAM},
-         ({"W1": _a([[1 - 0.1 / (1 + 2e-8)]]), "b1": _a([[0.1 / (1 + 5e-9)]])},
-          {"dW1": _a([[0.05]]), "db1": _a([[-0.2]])}, {"dW1": _a([[0.00025]]), "db1": _a([[0.004]])}), FLOAT64),
-    Case("the hand-computed case (t = 2)",
-         {"parameters": {"W1": _a([[1]]), "b1": _a([[0]])}, "grads": {"dW1": _a([[-0.25]]), "db1": _a([[0]])},
-          "v": {"dW1": _a([[0.05]]), "db1": _a([[0]])}, "s": {"dW1": _a([[0.00025]]), "db1": _a([[0]])}, "t": 2,
+         {"parameters": {"W1": floats([[1]]), "b1": floats([[0]])},
+          "grads": {"dW1": floats([[0.5]]), "db1": floats([[-2]])},
+          "v": {"dW1": floats([[0]]), "db1": floats([[0]])}, "s": {"dW1": floats([[0]]), "db1": floats([[0]])}, "t": 1,
           **_ADAM},
-         ({"W1": _a([[1 - 0.1 * (0.02 / 0.19) / (np.sqrt(0.00031225 / 0.001999) + 1e-8)]]), "b1": _a([[0]])},
-          {"dW1": _a([[0.02]]), "db1": _a([[0]])}, {"dW1": _a([[0.00031225]]), "db1": _a([[0]])}), FLOAT64),
+         ({"W1": floats([[1 - 0.1 / (1 + 2e-8)]]), "b1": floats([[0.1 / (1 + 5e-9)]])},
+          {"dW1": floats([[0.05]]), "db1": floats([[-0.2]])}, {"dW1": floats([[0.00025]]), "db1": floats([[0.004]])}),
+         FLOAT64),
+    Case("the hand-computed case (t = 2)",
+         {"parameters": {"W1": floats([[1]]), "b1": floats([[0]])},
+          "grads": {"dW1": floats([[-0.25]]), "db1": floats([[0]])},
+          "v": {"dW1": floats([[0.05]]), "db1": floats([[0]])}, "s": {"dW1": floats([[0.00025]]), "db1": floats([[0]])},
+          "t": 2, **_ADAM},
+         ({"W1": floats([[1 - 0.1 * (0.02 / 0.19) / (np.sqrt(0.00031225 / 0.001999) + 1e-8)]]), "b1": floats([[0]])},
+          {"dW1": floats([[0.02]]), "db1": floats([[0]])}, {"dW1": floats([[0.00031225]]), "db1": floats([[0]])}),
+         FLOAT64),
 ]
 
 
 def _mb_inputs(rng, dtype, n_x, m, size):
-    return {"X": _cases._normal(rng, (n_x, m), dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
+    return {"X": normal(rng, (n_x, m), dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
             "mini_batch_size": size, "seed": int(rng.integers(1000))}
 
 
@@ -80,7 +80,7 @@ def _state(rng, parameters, dtype, positive=False):
 
 
 def _update_inputs(rng, dtype, layers_dims, m):
-    args = _cases.update_inputs(rng, dtype, layers_dims, m)
+    args = net.update_inputs(rng, dtype, layers_dims, m)
     # Gradients of size 0.1 and more (see the module docstring), with the dA keys of a real backward pass.
     args["grads"] = {k: (g + np.sign(g) * 0.1).astype(dtype) if k[1] != "A" else g for k, g in args["grads"].items()}
     return args
@@ -181,27 +181,22 @@ def _compare_adam(got, case):
 
 
 HIDDEN_DOC = "(one example, float32 inputs, a batch of one, beta 0 or 0.99,\n        step 100, deeper networks)"
-EXERCISES = {exercise.name: exercise for exercise in [
+EXERCISES = [
     # Sizes (n_x, m, mini_batch_size).
     Exercise("random_mini_batches", reference.random_mini_batches, _mb_inputs, _compare_batches, [HAND_MB],
              **sized([(3, 10, 4), (2, 8, 4), (4, 5, 64)], [(2, 1, 64), (5, 100, 32), (1, 64, 64), (3, 7, 1)]),
-             hidden_doc=HIDDEN_DOC,
-             notebook="10_optimization.ipynb", uses=()),
+             hidden_doc=HIDDEN_DOC),
     # Sizes (layers_dims, m, beta).
     Exercise("update_parameters_with_momentum", reference.update_parameters_with_momentum, _mom_inputs,
              _compare_momentum, [HAND_MOM], **sized(
                  [([4, 3, 1], 5, 0.9), ([5, 4, 3, 1], 6, 0.5)],
                  [([3, 1], 4, 0.0), ([4, 3, 1], 1, 0.99), ([6, 8, 7, 5, 1], 10, 0.9)]),
-             hidden_doc=HIDDEN_DOC,
-             notebook="10_optimization.ipynb", uses=()),
+             hidden_doc=HIDDEN_DOC),
     # Sizes (layers_dims, m, t[, epsilon]): one case with another epsilon than 1e-8, so that a constant written
     # instead of the argument shows.
     Exercise("update_parameters_with_adam", reference.update_parameters_with_adam, _adam_inputs, _compare_adam,
              HAND_ADAM, **sized(
                  [([4, 3, 1], 5, 1), ([5, 4, 3, 1], 6, 7), ([4, 3, 1], 5, 3, 1e-2)],
                  [([3, 1], 4, 1), ([4, 3, 1], 1, 2), ([6, 8, 7, 5, 1], 10, 100), ([3, 2, 1], 6, 50, 1e-1)]),
-             hidden_doc=HIDDEN_DOC,
-             notebook="10_optimization.ipynb", uses=()),
-]}
-random_mini_batches, update_parameters_with_momentum, update_parameters_with_adam = (
-    exercise.check() for exercise in EXERCISES.values())
+             hidden_doc=HIDDEN_DOC),
+]

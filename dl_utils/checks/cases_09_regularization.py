@@ -13,11 +13,7 @@ is told exactly which draw the check requires, not only that AL is wrong.
 import numpy as np
 
 from .. import regularization as reference
-from . import (
-    _cases,
-    mistakes_regularization,  # noqa: F401 - registers the mistakes of these exercises in the catalogue
-)
-from ._cases import Exercise, sized
+from . import _network as net
 from ._compare import (
     FLOAT64,
     Mismatch,
@@ -28,32 +24,26 @@ from ._compare import (
     returns_number,
     type_name,
 )
-from ._engine import Case
+from ._engine import Case, Exercise, floats, sized
 
-__all__ = [
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-]
-
-LN3, _a = _cases.LN3, _cases._a
+LN3 = net.LN3
 
 # compute_cost_with_regularization: AL, Y of the core's cost case, cross-entropy ln(8/3) / 2 = 0.490415;
 # sum of squared weights 1 + 4 + 1 + 0 + 4 + 1 = 11, lambd = 0.8, m = 4: penalty 0.8 / 8 * 11 = 1.1.
 # (With the biases, 9 + 0 + 1 = 10 more: 2.1; with lambd / m: 2.2; without m: 4.4; norms unsquared: 0.1 * (6**0.5 +
 # 5**0.5) = 0.4685.)
-COST_PARAMS = {"W1": _a([[1, 2], [-1, 0]]), "b1": _a([[3], [0]]), "W2": _a([[2, -1]]), "b2": _a([[1]])}
+COST_PARAMS = {"W1": floats([[1, 2], [-1, 0]]), "b1": floats([[3], [0]]), "W2": floats([[2, -1]]), "b2": floats([[1]])}
 HAND_COST = Case("the hand-computed case",
-                 {"AL": _a([[0.5, 0.25, 0.75, 0.5]]), "Y": _a([[1, 0, 1, 0]]), "parameters": COST_PARAMS, "lambd": 0.8},
+                 {"AL": floats([[0.5, 0.25, 0.75, 0.5]]), "Y": floats([[1, 0, 1, 0]]), "parameters": COST_PARAMS,
+                  "lambd": 0.8},
                  np.log(8 / 3) / 2 + 1.1, FLOAT64)
 
 # backward_propagation_with_regularization on the core's hand case (m = 2), lambd = 0.5: lambd / m = 0.25, so
 # dW1 = ln3 [[0.775, -0.45], [0.9, -0.45]] + 0.25 [[1, 1], [1, -1]], dW2 = [[0.325, 0.45]] + 0.25 ln3 [[1, 1]];
 # db1 (b1 = [0, -2] is not zero), db2 and the dA are those of L_model_backward.
-HAND_L2_GRADS = dict(_cases.GRADS, dW1=_cases.GRADS["dW1"] + 0.25 * _cases.PARAMS["W1"],
-                     dW2=_cases.GRADS["dW2"] + 0.25 * _cases.PARAMS["W2"])
-HAND_L2 = Case("the hand-computed case", {"AL": _cases.AL, "Y": _cases.Y, "caches": _cases.CACHES, "lambd": 0.5},
+HAND_L2_GRADS = dict(net.GRADS, dW1=net.GRADS["dW1"] + 0.25 * net.PARAMS["W1"],
+                     dW2=net.GRADS["dW2"] + 0.25 * net.PARAMS["W2"])
+HAND_L2 = Case("the hand-computed case", {"AL": net.AL, "Y": net.Y, "caches": net.CACHES, "lambd": 0.5},
                HAND_L2_GRADS, FLOAT64)
 
 # forward_propagation_with_dropout on the core's network, keep_prob 0.75, seed 4: default_rng(4).random((2, 2)) is
@@ -62,17 +52,17 @@ HAND_L2 = Case("the hand-computed case", {"AL": _cases.AL, "Y": _cases.Y, "cache
 # AL = [1/2, s] with s = sigmoid(8/3 ln3) = 3**(8/3) / (1 + 3**(8/3)).
 D1 = np.array([[False, True], [False, True]])
 _S = 3 ** (8 / 3) / (1 + 3 ** (8 / 3))
-A1_DROPPED = _a([[0, 4], [0, 4]]) / 3
-Z2_DROPPED = _a([[0, 8 / 3 * LN3]])
-AL_DROPPED = _a([[0.5, _S]])
-DROPOUT_CACHES = [((((_cases.X, _cases.PARAMS["W1"], _cases.PARAMS["b1"]), _cases.Z1), D1)),
-                  (((A1_DROPPED, _cases.PARAMS["W2"], _cases.PARAMS["b2"]), Z2_DROPPED), None)]
+A1_DROPPED = floats([[0, 4], [0, 4]]) / 3
+Z2_DROPPED = floats([[0, 8 / 3 * LN3]])
+AL_DROPPED = floats([[0.5, _S]])
+DROPOUT_CACHES = [((((net.X, net.PARAMS["W1"], net.PARAMS["b1"]), net.Z1), D1)),
+                  (((A1_DROPPED, net.PARAMS["W2"], net.PARAMS["b2"]), Z2_DROPPED), None)]
 HAND_DF = [
     # keep_prob 1 keeps every unit: L_model_forward's AL and caches, with masks of True.
-    Case("the hand-computed case (keep_prob 1)", {"X": _cases.X, "parameters": _cases.PARAMS, "keep_prob": 1.0,
+    Case("the hand-computed case (keep_prob 1)", {"X": net.X, "parameters": net.PARAMS, "keep_prob": 1.0,
                                                   "seed": 4},
-         (_cases.AL, [(_cases.CACHES[0], np.ones((2, 2), bool)), (_cases.CACHES[1], None)]), FLOAT64),
-    Case("the hand-computed case", {"X": _cases.X, "parameters": _cases.PARAMS, "keep_prob": 0.75, "seed": 4},
+         (net.AL, [(net.CACHES[0], np.ones((2, 2), bool)), (net.CACHES[1], None)]), FLOAT64),
+    Case("the hand-computed case", {"X": net.X, "parameters": net.PARAMS, "keep_prob": 0.75, "seed": 4},
          (AL_DROPPED, DROPOUT_CACHES), FLOAT64),
 ]
 # backward_propagation_with_dropout on those caches, Y = [1, 0], m = 2:
@@ -82,26 +72,26 @@ HAND_DF = [
 #   dW1 = dZ1 X.T / 2, X.T = [[1, 0], [2, -1]]: 2/3 ln3 [[2 s, -s], [2 s, -s]]; db1 = 2/3 ln3 [[s], [s]]
 #   dA0 = W1.T dZ1, W1.T = [[1, 1], [1, -1]]: 4/3 ln3 [[0, 2 s], [0, 0]]
 HAND_DB = Case("the hand-computed case",
-               {"AL": AL_DROPPED, "Y": _cases.Y, "caches": DROPOUT_CACHES, "keep_prob": 0.75},
-               {"dW2": 2 / 3 * _a([[_S, _S]]), "db2": _a([[(_S - 0.5) / 2]]),
-                "dA1": 4 / 3 * LN3 * _a([[0, _S], [0, _S]]),
-                "dW1": 2 / 3 * LN3 * _a([[2 * _S, -_S], [2 * _S, -_S]]),
-                "db1": 2 / 3 * LN3 * _a([[_S], [_S]]),
-                "dA0": 4 / 3 * LN3 * _a([[0, 2 * _S], [0, 0]])}, FLOAT64)
+               {"AL": AL_DROPPED, "Y": net.Y, "caches": DROPOUT_CACHES, "keep_prob": 0.75},
+               {"dW2": 2 / 3 * floats([[_S, _S]]), "db2": floats([[(_S - 0.5) / 2]]),
+                "dA1": 4 / 3 * LN3 * floats([[0, _S], [0, _S]]),
+                "dW1": 2 / 3 * LN3 * floats([[2 * _S, -_S], [2 * _S, -_S]]),
+                "db1": 2 / 3 * LN3 * floats([[_S], [_S]]),
+                "dA0": 4 / 3 * LN3 * floats([[0, 2 * _S], [0, 0]])}, FLOAT64)
 
 
 def _cost_inputs(rng, dtype, layers_dims, m, lambd):
-    _, parameters = _cases.network(rng, dtype, layers_dims, m)
+    _, parameters = net.network(rng, dtype, layers_dims, m)
     return {"AL": rng.uniform(0.05, 0.95, (1, m)).astype(dtype), "Y": rng.integers(0, 2, (1, m)).astype(dtype),
             "parameters": parameters, "lambd": lambd}
 
 
 def _l2_inputs(rng, dtype, layers_dims, m, lambd):
-    return {**_cases.backward_pass(rng, dtype, layers_dims, m)[1], "lambd": lambd}
+    return {**net.backward_pass(rng, dtype, layers_dims, m)[1], "lambd": lambd}
 
 
 def _df_inputs(rng, dtype, layers_dims, m, keep_prob):
-    X, parameters = _cases.network(rng, dtype, layers_dims, m)
+    X, parameters = net.network(rng, dtype, layers_dims, m)
     return {"X": X, "parameters": parameters, "keep_prob": keep_prob, "seed": int(rng.integers(1000))}
 
 
@@ -160,25 +150,23 @@ def _compare_mask(label, got_D, D, l, L, tol):
 HIDDEN_DOC = "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)"
 DROPOUT_SIZES = ([([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
                  [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)])
-EXERCISES = {exercise.name: exercise for exercise in [
+EXERCISES = [
     Exercise("compute_cost_with_regularization", reference.compute_cost_with_regularization, _cost_inputs,
              returns_number("cost"), [HAND_COST], **sized(
                  [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
                  [([3, 1], 1, 0.1), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5), ([20, 30, 10, 1], 40, 0.05)]),
              hidden_doc=HIDDEN_DOC,
-             notebook="09_regularization.ipynb", uses=("compute_cost",)),
+             uses=("compute_cost",)),
     Exercise("backward_propagation_with_regularization", reference.backward_propagation_with_regularization,
              _l2_inputs, returns_grads, [HAND_L2], **sized(
                  [([4, 3, 1], 5, 0.7), ([5, 4, 3, 1], 6, 2.0)],
                  [([3, 1], 4, 0.3), ([4, 3, 1], 1, 1.0), ([4, 3, 1], 7, 0.0), ([6, 8, 7, 5, 1], 10, 1.5)]),
              hidden_doc=HIDDEN_DOC,
-             notebook="09_regularization.ipynb", uses=("L_model_backward",)),
+             uses=("L_model_backward",)),
     Exercise("forward_propagation_with_dropout", reference.forward_propagation_with_dropout, _df_inputs,
              _compare_dropout_forward, HAND_DF, **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
-             notebook="09_regularization.ipynb", uses=("linear_activation_forward",)),
+             uses=("linear_activation_forward",)),
     Exercise("backward_propagation_with_dropout", reference.backward_propagation_with_dropout, _db_inputs,
              returns_grads, [HAND_DB], **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
-             notebook="09_regularization.ipynb", uses=("linear_backward", "linear_activation_backward")),
-]}
-(compute_cost_with_regularization, backward_propagation_with_regularization, forward_propagation_with_dropout,
- backward_propagation_with_dropout) = (exercise.check() for exercise in EXERCISES.values())
+             uses=("linear_backward", "linear_activation_backward")),
+]

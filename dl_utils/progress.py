@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import textwrap
 from pathlib import Path
 
 # The course's notebooks are NN_<name>.ipynb; backups (NN_<name>.before-update-1.ipynb) and others are not read.
@@ -192,7 +193,8 @@ def table(folder, names=None, current=None):
         by_notebook = {}
         for stem, exercise in left:
             by_notebook.setdefault(stem, []).append(exercise)
-        lines.append("Left: " + "; ".join(f"{stem} {', '.join(names)}" for stem, names in by_notebook.items()) + ".")
+        left_text = "Left: " + "; ".join(f"{stem} {', '.join(names)}" for stem, names in by_notebook.items()) + "."
+        lines += textwrap.wrap(left_text, 100, subsequent_indent="  ", break_on_hyphens=False)
     return lines, left
 
 

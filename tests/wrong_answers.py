@@ -149,6 +149,14 @@ def linear_forward(A_prev, W, b):
     Z = np.dot(W, A) + b
     return Z, (A_prev, W, b)
 """)
+# Issue 25: named a transpose ("rows and columns are swapped"), not the tuple's order.
+wrong(LF, "lf_cache_W_first", ["(A_prev, W, b)", "order"], """
+def linear_forward(A_prev, W, b):
+    Z = np.dot(W, A_prev) + b
+    cache = (W, A_prev, b)
+    return Z, cache
+""")
+
 
 # -- 02 linear_activation_forward ------------------------------------------------------------------
 
@@ -234,6 +242,9 @@ def L_model_forward(X, parameters):
     caches.append(cache)
     return 1 / (1 + np.exp(-AL)), caches
 """)
+# Issue 25: no cause at all.
+wrong(LMF, "lmf_range_1_L_minus_1", ["range(1, L)"], _lmf(loop="range(1, L - 1)"))
+
 
 # -- 03 compute_cost -------------------------------------------------------------------------------
 
@@ -278,6 +289,26 @@ def compute_cost(AL, Y):
     m = Y.shape[1]
     return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
 """)
+# Issue 25: "6.24 times the expected value".
+wrong(CC, "cost_Y_T_times", ["Y.T"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    cost = -1 / m * np.sum(Y.T * np.log(AL) + (1 - Y).T * np.log(1 - AL))
+    return float(cost)
+""")
+# Issue 25: numpy's ValueError only.
+wrong(CC, "cost_dot_no_T", ["np.log(AL).T"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    cost = -1 / m * (np.dot(Y, np.log(AL)) + np.dot(1 - Y, np.log(1 - AL)))
+    return float(np.squeeze(cost))
+""")
+wrong(CC, "cost_integer_division", ["//"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return float(-1 // m * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+""")
+
 
 # -- 04 relu_backward ------------------------------------------------------------------------------
 
@@ -318,6 +349,20 @@ def relu_backward(dA, cache):
     Z = cache
     return (Z > 0).astype(float)
 """)
+# Issue 25: no cause at all.
+wrong(RB, "rb_times_relu", ["relu(Z)"], """
+def relu_backward(dA, cache):
+    Z = cache
+    return dA * relu(Z)
+""")
+# Issue 25: right about the change, wrong about the cause ("dZ = dA", which the learner did not write).
+wrong(RB, "rb_in_place_dA", ["dA[", "in place", "dA.copy()"], """
+def relu_backward(dA, cache):
+    Z = cache
+    dA[Z <= 0] = 0
+    return dA
+""")
+
 
 # -- 04 sigmoid_backward ---------------------------------------------------------------------------
 
@@ -353,6 +398,12 @@ def sigmoid_backward(dA, cache):
     s, _ = sigmoid(s)
     return dA * s * (1 - s)
 """)
+wrong(SB, "sb_no_one_minus_s", ["1 - s"], """
+def sigmoid_backward(dA, cache):
+    s = 1 / (1 + np.exp(-cache))
+    return dA * s
+""")
+
 
 # -- 04 linear_backward ----------------------------------------------------------------------------
 
@@ -468,6 +519,9 @@ def L_model_backward(AL, Y, caches):
             grads["dA" + str(l + 2)], caches[l], "relu")
     return grads
 """)
+# Issue 25: the loop stopping early gave only the missing keys.
+wrong(LMB, "lmb_loop_stops_early", ["reversed(range(L - 1))"], _lmb(loop="reversed(range(1, L - 1))"))
+
 
 # -- 05 update_parameters --------------------------------------------------------------------------
 
@@ -532,6 +586,11 @@ def update_parameters(parameters, grads, learning_rate):
         new[key[1:]] = parameters[key[1:]] - learning_rate * value
     return new
 """)
+# Issue 25: the hint spoke of len(parameters).
+wrong(UP, "up_len_grads", ["len(grads)"], _up(L="len(grads) // 2"))
+# Issue 25: the key list only.
+wrong(UP, "up_range_1_L", ["range(1, L + 1)"], _up(loop="range(1, L)"))
+
 
 # -- 07 centered_difference ------------------------------------------------------------------------
 
@@ -576,6 +635,10 @@ def centered_difference(J, theta, epsilon=1e-6):
         gradapprox[i, 0] = (plus - minus) / (2 * epsilon)
     return gradapprox
 """)
+# Issue 25: the other one-sided difference gave values only.
+wrong(CD, "cd_backward", ["one-sided"], _CD.format(value="(J(theta) - J(theta_minus)) / epsilon"))
+wrong(CD, "cd_precedence", ["2 * epsilon"], _CD.format(value="(J(theta_plus) - J(theta_minus)) / 2 * epsilon"))
+
 
 # -- 07 relative_error -----------------------------------------------------------------------------
 
@@ -601,6 +664,20 @@ def relative_error(grad, gradapprox):
     denominator = np.linalg.norm(grad, axis=0) + np.linalg.norm(gradapprox, axis=0)
     return numerator / denominator
 """)
+wrong(RE, "re_norm_of_sum", ["not the norm of the sum"], _RE.format(
+    body="return float(np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad + gradapprox))"))
+wrong(RE, "re_grad_only", ["alone"], _RE.format(
+    body="return float(np.linalg.norm(grad - gradapprox) / np.linalg.norm(grad))"))
+wrong(RE, "re_squared", ["square root"], _RE.format(
+    body="return float(np.sum((grad - gradapprox) ** 2) / (np.sum(grad ** 2) + np.sum(gradapprox ** 2)))"))
+# Issue 25: the L1 norm, the max norm: values only.
+wrong(RE, "re_l1", ["np.linalg.norm", "L1"], _RE.format(
+    body="return float(np.sum(np.abs(grad - gradapprox)) / (np.sum(np.abs(grad)) + np.sum(np.abs(gradapprox))))"))
+wrong(RE, "re_max", ["np.linalg.norm", "max"], _RE.format(
+    body="return float(np.max(np.abs(grad - gradapprox)) / (np.max(np.abs(grad)) + np.max(np.abs(gradapprox))))"))
+wrong(RE, "re_entry_by_entry", ["one number"], _RE.format(
+    body="return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox))"))
+
 
 # -- 08 initialize_parameters_zeros ----------------------------------------------------------------
 
@@ -685,6 +762,9 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
     return compute_cost(AL, Y) + lambd / (2 * m) * penalty
 """)
 wrong(CR, "cr_square_of_sum", ["square of the sum"], _cr(square='np.sum(parameters["W" + str(l)]) ** 2'))
+# Issue 25: the spectral norm: values only.
+wrong(CR, "cr_spectral_norm", ["np.sum(np.square(W))"], _cr(square='np.linalg.norm(parameters["W" + str(l)], 2) ** 2'))
+
 
 # -- 09 backward_propagation_with_regularization ---------------------------------------------------
 
@@ -744,6 +824,8 @@ wrong(DF, "df_times_keep_prob", ["divide by keep_prob"], _DF.format(D="rng.rando
                                                                    A="A * D * keep_prob"))
 wrong(DF, "df_rng_per_layer", ["before the loop"], _DF.format(
     D="np.random.default_rng(seed).random(A.shape) < keep_prob", A="A * D / keep_prob"))
+wrong(DF, "df_drop_prob", ["KEEPING"], _DF.format(D="rng.random(A.shape) > keep_prob", A="A * D / keep_prob"))
+
 
 # -- 09 backward_propagation_with_dropout ----------------------------------------------------------
 
@@ -754,14 +836,19 @@ def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
     L = len(caches)
     dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     for l in reversed(range(1, L + 1)):
-        cache, D = caches[l - 1]
-        if D is not None:
-            dA = {dA}
+        cache, _ = caches[l - 1]
         dA, grads["dW" + str(l)], grads["db" + str(l)] = linear_activation_backward(
             dA, cache, "sigmoid" if l == L else "relu")
+        if l > 1:
+            D = caches[l - 2][1]
+            dA = {dA}
         grads["dA" + str(l - 1)] = dA
     return grads
 """
+wrong(DB, "db_no_scale", ["dA * D / keep_prob"], _DB.format(dA="dA * D"))
+wrong(DB, "db_no_mask", ["mask D"], _DB.format(dA="dA / keep_prob"))
+wrong(DB, "db_times_keep_prob", ["not multiply"], _DB.format(dA="dA * D * keep_prob"))
+
 
 # -- 10 random_mini_batches ------------------------------------------------------------------------
 
@@ -848,6 +935,13 @@ wrong(ADAM, "adam_t_minus_1", ["1 - beta**t"], _adam(v_corr="1 - beta1 ** (t - 1
 wrong(ADAM, "adam_betas_swapped", ["v uses beta1"], _adam(v="beta2 * v[d] + (1 - beta2) * grads[d]",
                                                           s="beta1 * s[d] + (1 - beta1) * np.square(grads[d])"))
 wrong(ADAM, "adam_eps_1e8", ["epsilon argument"], _adam(eps="1e-8"))
+# Issue 25: "1.028 times the expected value", no hint.
+wrong(ADAM, "adam_t_plus_1", ["1 - beta**t", "t + 1"], _adam(v_corr="1 - beta1 ** (t + 1)",
+                                                          s_corr="1 - beta2 ** (t + 1)"))
+wrong(ADAM, "adam_one_minus_beta_to_t", ["1 - beta**t", "(1 - beta)**t"], _adam(v_corr="(1 - beta1) ** t",
+                                                                               s_corr="(1 - beta2) ** t"))
+wrong(ADAM, "adam_s_not_squared", ["dW**2"], _adam(s="beta2 * s[d] + (1 - beta2) * grads[d]"))
+
 
 # -- 11 softmax ------------------------------------------------------------------------------------
 
@@ -911,6 +1005,8 @@ def compute_cost_softmax(ZL, Y):
     E = np.exp(ZL)
     return float(-np.sum(Y * np.log(E / np.sum(E, axis=0, keepdims=True))) / Y.shape[1])
 """)
+wrong(CS, "cs_no_minus", ["minus"], _CS.format(ret="float(np.sum(Y * log_A) / m)"))
+
 
 # -- 11 one_hot ------------------------------------------------------------------------------------
 
@@ -931,6 +1027,11 @@ def one_hot(y, num_classes):
 wrong(OH, "oh_minus_one", ["no -1"], """
 def one_hot(y, num_classes):
     return np.eye(num_classes)[:, y.ravel() - 1]
+""")
+# Issue 25: passed every visible case, failed a hidden one (m = 1).
+wrong(OH, "oh_squeeze", ["y[0]"], """
+def one_hot(y, num_classes):
+    return np.eye(num_classes)[:, y.squeeze()]
 """)
 
 

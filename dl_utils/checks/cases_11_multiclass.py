@@ -149,7 +149,8 @@ EXERCISES = [
     Exercise("one_hot", mc.one_hot, _labels, returns_array("Y"),
              [by_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
                     floats([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
-             [(1, (3, 7), np.int64), (2, (10, 6), np.int64)],
+             # Visible: one example too, the class of input a hidden case tests (y (1, 1): y.squeeze() is 0-d).
+             [(1, (3, 7), np.int64), (2, (10, 6), np.int64), (3, (4, 1), np.int64)],
              [(20, (4, 6), np.int64), (21, (3, 1), np.int64), (22, (2, 9), np.int64), (23, (10, 200), np.int32)],
              hidden_doc="(one example, two classes, int32 labels, many examples)"),
 ]

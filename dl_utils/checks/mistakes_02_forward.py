@@ -197,3 +197,22 @@ def lmf_pop(X, parameters):
 CATALOGUE += [Mistake("lmf_reads_global", "L_model_forward", READS_GLOBAL, _from_source(
     "def L_model_forward(X, params):\n    return fwd.L_model_forward(X, parameters)\n",
     "L_model_forward", parameters={"W1": np.ones((1, 3)), "b1": np.zeros((1, 1))}))]
+
+
+# Issue 25: the cache's arrays in another order were named a transpose of A_prev.
+@mistake("linear_forward", "the cache is the tuple (A_prev, W, b), in that order: linear_backward unpacks it as "
+         "A_prev, W, b = cache")
+def lf_cache_order(A_prev, W, b):
+    return W @ A_prev + b, (W, A_prev, b)
+
+
+@mistake("L_model_forward", "the loop range(1, L - 1) stops one layer early: the hidden layers are 1..L-1, so loop "
+         "over range(1, L), then run layer L with sigmoid")
+def lmf_loop_stops_early(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L - 1):
+        A, cache = fwd.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [cache]

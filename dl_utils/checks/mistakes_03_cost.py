@@ -21,8 +21,9 @@ def cost_no_minus(AL, Y):
     return float(sum(_terms(AL, Y)) / Y.shape[1])
 
 
-@mistake("compute_cost", "the cost is m times too large: did you forget the 1/m (sum instead of mean), or take "
-         "m = Y.shape[0], which is 1, instead of Y.shape[1]?")
+@mistake("compute_cost", "the cost is m times too large: did you forget the 1/m (sum instead of mean), take "
+         "m = Y.shape[0], which is 1, instead of Y.shape[1], or write -1 // m, integer division, which is -1 for "
+         "every m > 1, instead of -1 / m?")
 def cost_no_1_over_m(AL, Y):
     return float(-sum(_terms(AL, Y)))
 
@@ -71,3 +72,32 @@ def cost_notes_elementwise_float(AL, Y):
 @mistake("compute_cost", OUTSIDE_SUM)
 def cost_notes_elementwise_squeezed(AL, Y):
     return np.squeeze(_outside_sum(AL, Y))
+
+
+Y_T_BROADCAST = ("Y.T * np.log(AL) multiplies a column (m, 1) by a row (1, m), which numpy broadcasts into an (m, m) "
+                 "table of every pair of examples: multiply entry by entry, Y * np.log(AL), or take the matrix "
+                 "product np.dot(Y, np.log(AL).T)")
+
+
+@mistake("compute_cost", Y_T_BROADCAST)
+def cost_Y_T_broadcast(AL, Y):
+    return float(-1 / Y.shape[1] * np.sum(Y.T * np.log(AL) + (1 - Y).T * np.log(1 - AL)))
+
+
+@mistake("compute_cost", Y_T_BROADCAST)
+def cost_Y_T_broadcast_first_term(AL, Y):
+    return float(-1 / Y.shape[1] * np.sum(Y.T * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+
+DOT_NO_T = ("np.dot(Y, np.log(AL)) multiplies a row (1, m) by a row (1, m), which has no matrix product: transpose the "
+            "second, np.dot(Y, np.log(AL).T), or multiply entry by entry and sum, np.sum(Y * np.log(AL))")
+
+
+@mistake("compute_cost", DOT_NO_T)
+def cost_dot_no_transpose(AL, Y):
+    return float(np.squeeze(-1 / Y.shape[1] * (np.dot(Y, np.log(AL)) + np.dot(1 - Y, np.log(1 - AL)))))
+
+
+@mistake("compute_cost", DOT_NO_T)
+def cost_matmul_no_transpose(AL, Y):
+    return float(np.squeeze(-1 / Y.shape[1] * (Y @ np.log(AL) + (1 - Y) @ np.log(1 - AL))))

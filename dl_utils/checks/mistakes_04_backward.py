@@ -15,8 +15,9 @@ def rb_dot(dA, cache):
     return np.dot(dA, (cache > 0).astype(dA.dtype))
 
 
-@mistake("relu_backward", "dZ = dA gives the same array a second name, it does not copy it: start from "
-         "np.array(dA, copy=True), or compute a new array such as dA * (Z > 0)")
+@mistake("relu_backward", "dA[Z <= 0] = 0 changes the caller's dA, and so does dZ[Z <= 0] = 0 after dZ = dA: "
+         "dZ = dA gives the same array a second name, it does not copy it: start from a copy, dZ = dA.copy() (or "
+         "np.array(dA, copy=True)), or compute a new array, dZ = dA * (Z > 0)")
 def rb_no_copy(dA, cache):
     dZ = dA
     dZ[cache <= 0] = 0
@@ -297,4 +298,34 @@ def lmb_forward_order(AL, Y, caches):
     for l in range(1, len(caches)):
         grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
             grads[f"dA{l}"], caches[l - 1], "relu")
+    return grads
+
+
+@mistake("relu_backward", "relu(Z) is the activation, and returns a pair (A, cache) at that: multiply dA by the slope "
+         "of ReLU, 1 where Z > 0 and 0 elsewhere, dZ = dA * (Z > 0)")
+def rb_times_relu_pair(dA, cache):
+    return dA * np.array(act.relu(cache))
+
+
+@mistake("relu_backward", "multiply dA by the slope of ReLU, 1 where Z > 0 and 0 elsewhere, not by relu(Z), the "
+         "activation itself: dZ = dA * (Z > 0)")
+def rb_times_relu(dA, cache):
+    return dA * act.relu(cache)[0]
+
+
+@mistake("sigmoid_backward", "the slope of the sigmoid is s * (1 - s): dZ = dA * s * (1 - s); the (1 - s) is missing")
+def sb_no_one_minus_s(dA, cache):
+    return dA * _sigmoid(cache)
+
+
+@mistake("L_model_backward", "the loop stops early: after the output layer L it must cover every hidden layer, "
+         "L-1 down to 1, reversed(range(L - 1)) in the notes' indexing (l = L-2, ..., 0 for layers L-1, ..., 1)")
+def lmb_loop_stops_early(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = bwd.linear_activation_backward(
+        -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)), caches[L - 1], "sigmoid")
+    for l in reversed(range(1, L - 1)):
+        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = bwd.linear_activation_backward(
+            grads[f"dA{l + 1}"], caches[l], "relu")
     return grads

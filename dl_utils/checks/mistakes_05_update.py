@@ -31,7 +31,8 @@ def up_plus(parameters, grads, learning_rate):
     return {k: v + learning_rate * grads["d" + k] for k, v in parameters.items()}
 
 
-@mistake(UP, "len(parameters) counts both W and b: the number of layers is L = len(parameters) // 2")
+@mistake(UP, "L is the number of layers, len(parameters) // 2: len(parameters) counts both W and b, and "
+         "len(grads) counts dA0..dA{L-1} as well")
 def up_len_parameters(parameters, grads, learning_rate):
     L = len(parameters)
     return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L + 1) for p in "Wb"}
@@ -81,3 +82,9 @@ CATALOGUE += [Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(
     "def update_parameters(parameters, gradients, learning_rate):\n"
     "    return {k: v - learning_rate * grads['d' + k] for k, v in parameters.items()}\n",
     "update_parameters", grads={f"d{p}{l}": np.zeros((1, 1)) for l in (1, 2, 3) for p in "Wb"}))]
+
+
+@mistake("update_parameters", "range(1, L) stops before layer L: the layers are 1..L, so loop over range(1, L + 1)")
+def up_stops_early(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L) for p in "Wb"}

@@ -6,7 +6,7 @@ to an argument by itself, before the values are compared.
 
 import numpy as np
 
-from .mistakes import mistake
+from .mistakes import CATALOGUE, mistake
 
 CD, RE = "centered_difference", "relative_error"
 
@@ -87,3 +87,54 @@ def re_squared_norms(grad, gradapprox):
          "np.abs(...) entry by entry")
 def re_entry_by_entry(grad, gradapprox):
     return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox) + 1e-300)
+
+
+@mistake(CD, "that is a one-sided (backward) difference, (J(theta) - J(theta - epsilon)) / epsilon, accurate only to "
+         "about epsilon: take the centered one, (J(theta + epsilon) - J(theta - epsilon)) / (2 * epsilon)")
+def cd_backward(J, theta, epsilon=1e-6):
+    return np.array([[(J(theta) - J(_nudged(theta, i, epsilon)[1])) / epsilon] for i in range(theta.shape[0])])
+
+
+@mistake(CD, "x / 2 * epsilon divides by 2, then multiplies by epsilon: write / (2 * epsilon), with the brackets")
+def cd_precedence(J, theta, epsilon=1e-6):
+    return np.array([[(J(p) - J(q)) / 2 * epsilon] for p, q in (_nudged(theta, i, epsilon) for i in
+                                                               range(len(theta)))])
+
+
+def _guarded(fn):
+    # The same mistake by a learner who returns 0.0 for two zero gradients, as the exercise asks.
+    def guarded(grad, gradapprox):
+        return 0.0 if not np.any(grad) and not np.any(gradapprox) else fn(grad, gradapprox)
+
+    guarded.__name__ = fn.__name__ + "_guarded"
+    return guarded
+
+
+def _norms(norm):
+    def relative_error(grad, gradapprox):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(norm(grad - gradapprox) / (norm(grad) + norm(gradapprox)))
+
+    return relative_error
+
+
+L1 = ("the relative error uses the Euclidean (L2) norm, np.linalg.norm(x): np.sum(np.abs(x)) is the L1 norm, which "
+      "gives another number")
+MAX_NORM = ("the relative error uses the Euclidean (L2) norm, np.linalg.norm(x): np.max(np.abs(x)) is the max norm, "
+            "which gives another number")
+
+
+def _l1(x):
+    return np.sum(np.abs(x))
+
+
+def _max(x):
+    return np.max(np.abs(x))
+
+
+for _fn, _hint in [(_norms(_l1), L1), (_norms(_max), MAX_NORM)]:
+    mistake(RE, _hint, id=f"re_{'l1' if _hint is L1 else 'max'}_norm")(_fn)
+    mistake(RE, _hint, id=f"re_{'l1' if _hint is L1 else 'max'}_norm_guarded")(_guarded(_fn))
+for _entry in [m for m in CATALOGUE if m.exercise == RE and m.id in (
+        "re_no_denominator", "re_norm_of_sum", "re_grad_norm_only", "re_squared_norms", "re_entry_by_entry")]:
+    mistake(RE, _entry.hint, id=_entry.id + "_guarded")(_guarded(_entry.fn))

@@ -196,3 +196,16 @@ def db_no_mask(AL, Y, caches, keep_prob):
 @mistake(DB, "divide by keep_prob, dA = dA * D / keep_prob, as in the forward pass; not multiply")
 def db_times_keep_prob(AL, Y, caches, keep_prob):
     return _dropout_backward(AL, Y, caches, keep_prob, scale=lambda dA, p: dA * p)
+
+
+@mistake(COST, "np.linalg.norm(W, 2) is the spectral norm, W's largest singular value: the L2 term adds up the "
+         "squares of all the entries, np.sum(np.square(W)) (the Frobenius norm squared)")
+def cost_spectral_norm(AL, Y, parameters, lambd):
+    norms = sum(float(np.linalg.norm(W, 2)) ** 2 for W in _weights(parameters))
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * norms
+
+
+@mistake(DF, "keep_prob is the probability of KEEPING a unit: D = rng.random(A.shape) < keep_prob; with > a unit is "
+         "kept with probability 1 - keep_prob")
+def df_greater_than_keep_prob(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: U > p)

@@ -129,3 +129,29 @@ def adam_stores_corrected(parameters, grads, v, s, t, learning_rate=0.01, beta1=
          "the caller passes")
 def adam_hard_coded_epsilon(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, 1e-8)
+
+
+@mistake(ADAM, "t is the number of this step, counted from 1: the correction is 1 - beta**t, not 1 - beta**(t + 1)")
+def adam_t_plus_1(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
+                 lambda x: x / (1 - beta1 ** (t + 1)), lambda x: x / (1 - beta2 ** (t + 1)))
+
+
+@mistake(ADAM, "the correction is 1 - beta**t, beta to the power t, not (1 - beta)**t: v_hat = v / (1 - beta1**t), "
+         "s_hat = s / (1 - beta2**t)")
+def adam_one_minus_beta_to_t(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
+                 lambda x: x / (1 - beta1) ** t, lambda x: x / (1 - beta2) ** t)
+
+
+@mistake(ADAM, "s averages the squared gradients: s = beta2 * s + (1 - beta2) * dW**2 (np.square(dW)), not dW")
+def adam_s_not_squared(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    out_p, out_v, out_s = {}, {}, {}
+    for key, value in parameters.items():
+        d = "d" + key
+        out_v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
+        out_s[d] = beta2 * s[d] + (1 - beta2) * grads[d]
+        with np.errstate(invalid="ignore"):
+            step = out_v[d] / (1 - beta1**t) / (np.sqrt(out_s[d] / (1 - beta2**t)) + epsilon)
+        out_p[key] = value - learning_rate * step
+    return out_p, out_v, out_s

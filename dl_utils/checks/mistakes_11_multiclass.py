@@ -161,3 +161,15 @@ def oh_classes_from_labels(y, num_classes):
 @mistake(OH, "labels are 0..C-1 and label k sets row k: no -1 (row -1 is the last row, so label 0 lands there)")
 def oh_minus_one(y, num_classes):
     return np.eye(num_classes)[:, y.ravel() - 1]
+
+
+@mistake(COST, "the cost is -1/m times the sum of Y log(A): did you drop the minus sign? log(A) <= 0, so the cost "
+         "is >= 0")
+def cost_sm_no_minus(ZL, Y):
+    return float(np.sum(Y * mc.log_softmax(ZL)) / Y.shape[1])
+
+
+@mistake(OH, "y.squeeze() turns a (1, 1) y, one example, into a 0-d array, and np.eye(C)[:, y.squeeze()] into a "
+         "1-D (C,): index with the 1-D array of the labels, y[0] or y.ravel(), to get (C, m) for every m")
+def oh_squeeze(y, num_classes):
+    return np.eye(num_classes)[:, y.squeeze()]

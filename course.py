@@ -197,6 +197,9 @@ def report_copies():
 
 
 def update_copies(names):
+    if any(name.startswith("-") for name in names):
+        print(__doc__.split("\n\n")[1])
+        sys.exit(0 if names in (["-h"], ["--help"]) else 2)
     lines, code = _course_update().update(COURSE, MY_WORK, names)
     for line in lines:
         say(line)

@@ -1,8 +1,9 @@
-"""The grade command's options for the instructor's term: a regrade's diff, and the LMS's grade file.
+"""The grade command's options for the instructor's term: similar submissions, a regrade's diff, the LMS's file.
 
-:func:`add_arguments` adds ``--compare-to``, ``--lms``, ``--roster`` and ``--lms-column`` to the grade
-command; :func:`before` reads the old report and the roster before anything is graded, so that a
-wrong file costs no grading run; :func:`after` compares and exports once the report is written.
+:func:`add_arguments` adds ``--compare-to``, ``--lms``, ``--roster``, ``--lms-column`` and
+``--no-similarity`` to the grade command; :func:`before` reads the old report and the roster before
+anything is graded, so that a wrong file costs no grading run; :func:`after`, once the report is
+written, adds the similarity section to it (:mod:`dl_instructor.similarity`), compares and exports.
 """
 
 from pathlib import Path
@@ -24,6 +25,8 @@ def add_arguments(parser):
                              "Moodle: the grades' plain-text export or the participants' list)")
     parser.add_argument("--lms-column", default=None, metavar="NAME",
                         help="the assignment's name in the LMS (default: OUT's file name)")
+    parser.add_argument("--no-similarity", action="store_true",
+                        help="leave out the class report's section on similar submissions")
 
 
 def _assigned(args):
@@ -57,6 +60,8 @@ def after(args, rows, state):
     out = Path(args.out)
     if out.suffix in (".csv", ".json"):
         out = out.with_suffix("")
+    if not args.no_similarity:
+        similar(args, out)
     if "old" in state:
         changes = regrade.compare(state["old"], rows, str(args.compare_to))
         for line in regrade.describe(changes, str(args.compare_to)):
@@ -67,3 +72,20 @@ def after(args, rows, state):
         result = lms.export(rows, state["roster"], out, args.lms_column or out.name)
         for line in lms.describe(result):
             print(line)
+
+
+def similar(args, out):
+    """Compare the class's functions per exercise and add the section to the report (copydetect is needed)."""
+    try:
+        import copydetect  # noqa: F401
+    except ImportError:
+        print("similarity: not computed (copydetect is not installed: pip install .[instructor])")
+        return
+    from . import grade, similarity
+
+    results, seconds = similarity.analyse(args.submissions, args.source, _assigned(args),
+                                          grade.course_for(args.source, args.checks).match)
+    similarity.attach(results, seconds, out)
+    print(f"similarity: {sum(len(r.flagged) for r in results)} pair(s) and {sum(len(r.reference) for r in results)} "
+          f"match(es) of a course answer stand out, in {seconds:.1f} s (the class report's section "
+          "'Similar submissions': evidence to read, not a verdict)")

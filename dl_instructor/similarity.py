@@ -1,0 +1,297 @@
+"""Which learners handed in the same function, per exercise: evidence for a person to read, not a verdict.
+
+For every exercise of the assignment, each learner's function (from the exercise cell, found as the
+grader finds it, :func:`dl_instructor.submission.assemble`) is normalised, fingerprinted and compared
+with every other learner's, and with the course's own answers a learner can read: the reference in
+``dl_utils`` and the solution in the course notebook. The comparison is copydetect's (the winnowing of
+Schleimer, Wilkerson and Aiken, 2003, MOSS's algorithm): the function's text is rewritten by Python's
+own parser (``ast.unparse``: no comments, one layout) without its docstring, then tokenized by
+copydetect, which writes every name as ``V``, so renamed variables change nothing; fingerprints that
+the starter code of the learner version has (the ``def`` line) are left out.
+
+The course's answers are short and canonical: many honest learners write ``Z = W @ A_prev + b``. So a
+pair is reported only when it stands far above *this class's* pairs for *this exercise*: above the
+median of the exercise's pair scores plus ``SPREAD`` robust standard deviations (1.4826 times the median
+absolute deviation), and at least ``MINIMUM``. The same threshold decides when a learner's function is
+reported as matching the course's reference. The class report shows each reported pair side by side,
+as the learners wrote them; ``REPORT.json`` has the same under ``"similarity"``.
+"""
+
+import ast
+import io
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+
+K = 9  # copydetect's k: characters of the tokenized code in one fingerprint (its noise threshold)
+WINDOW = 3  # the winnowing window: a copy of K + WINDOW - 1 characters is always found
+SPREAD = 3.0  # robust standard deviations above the median that make a pair stand out
+MINIMUM = 0.8  # and never below this score: where every pair differs, nothing is "far above"
+ROBUST = 1.4826  # MAD to standard deviation, for normal data
+
+
+@dataclass
+class Pair:
+    """Two functions of one exercise, their score (0: nothing shared, 1: the same after normalisation)."""
+
+    a: str
+    b: str
+    score: float
+    a_source: str = ""
+    b_source: str = ""
+
+
+@dataclass
+class ExerciseSimilarity:
+    notebook: str
+    exercise: str
+    learners: int  # learners whose function was compared (not the blank starter)
+    pairs: int
+    median: float
+    mad: float
+    threshold: float
+    flagged: list = field(default_factory=list)  # Pair, learner with learner
+    reference: list = field(default_factory=list)  # Pair, learner (a) with a course answer (b)
+
+
+def function_source(cell_source, name):
+    """The learner's ``def name`` as written (comments and all), and as compared; (None, None) if there is none."""
+    try:
+        tree = ast.parse(cell_source)
+    except SyntaxError:
+        return None, None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            written = ast.get_source_segment(cell_source, node) or ""
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                body = body[1:] or [ast.Pass()]
+            node.body, node.decorator_list = body, []
+            return written, ast.unparse(node)
+    return None, None
+
+
+def _fingerprint(code, boilerplate=None):
+    from copydetect import CodeFingerprint
+
+    return CodeFingerprint("function.py", K, WINDOW, boilerplate=boilerplate, fp=io.StringIO(code),
+                           language="python")
+
+
+def score(first, second):
+    """The share of both functions' fingerprinted code that the other has too (Dolos's pair similarity)."""
+    from copydetect import compare_files
+
+    if not first.hashes & second.hashes:
+        return 0.0
+    _, (s1, s2), _ = compare_files(first, second)
+    covered = first.token_coverage + second.token_coverage
+    return float((s1 * first.token_coverage + s2 * second.token_coverage) / covered) if covered else 0.0
+
+
+def threshold(scores):
+    """(median, MAD, threshold) of one exercise's pair scores: the class's own distribution sets the bar."""
+    if not scores:
+        return 0.0, 0.0, 1.0
+    median = statistics.median(scores)
+    mad = statistics.median(abs(s - median) for s in scores)
+    return median, mad, max(MINIMUM, median + SPREAD * ROBUST * mad)
+
+
+def stands_out(value, median, bar):
+    """A score at or above the bar (an identical pair where the bar is above 1), and above the class's median."""
+    return value >= min(bar, 1.0) and value > median
+
+
+def scores(functions, references, starter):
+    """Every pair's score, and every learner's with each course answer: ``({(a, b): s}, {(learner, answer): s})``.
+
+    Parameters
+    ----------
+    functions : dict of str to (str, str)
+        Learner -> (the function as written, as normalised).
+    references : dict of str to (str, str)
+        Name of a course answer (``dl_utils.forward.linear_forward``) -> (as written, as normalised).
+    starter : str or None
+        The normalised function of the learner version (the blank starter), whose fingerprints are left out.
+    """
+    boilerplate = list(_fingerprint(starter).hashes) if starter else None
+    prints = {learner: _fingerprint(normalised, boilerplate) for learner, (_, normalised) in functions.items()}
+    learners = sorted(prints)
+    pairs = {(a, b): score(prints[a], prints[b]) for i, a in enumerate(learners) for b in learners[i + 1:]}
+    answers = {name: _fingerprint(normalised, boilerplate) for name, (_, normalised) in references.items()}
+    with_answers = {(learner, name): score(prints[learner], answer)
+                    for name, answer in answers.items() for learner in learners}
+    return pairs, with_answers
+
+
+def compare_exercise(notebook, exercise, functions, references, starter):
+    """One exercise's pairs that stand out from the class's own, and its learners who match a course answer.
+
+    The arguments are those of :func:`scores`. Returns an :class:`ExerciseSimilarity`.
+    """
+    pairs, with_answers = scores(functions, references, starter)
+    median, mad, bar = threshold(list(pairs.values()))
+    result = ExerciseSimilarity(notebook, exercise, len(functions), len(pairs), round(median, 4), round(mad, 4),
+                                round(bar, 4))
+    for (a, b), s in sorted(pairs.items(), key=lambda t: -t[1]):
+        if stands_out(s, median, bar):
+            result.flagged.append(Pair(a, b, round(s, 4), functions[a][0], functions[b][0]))
+    for (learner, name), s in sorted(with_answers.items(), key=lambda t: -t[1]):
+        if stands_out(s, median, bar):
+            result.reference.append(Pair(learner, name, round(s, 4), functions[learner][0], references[name][0]))
+    return result
+
+
+def references_of(name, solution_cell):
+    """The course's answers to exercise ``name`` a learner can read: the library's reference and the solution cell."""
+    import inspect
+
+    import dl_utils
+
+    out = {}
+    fn = getattr(dl_utils, name, None)
+    if fn is not None:
+        try:
+            module = inspect.getmodule(fn).__name__
+            written, normalised = function_source(inspect.getsource(inspect.getmodule(fn)), name)
+            if written:
+                out[f"{module}.{name}"] = (written, normalised)
+        except (OSError, TypeError):
+            pass
+    if solution_cell is not None:
+        written, normalised = function_source(solution_cell, name)
+        if written and normalised not in {n for _, n in out.values()}:
+            out["the course notebook's solution"] = (written, normalised)
+    return out
+
+
+def analyse(submissions_dir, source_dir, notebooks, match):
+    """Compare every assigned exercise across the class in ``submissions_dir``; return (list of ExerciseSimilarity, s).
+
+    ``match(filename)`` names the course notebook a submitted file is (``Course.match`` of the grader).
+    """
+    started = time.perf_counter()
+    results = [compare_exercise(*found) for found in collect(submissions_dir, source_dir, notebooks, match)]
+    return results, time.perf_counter() - started
+
+
+def collect(submissions_dir, source_dir, notebooks, match):
+    """Per exercise: ``(notebook, exercise, functions, references, starter)``, the arguments of compare_exercise."""
+    import nbformat
+
+    from . import files
+    from . import submission as sub
+    from .release import learner_version
+
+    found = files.find_submissions(submissions_dir, match)
+    results = []
+    for notebook in notebooks:
+        source_nb = nbformat.read(f"{source_dir}/{notebook}.ipynb", as_version=4)
+        committed = f"{source_dir}/exercises/{notebook}.ipynb"
+        try:
+            blank_nb = nbformat.read(committed, as_version=4)
+        except OSError:
+            blank_nb = learner_version(source_nb)
+        cells = {}
+        for learner, mine in found.items():
+            if not isinstance(mine, dict) or notebook not in mine:
+                continue
+            try:
+                assembled = sub.assemble(source_nb, blank_nb, sub.read_submission(
+                    files.read_bytes(mine[notebook], root=submissions_dir)))
+            except sub.InvalidSubmission:
+                continue
+            cells[learner] = assembled
+        for ex in sub.exercises(source_nb):
+            if ex.solution_id is None:
+                continue
+            blank_cell = next((c.source for c in blank_nb.cells if sub.grade_id(c) == ex.solution_id), None)
+            solution_cell = next((c.source for c in source_nb.cells if sub.grade_id(c) == ex.solution_id), None)
+            starter = function_source(blank_cell, ex.name)[1] if blank_cell else None
+            functions = {}
+            for learner, assembled in cells.items():
+                index = assembled.index_of.get(ex.solution_id)
+                written, normalised = function_source(assembled.nb.cells[index].source, ex.name) \
+                    if index is not None else (None, None)
+                if normalised and normalised != starter:
+                    functions[learner] = (written, normalised)
+            results.append((notebook, ex.name, functions, references_of(ex.name, solution_cell), starter))
+    return results
+
+
+def as_json(results, seconds):
+    """The ``"similarity"`` entry of ``REPORT.json``."""
+    return {"about": "pairs of learners whose functions for an exercise are far more alike than the class's other "
+                     "pairs, and learners whose function matches the course's own answer: evidence for a person "
+                     "to read, not a verdict (short canonical answers can coincide honestly)",
+            "method": {"library": "copydetect (winnowing)", "k": K, "window": WINDOW, "spread": SPREAD,
+                       "minimum": MINIMUM},
+            "seconds": round(seconds, 3),
+            "exercises": [asdict(r) for r in results]}
+
+
+SHOWN = 12  # pairs shown side by side per exercise and kind; the JSON has them all
+
+STYLE = (".similar{display:grid;grid-template-columns:1fr 1fr;gap:.5em;margin:.3em 0 1.2em}"
+         ".similar pre{background:#f7f7f7;border:1px solid #ddd;padding:.4em;overflow-x:auto;font-size:80%;margin:0}"
+         ".similar h4{margin:.2em 0;font-size:90%}")
+
+
+def _side_by_side(pair, left_label, right_label):
+    from html import escape
+
+    return (f"<p><b>{pair.score:.2f}</b>: {escape(left_label)} and {escape(right_label)}</p><div class=\"similar\">"
+            f"<div><h4>{escape(left_label)}</h4><pre>{escape(pair.a_source)}</pre></div>"
+            f"<div><h4>{escape(right_label)}</h4><pre>{escape(pair.b_source)}</pre></div></div>")
+
+
+def html_section(results):
+    """The class report's section: per exercise, the pairs that stand out and the matches of a course answer."""
+    from html import escape
+
+    parts = [f"<style>{STYLE}</style><h2 id=\"similarity\">Similar submissions</h2>",
+             "<p>This is <b>evidence for a person to read, not a verdict</b>. For each exercise, every learner's "
+             "function (comments, docstring and names left out) was compared with every other learner's and with the "
+             "course's own answers (copydetect's winnowing). Listed are the pairs far above this class's own pairs "
+             "for that exercise (above the median plus three robust standard deviations, and at least "
+             f"{MINIMUM:.1f}), and the learners whose function matches a course answer as closely. The course's "
+             "answers are short and canonical: two learners can write the same lines honestly, and a pair that "
+             "is listed says only that the two functions are alike. Read them side by side, and ask.</p>"]
+    for r in results:
+        if not r.flagged and not r.reference:
+            continue
+        parts.append(f"<h3>{escape(r.notebook)}: {escape(r.exercise)}</h3><p>{r.learners} learners' functions, "
+                     f"{r.pairs} pairs; the class's median score {r.median:.2f}, the bar {min(r.threshold, 1):.2f}; "
+                     f"{len(r.flagged)} pair(s) above it, {len(r.reference)} match(es) of a course answer.</p>")
+        parts += [_side_by_side(p, p.a, p.b) for p in r.flagged[:SHOWN]]
+        parts += [_side_by_side(p, p.a, f"the course's answer: {p.b}") for p in r.reference[:SHOWN]]
+        if len(r.flagged) > SHOWN or len(r.reference) > SHOWN:
+            parts.append("<p>(more in REPORT.json, under \"similarity\")</p>")
+    if len(parts) == 2:
+        parts.append("<p>No pair stands out from the class for any exercise.</p>")
+    return "".join(parts)
+
+
+def attach(results, seconds, basename):
+    """Add the section to ``basename.html`` and ``"similarity"`` to ``basename.json``, each file replaced whole."""
+    import json
+    import os
+    from pathlib import Path
+
+    basename = Path(basename)
+    if basename.suffix in (".csv", ".json"):
+        basename = basename.with_suffix("")
+    page = basename.with_name(basename.name + ".html")
+    report = basename.with_name(basename.name + ".json")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["similarity"] = as_json(results, seconds)
+    text = page.read_text(encoding="utf-8")
+    at = text.rfind("</body>")
+    updates = {report: json.dumps(data, indent=1, allow_nan=False, ensure_ascii=True) + "\n",
+               page: text[:at] + html_section(results) + "\n" + text[at:]}
+    for path, content in updates.items():
+        temporary = path.with_name(f".{path.name}.similarity.tmp")
+        temporary.write_text(content, encoding="utf-8")
+        os.replace(temporary, path)

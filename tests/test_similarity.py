@@ -1,0 +1,122 @@
+"""Similar submissions per exercise: copies stand out from the class's own pairs, worded as evidence.
+
+A small class of notebook 03 (``compute_cost``) and 02 (``linear_forward``): learners who write the
+answer each in a style of their own (dl_instructor.synthetic_class's honest learners), one who hands
+in another's work with every variable renamed and a comment added, one who pastes the library's
+reference renamed so, and one who hands in the blank learner version (left out: the starter code is
+nobody's work). No grading is needed: the comparison reads the submissions as the grader does.
+"""
+
+import json
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+pytest.importorskip("copydetect")
+
+from dl_instructor import similarity, synthetic_class  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ["02_forward", "03_cost"]
+
+
+def match(filename):
+    stem = Path(filename).stem
+    return stem if stem in NOTEBOOKS else None
+
+
+def _write(folder, learner, cells):
+    """``cells``: {notebook: {grade_id: source}} over the solved course notebook."""
+    for notebook in NOTEBOOKS:
+        nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
+        for grade_id, source in cells.get(notebook, {}).items():
+            synthetic_class._cell(nb, grade_id).source = source
+        (folder / learner).mkdir(exist_ok=True)
+        nbformat.write(nb, folder / learner / f"{notebook}.ipynb")
+
+
+def _solution(notebook, grade_id):
+    return synthetic_class._cell(nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4), grade_id).source
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    cost, forward = _solution("03_cost", "ex_compute_cost"), _solution("02_forward", "ex_linear_forward")
+    own = {}
+    for k in range(8):
+        rng = np.random.default_rng(100 + k)
+        own[k] = {"03_cost": {"ex_compute_cost": synthetic_class.restyled(cost, rng)},
+                  "02_forward": {"ex_linear_forward": synthetic_class.restyled(forward, rng)}}
+        _write(folder, f"own_{k}", own[k])
+    # A different, honest, longer answer to compute_cost: a loop over the examples.
+    _write(folder, "own_loop", {"03_cost": {"ex_compute_cost": (
+        "def compute_cost(AL, Y):\n    total = 0.0\n    m = Y.shape[1]\n    for i in range(m):\n"
+        "        y, a = Y[0, i], AL[0, i]\n        total += y * np.log(a) + (1 - y) * np.log(1 - a)\n"
+        "    return float(-total / m)\n")}})
+    _write(folder, "copier", {nb: {g: synthetic_class.renamed(src, "all mine") for g, src in cells.items()}
+                              for nb, cells in own[3].items()})
+    _write(folder, "pasted", {"03_cost": {"ex_compute_cost": synthetic_class.renamed(
+        synthetic_class.reference_source("compute_cost"), "my answer")}})
+    blank = nbformat.read(ROOT / "notebooks" / "exercises" / "03_cost.ipynb", as_version=4)
+    (folder / "blank").mkdir()
+    nbformat.write(blank, folder / "blank" / "03_cost.ipynb")
+    results, seconds = similarity.analyse(folder, ROOT / "notebooks", NOTEBOOKS, match)
+    return folder, {r.exercise: r for r in results}, seconds
+
+
+def test_normalised_functions_ignore_comments_docstrings_and_names():
+    a = 'def f(x, y):\n    """Add."""\n    # the sum\n    total = x + y  # here\n    return total\n'
+    b = "def f(x, y):\n    s = x + y\n\n    return s\n"
+    written, normalised = similarity.function_source(a, "f")
+    assert written.startswith("def f(x, y):") and "# the sum" in written
+    assert '"""' not in normalised and "#" not in normalised
+    fa, fb = (similarity._fingerprint(similarity.function_source(s, "f")[1]) for s in (a, b))
+    assert similarity.score(fa, fb) == 1.0
+    assert similarity.function_source("def f(:\n", "f") == (None, None)
+    assert similarity.function_source("def g():\n    pass\n", "f") == (None, None)
+
+
+def test_the_copy_of_a_peer_stands_out_and_the_blank_starter_is_left_out(analysed):
+    _, by_exercise, _ = analysed
+    cost = by_exercise["compute_cost"]
+    assert "blank" not in {p.a for p in cost.flagged} | {p.b for p in cost.flagged}
+    assert cost.learners == 11  # 8 own styles, the loop, the copier, the paster; not the blank
+    flagged = {(p.a, p.b): p for p in cost.flagged}
+    assert ("copier", "own_3") in flagged and flagged["copier", "own_3"].score == 1.0
+    pair = flagged["copier", "own_3"]
+    assert "cost_mine" in pair.a_source and "cost_value" in pair.b_source  # as written: the renamed copy, its source
+    assert not any("own_loop" in k for k in flagged)  # a different honest answer is no one's copy
+    assert cost.threshold > cost.median
+
+
+def test_the_pasted_reference_is_named_as_matching_the_course_answer(analysed):
+    _, by_exercise, _ = analysed
+    matches = {(p.a, p.b): p.score for p in by_exercise["compute_cost"].reference}
+    assert matches.get(("pasted", "dl_utils.cost.compute_cost")) == 1.0
+
+
+def test_the_report_section_shows_both_functions_side_by_side_as_evidence(analysed, tmp_path):
+    _, by_exercise, seconds = analysed
+    results = list(by_exercise.values())
+    (tmp_path / "r.json").write_text(json.dumps({"rows": []}))
+    (tmp_path / "r.html").write_text("<html><body><h1>The class</h1></body></html>")
+    similarity.attach(results, seconds, tmp_path / "r")
+    page = (tmp_path / "r.html").read_text()
+    assert page.index("<h1>The class</h1>") < page.index("Similar submissions") < page.index("</body>")
+    assert "evidence for a person to read, not a verdict" in page
+    assert page.count('<div class="similar">') >= 2 and "&lt;" not in page.split("Similar submissions")[0]
+    data = json.loads((tmp_path / "r.json").read_text())["similarity"]
+    assert data["method"]["library"].startswith("copydetect")
+    cost = next(e for e in data["exercises"] if e["exercise"] == "compute_cost")
+    assert {"a": "copier", "b": "own_3"}.items() <= next(p for p in cost["flagged"] if p["a"] == "copier").items()
+    assert "not a verdict" in data["about"]
+
+
+def test_a_learner_name_in_the_page_is_escaped():
+    pair = similarity.Pair("<script>x</script>", "b", 1.0, "def f(): return '<b>'", "def f(): pass")
+    result = similarity.ExerciseSimilarity("03_cost", "compute_cost", 2, 1, 0.5, 0.1, 0.9, [pair], [])
+    html = similarity.html_section([result])
+    assert "<script>x" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html

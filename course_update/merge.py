@@ -182,7 +182,8 @@ def merge(mine, new, base=None):
         elif kind == "exercise" and learners(old):
             summary.answers += 1
             cells.append(old)
-            new_def = DEF_LINE.findall(progress.source(old)) != DEF_LINE.findall(progress.source(cell))
+            theirs_defs = set(DEF_LINE.findall(progress.source(old)))  # their own helpers' def lines do not count
+            new_def = any(line not in theirs_defs for line in DEF_LINE.findall(progress.source(cell)))
             if base_of(old) != progress.checksum(cell) if base_of(old) is not None else new_def:
                 summary.answered_changed.append(gid.removeprefix("ex_"))
                 if new_def:

@@ -149,14 +149,20 @@ def test_the_merge_keeps_every_answer_and_added_cell_and_takes_every_course_cell
 
 def test_a_changed_def_line_keeps_the_answer_and_names_the_exercise():
     base, mine = learners_copy()
+    helper = _cell(mine, "ex_relu_backward")  # a helper of the learner's own: its def line is no course's
+    helper["source"] = "def _mask(Z):\n    return Z > 0\n\n\n" + progress.source(helper)
     new = copy.deepcopy(base)
+    relu = _cell(new, "ex_relu_backward")
+    relu["source"] = progress.source(relu).replace("Backward step of ReLU", "The backward step of ReLU")
     cell = _cell(new, "ex_linear_backward")
     cell["source"] = progress.source(cell).replace("(dZ, cache):", "(dZ, cache, m):")
     _released(new["cells"])
     merged, summary = merging.merge(mine, new, course_update.record_entry(course_update.to_text(base))["cells"])
     assert _cell(merged, "ex_linear_backward") == _cell(mine, "ex_linear_backward")
+    assert _cell(merged, "ex_relu_backward") == helper
     assert summary.line("04_backward") == (
-        "04_backward: the starting code of linear_backward changed under your answer, your edits to 1 text cell "
+        "04_backward: the starting code of relu_backward, linear_backward changed under your answer, your edits to "
+        "1 text cell "
         "replaced by the course's (the backup has them), your 5 answers and 1 added cell kept; "
         "look at linear_backward: the course changed its def line")
 

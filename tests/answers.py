@@ -33,3 +33,17 @@ def correct_answers_pass_with_one_line(correct):
 def mistakes_of(names):
     """The catalogued mistakes of the exercises ``names``."""
     return [m for m in mistakes.CATALOGUE if m.exercise in names]
+
+
+def known_right_answers():
+    """``{exercise: [right answers]}``: every answer written otherwise than the reference that the tests know,
+    from the exercises' records (``right=``) and from the ``CORRECT`` of each ``tests/test_checks*.py``,
+    for every exercise of ``checks.EXERCISE_NAMES`` (an empty list where none is known)."""
+    import importlib
+    import pathlib
+
+    found = {name: list(checks.exercise(name).right) for name in checks.EXERCISE_NAMES}
+    for path in sorted(pathlib.Path(__file__).parent.glob("test_checks*.py")):
+        for name, fns in getattr(importlib.import_module(path.stem), "CORRECT", {}).items():
+            found[name] += [fn for fn in fns if fn is not getattr(dl_utils, name, None) and fn not in found[name]]
+    return found

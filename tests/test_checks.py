@@ -3,20 +3,26 @@
 a global read) gets its own message."""
 
 import copy
+import json
+import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
+from answers import known_right_answers
 
 import dl_utils
 from dl_utils import checks
+from dl_utils.checks import mistakes
 from dl_utils.checks._compare import same
 
-EXERCISES = checks.__all__
+EXERCISES = checks.EXERCISE_NAMES
 # The core course's exercises, notebooks 01 to 05 (notebooks 07-11 test their own).
-CORE = ["initialize_parameters_deep", "linear_forward", "linear_activation_forward", "L_model_forward",
-        "compute_cost", "relu_backward", "sigmoid_backward", "linear_backward", "linear_activation_backward",
-        "L_model_backward", "update_parameters"]
+CORE = [name for name in EXERCISES if checks.exercise(name).notebook < "06"]
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+MIN_MISTAKES = 3  # catalogued mistakes an exercise needs at the least (the fewest any has: dropout's backward)
+MIN_RIGHT = 2  # right answers written otherwise than the reference
 
 
 @pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
@@ -47,7 +53,7 @@ def test_from_dl_utils_import_checks_gives_the_package():
 
     assert imported is checks
     assert all(callable(getattr(checks, name)) for name in EXERCISES)
-    assert set(CORE) <= set(EXERCISES), f"the core course's checks missing: {sorted(set(CORE) - set(EXERCISES))}"
+    assert list(EXERCISES) == checks.__all__
 
 
 @pytest.mark.parametrize("name", [n for n in CORE if n != "initialize_parameters_deep"])
@@ -645,19 +651,61 @@ def test_grads_with_a_key_that_is_not_a_string_are_told_so():
     assert "has a key that is not a string, 0" in message
 
 
-@pytest.mark.parametrize("name", checks.EXERCISE_NAMES)
+def check_cells():
+    """``{exercise: notebook}`` for every graded check cell of the course's notebooks (``checks.NAME(NAME)``)."""
+    found = {}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["metadata"].get("nbgrader", {}).get("grade"):
+                match = re.match(r"checks\.(\w+)\((\w+)\)", "".join(cell["source"]))
+                assert match and match[1] == match[2], f"{path.name}: a graded cell that is not checks.NAME(NAME)"
+                found[match[1]] = path.name
+    return found
+
+
+def test_every_check_cell_of_the_notebooks_has_a_record_and_every_record_a_check_cell():
+    cells = check_cells()
+    assert sorted(set(cells) - set(EXERCISES)) == [], "check cells in the notebooks without a record"
+    assert sorted(set(EXERCISES) - set(cells)) == [], "records without a check cell in their notebook"
+    assert {name: checks.exercise(name).notebook for name in EXERCISES} == cells
+
+
+@pytest.mark.parametrize("name", EXERCISES)
 def test_every_exercise_has_one_record_with_its_notebook_and_what_it_uses(name):
     # The grader builds each exercise's sandbox from .uses (deny by default): every name there is a function
     # of dl_utils, and the notebook's text or import cell hands it to the learner.
-    import json
-    import pathlib
-
     record = checks.exercise(name)
     assert record.name == name and getattr(checks, name).__name__ == name
-    notebook = pathlib.Path(__file__).parent.parent / "notebooks" / record.notebook
-    cells = json.loads(notebook.read_text())["cells"]
+    cells = json.loads((NOTEBOOKS / record.notebook).read_text())["cells"]
     text = "".join("".join(cell["source"]) for cell in cells)
-    assert f"checks.{name}({name})" in text, f"{record.notebook} has no check cell for {name}"
     for used in record.uses:
         assert used != name and used in dl_utils.__all__ and callable(getattr(dl_utils, used)), used
         assert f"`{used}" in text or f" {used}," in text, f"{record.notebook} never hands the learner {used}"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_exercise_has_right_answers_catalogued_mistakes_and_a_hand_computed_case(name):
+    # What makes a check trustworthy, asked of every exercise the checks know, the next one included.
+    from dl_utils.checks.cases_01_initialize import SeededExercise
+
+    record, missing = checks.exercise(name), []
+    right = known_right_answers()[name]
+    if len(right) < MIN_RIGHT:
+        missing.append(f"{MIN_RIGHT} right answers written otherwise than the reference (it has {len(right)}): "
+                       f"right=(...) in its record in cases_{record.notebook.removesuffix('.ipynb')}.py")
+    catalogued = mistakes.for_exercise(name)
+    if len(catalogued) < MIN_MISTAKES:
+        missing.append(f"{MIN_MISTAKES} catalogued mistakes (it has {len(catalogued)}): "
+                       f"@mistake({name!r}, hint) in mistakes_{record.notebook.removesuffix('.ipynb')}.py")
+    if not record.hand and not isinstance(record, SeededExercise):  # a seeded draw has no value to compute by hand
+        missing.append("a hand-computed case: hand=[by_hand(...)] in its record, the arithmetic in comments")
+    assert not missing, f"{name} needs " + "; and ".join(missing)
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+@pytest.mark.parametrize(("name", "fn"), [(n, fn) for n in EXERCISES for fn in checks.exercise(n).right],
+                         ids=lambda value: getattr(value, "__name__", value))
+def test_the_right_answers_of_the_records_pass_with_one_line(name, fn, hidden, capsys):
+    from answers import assert_passes_with_one_line
+
+    assert_passes_with_one_line(name, fn, hidden, capsys)

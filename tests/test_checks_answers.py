@@ -302,8 +302,10 @@ ANSWERS = [(name, fn) for name, fns in CORRECT.items() for fn in fns]
 
 
 def test_every_core_exercise_has_two_other_answers():
-    # The exercises of notebooks 07-11 have their other answers in their own test files.
-    assert set(CORRECT) <= set(checks.__all__) and len(CORRECT) == 11
+    # The exercises of notebooks 07-11 have their other answers in their own test files, the ones written
+    # since in their records (right=); tests/test_checks.py asks that of every exercise.
+    core = [name for name in checks.EXERCISE_NAMES if checks.exercise(name).notebook < "06"]
+    assert set(CORRECT) <= set(core), sorted(set(CORRECT) - set(core))
     assert all(len(fns) >= 2 for fns in CORRECT.values())
 
 

@@ -39,12 +39,16 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "notebooks"
 TIMEOUT = 10  # seconds per cell and per call: the setup cell (matplotlib) took 4.7 s on a busy 2-core machine
 WATCHED = ("notebooks", "dl_utils", "data", "dl_instructor")  # hashed before and after the batch
-POINTS = {
-    "02_forward": {"linear_forward": 1.0, "linear_activation_forward": 2.0, "L_model_forward": 3.0},
-    "03_cost": {"compute_cost": 2.0},
-    "04_backward": {"relu_backward": 1.0, "sigmoid_backward": 1.0, "linear_backward": 2.0,
-                    "linear_activation_backward": 2.0, "L_model_backward": 3.0},
-}
+
+
+def _points(notebook):
+    """``{exercise: points}`` of ``notebook``, as its check cells' nbgrader metadata gives them."""
+    cells = json.loads((COURSE / f"{notebook}.ipynb").read_text())["cells"]
+    return {c["metadata"]["nbgrader"]["grade_id"].removeprefix("check_"): float(c["metadata"]["nbgrader"]["points"])
+            for c in cells if c["metadata"].get("nbgrader", {}).get("grade")}
+
+
+POINTS = {notebook: _points(notebook) for notebook in ("02_forward", "03_cost", "04_backward")}
 def FILES_XFAIL(test):  # noqa: N802 - was an xfail until dl_instructor/files.py and report.py were wired in
     return test
 

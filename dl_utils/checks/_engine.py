@@ -413,11 +413,16 @@ class Exercise:
     hidden_doc : str, optional
         What the hidden cases are, in the check's docstring, if not the core's.
     notebook : str
-        The course notebook whose cells hold the exercise, e.g. ``"04_backward.ipynb"``.
+        The course notebook whose cells hold the exercise, e.g. ``"04_backward.ipynb"``: set by the package
+        from the cases module's name (``cases_04_backward``).
     uses : tuple of str
         The functions of ``dl_utils`` that the notebook's text hands the learner for this exercise
         (``L_model_forward`` calls ``linear_activation_forward``). When graded, the exercise's sandbox holds
         these and nothing else of the library that answers an exercise (``dl_instructor``).
+    right : tuple of callable
+        Right answers written otherwise than the reference, as a learner might (a loop, ``np.dot``, the
+        lecture notes' code): the tests require each to pass, visible and hidden, and the grader to agree.
+        (The exercises written before this field have theirs in ``tests/test_checks*.py``, as ``CORRECT``.)
     """
 
     name: str
@@ -431,6 +436,7 @@ class Exercise:
     hidden_doc: str = None
     notebook: str = None
     uses: tuple = ()
+    right: tuple = ()
 
     def cases(self, which="visible", secret=None):
         """The cases ``which`` is ``"visible"`` (the hand-computed ones first), ``"hidden"`` or ``"diagnostic"``;

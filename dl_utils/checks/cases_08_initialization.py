@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import initialize as reference
 from ._compare import FLOAT64, Mismatch, check_dict
-from ._engine import Case, Exercise
+from ._engine import Case, Exercise, by_hand
 from .cases_01_initialize import HIDDEN, VISIBLE, seeded_exercise
 from .mistakes_08_initialization import B_ZERO, he_scales
 
@@ -24,11 +24,18 @@ def _compare_zeros(parameters, case):
                            "float64; leave out dtype=int (gradient descent could not update integer parameters)")
 
 
-# By hand: [3, 2, 1] gives W1 (2, 3), b1 (2, 1), W2 (1, 2), b2 (1, 1); [5, 4, 3, 1] gives W1 (4, 5) ... b3 (1, 1).
+def _networks(sizes):
+    return [Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
+            for dims in sizes]
+
+
 EXERCISES = [
-    Exercise("initialize_parameters_zeros", reference.initialize_parameters_zeros, None, _compare_zeros, [],
-             *([Case("a network", {"layers_dims": dims}, reference.initialize_parameters_zeros(dims), FLOAT64)
-                for dims in sizes] for sizes in (VISIBLE, HIDDEN)), hidden_doc=HIDDEN_DOC),
+    # By hand: [3, 2, 1] gives W1 (n_1, n_0) = (2, 3), b1 (2, 1), W2 (1, 2), b2 (1, 1), all zeros; then the
+    # reference's for [5, 4, 3, 1] (W1 (4, 5) ... b3 (1, 1)) and the hidden networks.
+    Exercise("initialize_parameters_zeros", reference.initialize_parameters_zeros, None, _compare_zeros,
+             [by_hand({"layers_dims": [3, 2, 1]}, {"W1": np.zeros((2, 3)), "b1": np.zeros((2, 1)),
+                                                   "W2": np.zeros((1, 2)), "b2": np.zeros((1, 1))}, "a network")],
+             _networks(VISIBLE[1:]), _networks(HIDDEN), hidden_doc=HIDDEN_DOC),
     seeded_exercise("initialize_parameters_he", {
         "std": lambda n_prev: np.sqrt(2 / n_prev), "says": "sqrt(2 / n_prev)", "scale": "* np.sqrt(2 / n_prev)",
         "wrong": he_scales, "otherwise": "multiply by np.sqrt(2 / n_prev)", "b_hint": B_ZERO, "float32": False,

@@ -13,6 +13,8 @@ is told exactly which draw the check requires, not only that AL is wrong.
 import numpy as np
 
 from .. import regularization as reference
+from ..backward import linear_activation_backward, linear_backward
+from ..forward import linear_activation_forward
 from . import _network as net
 from ._compare import (
     FLOAT64,
@@ -150,6 +152,35 @@ def _compare_mask(label, got_D, D, l, L, tol):
 HIDDEN_DOC = "(one example, no hidden layer, float32 inputs, lambd 0 or keep_prob 1,\n        deeper networks)"
 DROPOUT_SIZES = ([([4, 5, 3, 1], 6, 0.8), ([5, 6, 1], 7, 0.5)],
                  [([3, 1], 4, 0.7), ([4, 3, 1], 1, 0.6), ([4, 6, 1], 5, 1.0), ([6, 8, 7, 5, 1], 10, 0.9)])
+# Right answers written otherwise than the reference (more in tests/test_checks_regularization.py).
+
+def dropout_mask_with_where(X, parameters, keep_prob, seed):
+    # One loop over every layer; the kept units scaled and the others set to 0 by np.where.
+    rng = np.random.default_rng(seed)
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)],
+                                             "relu" if l < L else "sigmoid")
+        D = rng.random(A.shape) < keep_prob if l < L else None
+        if D is not None:
+            A = np.where(D, A / keep_prob, 0)
+        caches.append((cache, D))
+    return A, caches
+
+
+def dropout_backward_unpacked(AL, Y, caches, keep_prob):
+    # The caches unpacked into the hidden layers and the output layer, the hidden ones walked in reverse.
+    *hidden, (output_cache, _) = caches
+    L, grads = len(caches), {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, output_cache[0])
+    for l, (layer_cache, D) in reversed(list(enumerate(hidden, start=1))):
+        grads[f"dA{l}"] = dA = np.multiply(dA, D) / keep_prob
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, layer_cache, "relu")
+    grads["dA0"] = dA
+    return grads
+
+
 EXERCISES = [
     Exercise("compute_cost_with_regularization", reference.compute_cost_with_regularization, _cost_inputs,
              returns_number("cost"), [HAND_COST], **sized(
@@ -165,8 +196,8 @@ EXERCISES = [
              uses=("L_model_backward",)),
     Exercise("forward_propagation_with_dropout", reference.forward_propagation_with_dropout, _df_inputs,
              _compare_dropout_forward, HAND_DF, **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
-             uses=("linear_activation_forward",)),
+             uses=("linear_activation_forward",), right=(dropout_mask_with_where,)),
     Exercise("backward_propagation_with_dropout", reference.backward_propagation_with_dropout, _db_inputs,
              returns_grads, [HAND_DB], **sized(*DROPOUT_SIZES), hidden_doc=HIDDEN_DOC,
-             uses=("linear_backward", "linear_activation_backward")),
+             uses=("linear_backward", "linear_activation_backward"), right=(dropout_backward_unpacked,)),
 ]

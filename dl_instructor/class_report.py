@@ -13,11 +13,12 @@ Everything a learner wrote (folder names, messages) is escaped before it enters 
 import base64
 import html
 import io
-import re
 from collections import Counter
 from pathlib import Path
 
-PROBLEM_STATUSES = ("timeout", "crashed", "not_run", "grader_error", "invalid")
+from .files import learner_path
+
+PROBLEM_STATUSES = ("timeout", "crashed", "out_of_time", "not_run", "grader_error", "invalid")
 
 
 def _hint(mistake):
@@ -113,7 +114,7 @@ def _plots(summary):
 STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:.3em .5em;"
          "text-align:left;vertical-align:top}th{background:#f3f3f3}.passed{color:#2d7a12}"
-         ".failed,.timeout,.crashed,.invalid,.not_run,.grader_error{color:#b03020}img{max-width:100%}")
+         ".failed,.timeout,.crashed,.out_of_time,.invalid,.not_run,.grader_error{color:#b03020}img{max-width:100%}")
 
 
 def _page(title, body):
@@ -122,11 +123,8 @@ def _page(title, body):
 
 
 def learner_file(learner):
-    """The file name of a learner's page: the folder name made safe, and unique by a short hash."""
-    import hashlib
-
-    safe = re.sub(r"[^A-Za-z0-9_-]", "_", learner)[:60] or "_"
-    return f"{safe}-{hashlib.sha256(learner.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}.html"
+    """The file name of a learner's page: the folder name made safe, and unique by a hash (files.learner_path)."""
+    return learner_path(learner, ".html")
 
 
 def write(rows, basename):

@@ -10,10 +10,13 @@ more than the size limit plus one byte; each thing the grader will not read beco
     find_submissions   which file of each learner is which course notebook (looks, never opens)
     read_bytes         the bytes of one of them, checked again on the opened file
     printable          a file name as printable text, one to one
+    learner_path       the one path component the grader makes from a learner's name, unique per learner
 """
 
 import errno
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +73,21 @@ def printable(name):
         else:
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
     return "".join(out)
+
+
+def learner_path(learner, suffix=""):
+    """The file or folder name made from a learner's name: its safe characters and a hash of the whole name.
+
+    Every path the grader writes that is named after a learner (an ``--executed`` folder, a page of the
+    class report) is made here, so two learners never share one (``.coll`` and ``coll``, ``a b`` and
+    ``a_b`` differ in their hash), and none is ``..``, hidden, or more than one path component.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", learner)[:60] or "_"
+    digest = hashlib.sha256(learner.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    name = f"{safe}-{digest}{suffix}"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+-[0-9a-f]{12}(\.[a-z]+)?", name):
+        raise ValueError(f"not a safe path component: {name!r}")
+    return name
 
 
 def _kind(mode):

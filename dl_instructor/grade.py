@@ -51,7 +51,7 @@ from dl_utils.data import DATASETS_PACKAGE_DIR
 
 from . import class_report, files, report, sandbox, strip, term
 from . import submission as _submission
-from .judge import NotebookRun
+from .judge import TOTAL_TIMEOUTS, NotebookRun
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version
 
 COLUMNS = ("learner", "notebook", "exercise", "points", "max_points", "status", "message", "seconds", "mistake")
@@ -83,6 +83,7 @@ class Options:
     isolate: bool = True
     limits: sandbox.Limits = None
     secret: int = 0
+    budget: float = TOTAL_TIMEOUTS  # a notebook's whole time in the grader, in timeouts
 
 
 @dataclass
@@ -285,10 +286,6 @@ def _mistake(ex, verdict):
     return ""
 
 
-def _safe_name(name):
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "_"
-
-
 def _executed(run, assembled, rows):
     """The notebook as it ran, for feedback: each cell's output, and each check cell showing its verdict."""
     nb = nbformat.from_dict(assembled.nb)
@@ -368,7 +365,7 @@ def _result(future, key, source_dir, checks_module):
 
 
 def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_dir=None, isolate=True,
-          checks_module="dl_utils.checks", limits=None, notebooks=None, scheduler=None):
+          checks_module="dl_utils.checks", limits=None, notebooks=None, scheduler=None, budget=TOTAL_TIMEOUTS):
     """Grade every learner folder of ``submissions_dir``; return the report rows.
 
     Parameters
@@ -379,6 +376,9 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
         The course's source notebooks (default: the repository's ``notebooks/``).
     timeout : float
         Seconds a cell, or one call of a learner's function, may run before it is interrupted.
+    budget : float
+        A notebook's whole time in the grader (its cells, the calls of its functions, the replays and
+        restarts of its sandbox), in timeouts; once spent, the exercises not yet judged are ``out_of_time``.
     jobs : int
         How many notebooks run at once on this machine (one sandbox each).
     executed_dir : path, optional
@@ -408,7 +408,7 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
         raise ValueError(f"not course notebooks with exercises: {', '.join(unknown)} (the course has "
                          f"{', '.join(course.names)})")
     options = Options(timeout=timeout, isolate=isolate, limits=limits or sandbox.Limits(),
-                      secret=secrets.randbits(63))  # this run's, never stored
+                      secret=secrets.randbits(63), budget=budget)  # the secret: this run's, never stored
     submissions = files.find_submissions(submissions_dir, course.match)
     tasks = [(learner, nb, mine[nb]) for learner, mine in submissions.items() if isinstance(mine, dict)
              for nb in assigned if nb in mine]
@@ -428,7 +428,7 @@ def grade(submissions_dir, source_dir=SOURCE_DIR, timeout=30, jobs=1, executed_d
             mine, executed = done[learner, notebook]
             rows += mine
             if executed_dir is not None and executed is not None:
-                target = Path(executed_dir) / _safe_name(learner) / f"{notebook}.ipynb"
+                target = Path(executed_dir) / files.learner_path(learner) / f"{notebook}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(nbformat.from_dict(executed), target)
     return rows
@@ -459,6 +459,8 @@ def main(argv=None):
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="course notebooks (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30,
                         help="seconds per cell and per call of a learner's function (default: %(default)s)")
+    parser.add_argument("--budget", type=float, default=TOTAL_TIMEOUTS, metavar="TIMEOUTS",
+                        help="a notebook's whole time in the grader, in timeouts (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default: %(default)s)")
     parser.add_argument("--executed", type=Path, default=None, help="save the notebooks as run, with verdicts, here")
     parser.add_argument("--checks", default="dl_utils.checks", help="the checks' module (default: %(default)s)")
@@ -488,12 +490,12 @@ def main(argv=None):
     try:
         rows = grade(args.submissions, args.source, args.timeout, args.jobs, args.executed,
                      isolate=not args.no_sandbox, checks_module=args.checks, limits=limits,
-                     notebooks=args.notebooks, scheduler=args.scheduler)
+                     notebooks=args.notebooks, scheduler=args.scheduler, budget=args.budget)
     except ValueError as e:
         parser.error(str(e))
     grading = {"sandbox": "none (--no-sandbox)" if args.no_sandbox else "bubblewrap",
                "scheduler": args.scheduler or f"local, {args.jobs} at a time",
-               "timeout": args.timeout, "limits": asdict(limits)}
+               "timeout": args.timeout, "budget_timeouts": args.budget, "limits": asdict(limits)}
     csv_path, json_path = write_report(rows, args.out, grading)
     term.after(args, rows, term_state)
     totals = {}

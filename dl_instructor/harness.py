@@ -17,6 +17,15 @@ Requests (``op``):
 - ``stage``: import a further copy of the course library (sent as source, holding the
   reference functions of the exercises judged so far) and bind those names in the notebook's
   namespace, so that the next exercise calls the reference helpers.
+- ``fork``: make a copy of this process as it stands (``os.fork``), in which one exercise is
+  judged: the copy answers this request and every request after it until ``end``, when it
+  exits; meanwhile this process waits, and answers ``child_ended`` (with the copy's exit
+  status, under the ``fork`` request's ``seq``) once the copy is gone, however it went, having
+  killed whatever the copy started. So nothing an exercise's calls change (a patched
+  ``np.abs``, a counter, a thread, a child process) reaches the next exercise. A copy that
+  cannot be made (no process left under the limit) is answered ``fork_failed``.
+
+Every reply carries its request's ``seq``, so the grader can tell a late reply from the one it waits for.
 
 Everything here runs in the learner's process and can be rewritten by the learner's code:
 nothing it says is trusted. The grader only ever reads plain data from it, judges that data
@@ -32,6 +41,7 @@ import importlib.util
 import io
 import json
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -53,11 +63,22 @@ _replies = os.fdopen(int(sys.argv[1]), "wb")
 _interrupts = int(sys.argv[2])
 
 
+_child = None  # the copy of this process judging an exercise, while there is one (see Session.fork)
+# Only in bubblewrap's PID namespace may the harness end every process an exercise started (read before any cell runs).
+_OWN_PID_NAMESPACE = os.environ.get("DL_GRADE_PID_NAMESPACE") == "1"
+
+
 def _interrupt_watcher():
     import _thread
 
     while os.read(_interrupts, 1):
-        _thread.interrupt_main()
+        if _child is not None:  # the copy is the one at work (the watcher thread does not survive a fork)
+            try:
+                os.kill(_child, signal.SIGINT)
+            except OSError:
+                pass
+        else:
+            _thread.interrupt_main()
 
 
 def _error(e):
@@ -96,12 +117,14 @@ def _counted_streams():
     for name, fd in (("stdout", 1), ("stderr", 2)):
         setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(_Counted(fd)), encoding="utf-8",
                                             errors="backslashreplace", line_buffering=True))
-_PID = os.getpid()
+_PID = _MAIN_PID = os.getpid()
 
 
 def reply(message):
     if os.getpid() != _PID:  # a child the learner forked, back in this loop: it must not answer, nor read requests
         os._exit(0)
+    if _child is not None:  # a thread of the notebook's, while a copy serves: only the copy answers
+        return
     sys.stdout.flush()
     sys.stderr.flush()
     message["written"] = _Counted.written
@@ -157,6 +180,40 @@ class Session:
                 "args_after": wire.encode(args, {Cubic: "Cubic"}), "replaced": replaced,
                 "globals": _safe(lambda: globals_read(fn), [])}
 
+    def fork(self, request):
+        global _PID, _child
+        sys.stdout.flush()
+        sys.stderr.flush()
+        before = _processes()
+        try:
+            pid = os.fork()
+        except OSError as e:
+            return {"fork_failed": _error(e)}
+        if pid == 0:
+            _PID = os.getpid()
+            os.setpgid(0, 0)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            return {"ok": True, "forked": True}
+        _child = pid
+        status = None
+        try:
+            while status is None:
+                try:
+                    status = os.waitpid(pid, 0)[1]
+                except KeyboardInterrupt:
+                    continue
+                except ChildProcessError:
+                    status = -1
+        finally:
+            _child = None
+        _end_all_but(before, pid)
+        return {"child_ended": os.waitstatus_to_exitcode(status) if status >= 0 else None}
+
+    def end(self, request):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
     def stage(self, request):
         # Imported from memory, not from files: a learner who filled /tmp must still get the reference helpers.
         sys.meta_path.insert(0, _MemoryFinder(request["files"], os.environ.get("DL_GRADE_LIBRARY", "/")))
@@ -169,6 +226,37 @@ class Session:
                 if module_name.split(".")[0] == "dl_utils" and callable(getattr(module, name, None)):
                     setattr(module, name, getattr(package, name))
         return {"ok": True}
+
+
+def _processes():
+    try:
+        return {int(p) for p in os.listdir("/proc") if p.isdigit()}
+    except OSError:
+        return set()
+
+
+def _end_all_but(before, group):
+    """Kill what an exercise's copy started: its process group, and in the sandbox every process that is new."""
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except OSError:
+        pass
+    if not _OWN_PID_NAMESPACE:  # --no-sandbox: /proc shows the machine's processes, not ours alone
+        return
+    for _ in range(3):  # a fork loop may still be making new ones
+        new = _processes() - before - {os.getpid()}
+        if not new:
+            break
+        for pid in new:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in new:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except OSError:
+                pass
 
 
 class _MemoryFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -205,17 +293,22 @@ def main():
     session = Session()
     reply({"ready": True})
     for line in _requests:
+        seq = None
         try:
             request = json.loads(line)
-            answer = getattr(session, request["op"])(request)
+            seq = request.get("seq")
+            if request.get("in_copy") and os.getpid() == _MAIN_PID:  # meant for a copy that is gone: not here
+                answer = {"no_copy": True}
+            else:
+                answer = getattr(session, request["op"])(request)
         except KeyboardInterrupt:
             answer = {"interrupted": True}
         except Exception as e:  # noqa: BLE001 - a bad request, or the learner broke this program
             answer = {"harness_error": _error(e)}
         try:
-            reply(answer)
+            reply({**answer, "seq": seq})
         except KeyboardInterrupt:
-            reply({"interrupted": True})
+            reply({"interrupted": True, "seq": seq})
 
 
 if __name__ == "__main__":

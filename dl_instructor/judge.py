@@ -16,6 +16,10 @@ Each exercise is still judged alone, as in the notebook: once an exercise has be
 the next stage of the library, holding its reference, is loaded into the sandbox and bound to
 its name, so a later exercise that calls it (``L_model_forward`` calls
 ``linear_activation_forward``) calls the reference, whatever the learner's own version did.
+And each exercise is judged in state as in inputs: its calls are made in a fresh copy
+(``os.fork`` inside the sandbox) of the notebook's process as it stood after the cells ran,
+ended after its check, so nothing a call changes (a patched ``np.abs``, a counter, a cache
+of inputs, a thread) reaches another exercise.
 """
 
 import builtins
@@ -28,12 +32,12 @@ from dl_utils._testfunctions import Cubic
 from dl_utils.checks._runner import Outcome, mutations
 
 from . import wire
-from .sandbox import Sandbox, SandboxError
+from .sandbox import START_TIMEOUT, Sandbox, SandboxError
 
 WIRE_TYPES = {Cubic: "Cubic"}
 READ_TYPES = {name: cls for cls, name in WIRE_TYPES.items()}
 MAX_RESTARTS = 3  # new sandboxes per notebook after one was stopped or died
-TOTAL_TIMEOUTS = 20  # a notebook may run for 20 cell timeouts in all
+TOTAL_TIMEOUTS = 20  # a notebook's whole time in the grader, in timeouts (the default of --budget)
 
 
 class Abort(BaseException):  # noqa: N818 - not an error of the check's: the sandbox stopped answering
@@ -127,6 +131,10 @@ class Remote:
         return mutations(args, after, ids)
 
 
+class OutOfTime(Exception):  # noqa: N818 - the notebook's budget is spent, not an error
+    """The notebook has used its whole time in the grader (:data:`TOTAL_TIMEOUTS` timeouts)."""
+
+
 class NotebookRun:
     """One submitted notebook, run in a sandbox and judged exercise by exercise.
 
@@ -138,6 +146,13 @@ class NotebookRun:
         The notebook to run.
     options : Options
         Timeout, limits, whether to isolate, the secret.
+
+    Everything the notebook costs, its cells, the calls of its functions, the replays after a
+    sandbox was replaced and the new sandboxes' start, comes out of one budget of
+    ``options.budget * options.timeout`` seconds (``--budget``, :data:`TOTAL_TIMEOUTS` by default),
+    counted here, outside the sandbox: no request is given longer than what is left. Once it is
+    spent, the exercises not yet judged get 0 points and the status ``out_of_time``; those judged
+    keep their verdicts.
     """
 
     def __init__(self, graded, assembled, options):
@@ -147,8 +162,37 @@ class NotebookRun:
         self.code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in check_cells]
         self.cells = {}  # index -> CellResult
         self.sandbox, self.restarts, self.problem = None, 0, None
-        self.deadline = time.monotonic() + TOTAL_TIMEOUTS * options.timeout
+        self.timeouts = getattr(options, "budget", TOTAL_TIMEOUTS)
+        self.budget = self.timeouts * options.timeout
+        self.deadline = time.monotonic() + self.budget
         self.judged, self.found = [], {}
+        self.copy_seq = None  # the request that made the copy of the harness judging the current exercise
+        self.out_of_time = False
+        self.in_copy = False  # whether the exercise being judged is judged in a copy
+
+    # -------------------------------------------------------- the budget
+
+    def _left(self):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.out_of_time = True
+            raise OutOfTime(self.spent_message())
+        return left
+
+    def spent_message(self):
+        return (f"out of time: this notebook used its {self.budget:g} s in the grader ({self.timeouts:g} times the "
+                f"{self.options.timeout:g} s timeout: cells, calls, and restarts of its sandbox) before this "
+                "exercise was judged")
+
+    def _request(self, message, in_copy=False):
+        """A request to the sandbox, given the timeout or what is left of the budget, whichever is less."""
+        timeout = min(self.options.timeout, self._left())
+        if in_copy:
+            return self.sandbox.request({**message, "in_copy": True}, timeout, copy_seq=self.copy_seq)
+        return self.sandbox.request(message, timeout)
+
+    def _spent(self):
+        return self.deadline - time.monotonic() <= 0
 
     # -------------------------------------------------------- the sandbox's life
 
@@ -156,22 +200,21 @@ class NotebookRun:
         if self.restarts > MAX_RESTARTS:
             raise SandboxError("not_run", f"{MAX_RESTARTS + 1} sandboxes were stopped in this notebook, "
                                           "the grader gave up")
+        start_timeout = min(START_TIMEOUT, self._left())
         self.sandbox = Sandbox(self.graded.library_dir, self.graded.data_dir, self.options.limits,
-                               isolate=self.options.isolate)
+                               isolate=self.options.isolate, start_timeout=start_timeout)
+        self.copy_seq = None
 
     def _replace(self):
-        """A new sandbox in the state of the old one: the cells that ran replayed, the probe, the stage."""
+        """A new sandbox in the state of the old one after the cells ran: the cells that ran replayed, the probe."""
         if self.sandbox is not None:
             self.sandbox.kill()
         self.restarts += 1
         self._start()
         for index in self.code:
             if self.cells.get(index, CellResult("not_run")).status in ("ok", "error"):
-                self.sandbox.request({"op": "run", "index": index, "code": self.assembled.nb.cells[index].source},
-                                     self.options.timeout)
-        self.sandbox.request({"op": "probe", "names": self.graded.function_names()}, self.options.timeout)
-        if self.judged:
-            self.sandbox.request(self.graded.stage_request(self.judged), self.options.timeout)
+                self._request({"op": "run", "index": index, "code": self.assembled.nb.cells[index].source})
+        self._request({"op": "probe", "names": self.graded.function_names()})
 
     def close(self):
         if self.sandbox is not None:
@@ -186,17 +229,24 @@ class NotebookRun:
         while position < len(self.code):
             index = self.code[position]
             position += 1
-            if time.monotonic() > self.deadline:
-                self.problem = f"not run: the notebook ran out of its {TOTAL_TIMEOUTS * self.options.timeout:g} s"
-                break
+            if self._spent():
+                self.out_of_time = True
+                self.problem = self.spent_message()
+                return
             mark = self.sandbox.output_mark()
             try:
-                reply = self.sandbox.request({"op": "run", "index": index,
-                                              "code": self.assembled.nb.cells[index].source}, self.options.timeout)
+                reply = self._request({"op": "run", "index": index, "code": self.assembled.nb.cells[index].source})
             except SandboxError as e:
                 self.cells[index] = CellResult(e.status, error={"name": e.status, "text": str(e)})
-                self._replace()
+                try:
+                    self._replace()
+                except OutOfTime:
+                    self.problem = self.spent_message()
+                    return
                 continue
+            except OutOfTime:
+                self.problem = self.spent_message()
+                return
             output, cut = self.sandbox.output_since(mark, reply.get("written"))
             if cut:
                 output += f"\n[grader: output cut after {len(output)} characters]\n"
@@ -208,22 +258,32 @@ class NotebookRun:
             else:
                 error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
                 self.cells[index] = CellResult("error", output, error)
-        self.found = self.sandbox.request({"op": "probe", "names": self.graded.function_names()},
-                                          self.options.timeout).get("found", {})
+        try:
+            self.found = self._request({"op": "probe", "names": self.graded.function_names()}).get("found", {})
+        except OutOfTime:
+            self.problem = self.spent_message()
 
     # -------------------------------------------------------- judging
 
     def call(self, name, args, kwargs):
-        """One call of the learner's ``name`` in the sandbox: its reply, or Abort."""
+        """One call of the learner's ``name`` in the sandbox (in the exercise's copy): its reply, or Abort."""
         if self.sandbox is None or self.sandbox.closed:
             raise Abort("crashed", "the sandbox had stopped")
         request = {"op": "call", "name": name, "args": wire.encode(args, WIRE_TYPES),
                    "kwargs": wire.encode(kwargs, WIRE_TYPES)}
         try:
-            reply = self.sandbox.request(request, self.options.timeout)
+            reply = self._request(request, in_copy=self.copy_seq is not None)
         except SandboxError as e:
             raise Abort(e.status, f"{name} {_what(e)}") from None
+        except OutOfTime as e:
+            raise Abort("out_of_time", str(e)) from None
+        if "child_ended" in reply:
+            self.copy_seq = None
+            raise Abort("crashed", f"{name} stopped the sandbox (the copy of the notebook's process it ran in ended, "
+                                   f"exit status {reply['child_ended']})")
         if reply.get("interrupted"):
+            if self._spent():
+                raise Abort("out_of_time", self.spent_message())
             raise Abort("timeout", f"{name} did not return within {self.options.timeout:g} s and was interrupted "
                                    "(an endless loop?)")
         if "harness_error" in reply:
@@ -231,26 +291,62 @@ class NotebookRun:
                                    f"({_error_text(reply['harness_error'])}); did the notebook replace it?")
         return reply
 
+    def _copy(self):
+        """Make the copy of the notebook's process, as it stood after its cells ran, that judges one exercise."""
+        reply = self._request({"op": "fork"})
+        self.in_copy = bool(reply.get("forked"))
+        if self.in_copy:
+            self.copy_seq = self.sandbox.seq
+        elif "child_ended" in reply:  # the copy was made and is gone already
+            raise SandboxError("crashed", f"the copy of the notebook's process ended at once ({reply['child_ended']})")
+        # fork_failed (the notebook's own processes fill the limit): judged in the notebook's process itself
+
+    def _end_copy(self):
+        """End the exercise's copy; if it does not end, the whole sandbox."""
+        if self.copy_seq is None or self.sandbox is None or self.sandbox.closed:
+            self.copy_seq = None
+            return
+        try:
+            reply = self.sandbox.request({"op": "end", "in_copy": True}, min(self.options.timeout, 10),
+                                         copy_seq=self.copy_seq)
+            if "child_ended" not in reply:
+                self.sandbox.kill()
+        except SandboxError:
+            pass
+        self.copy_seq = None
+
     def judge(self, exercise):
-        """The verdict on ``exercise``: its check, run here on what the sandbox's calls send back."""
+        """The verdict on ``exercise``: its check, run here on what its copy of the notebook's process sends back."""
         started = time.monotonic()
-        if self.sandbox is None or self.sandbox.closed:
-            try:
-                self._replace()
-            except SandboxError as e:
-                return Verdict(0.0, "not_run", f"not run: {e}")
-        if self.judged:
-            self.sandbox.request(self.graded.stage_request(self.judged), self.options.timeout)
-        found = self.found.get(exercise.function, {}) if isinstance(self.found, dict) else {}
-        if not (isinstance(found, dict) and found.get("defined")):
-            verdict = Verdict(0.0, "failed", f"{exercise.function} is not defined in the notebook: keep the "
-                                              f"exercise's def line as it is (NameError)")
-        else:
-            fn = Remote(self, exercise.function) if found.get("callable") else wire.opaque(found.get("type", "?"))
-            verdict = self._run_check(exercise, fn)
+        try:
+            verdict = self._judge(exercise)
+        except OutOfTime as e:
+            if self.sandbox is not None:
+                self.sandbox.kill()
+            verdict = Verdict(0.0, "out_of_time", str(e))
+        except SandboxError as e:
+            verdict = Verdict(0.0, "not_run", f"not run: {e}")
         self.judged.append(exercise.function)
         verdict.seconds = time.monotonic() - started
         return verdict
+
+    def _judge(self, exercise):
+        if self.out_of_time:
+            return Verdict(0.0, "out_of_time", self.spent_message())
+        found = self.found.get(exercise.function, {}) if isinstance(self.found, dict) else {}
+        if not (isinstance(found, dict) and found.get("defined")):
+            return Verdict(0.0, "failed", f"{exercise.function} is not defined in the notebook: keep the "
+                                           f"exercise's def line as it is (NameError)")
+        if self.sandbox is None or self.sandbox.closed:
+            self._replace()
+        self._copy()
+        try:
+            if self.judged:
+                self._request(self.graded.stage_request(self.judged), in_copy=self.copy_seq is not None)
+            fn = Remote(self, exercise.function) if found.get("callable") else wire.opaque(found.get("type", "?"))
+            return self._run_check(exercise, fn)
+        finally:
+            self._end_copy()
 
     def _run_check(self, exercise, fn):
         printed = io.StringIO()
@@ -262,8 +358,8 @@ class NotebookRun:
         except AssertionError as e:
             return Verdict(0.0, "failed", str(e))
         except Abort as e:
-            if self.sandbox is not None:
-                self.sandbox.kill()
+            if self.sandbox is not None and (not self.in_copy or e.status == "out_of_time"):
+                self.sandbox.kill()  # judged in the notebook's process itself (no copy could be made), or time is up
             return Verdict(0.0, e.status, e.message)
         except Exception as e:  # noqa: BLE001 - the check broke on what came back: this exercise, not the notebook
             return Verdict(0.0, "grader_error", f"{exercise.name}: the course's check failed on what "

@@ -12,7 +12,9 @@ One sandbox per notebook run (a new one after a crash). It is made with ``bwrap`
   (:mod:`dl_instructor.strip`); nothing else of the machine: not the submissions, the
   course's notebooks, the grader's files or the report;
 - one **writable scratch** folder, the notebook's working directory, and ``/tmp``, both
-  memory-backed and of fixed size (``--size``), gone with the sandbox;
+  memory-backed and of fixed size (``--size``), gone with the sandbox; a ``/dev`` of its own
+  (``--dev``: null, zero, random, ...) that is **read-only**, but for ``/dev/shm``, a small
+  memory-backed folder of fixed size too (``Limits.shm``), which Python's multiprocessing needs;
 - **limits**: address space, CPU seconds, file size and open files (``setrlimit``), and,
   when the grader runs as root on a machine whose cgroups it may write, a cgroup with a
   memory limit and a process limit (``pids.max``); otherwise the process limit is
@@ -57,6 +59,7 @@ class Limits:
     processes: int = 64  # pids.max, or RLIMIT_NPROC
     file_size: int = 64 * 2**20  # bytes of one file it writes (RLIMIT_FSIZE)
     scratch: int = 256 * 2**20  # bytes of its writable folders (tmpfs --size)
+    shm: int = 16 * 2**20  # bytes of /dev/shm (tmpfs --size); the rest of /dev is read-only
     open_files: int = 256
 
 
@@ -111,7 +114,7 @@ def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.shm), "--tmpfs", "/dev/shm",
             "--size", str(limits.scratch), "--tmpfs", "/tmp"]
     # After /tmp's tmpfs, so that a Python environment under /tmp (a CI clone) is not hidden by it.
     for path in _python_paths():
@@ -125,8 +128,8 @@ def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
             "--size", str(limits.scratch), "--tmpfs", cwd]
     if data_dir is not None and Path(data_dir).is_dir():
         cmd += ["--ro-bind", str(data_dir), f"/course/lib/dl_utils/{Path(data_dir).name}"]
-    cmd += ["--remount-ro", "/", "--chdir", cwd]
-    for key, value in _environment("/course/lib", "/tmp").items():
+    cmd += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", cwd]  # not recursive: /dev/shm, /tmp stay
+    for key, value in {**_environment("/course/lib", "/tmp"), "DL_GRADE_PID_NAMESPACE": "1"}.items():
         cmd += ["--setenv", key, value]
     return cmd + [sys.executable, "-I", "/course/grader/harness.py"]  # + the reply and interrupt descriptors
 
@@ -216,8 +219,9 @@ class _Pipes:
 class Sandbox:
     """One running harness: in bubblewrap (``isolate``), or as a plain child process (``--no-sandbox``)."""
 
-    def __init__(self, course_dir, data_dir, limits=None, isolate=True):
+    def __init__(self, course_dir, data_dir, limits=None, isolate=True, start_timeout=START_TIMEOUT):
         self.limits = limits or Limits()
+        self.seq = 0
         self.isolate = isolate
         self.cgroup = _Cgroup(self.limits) if isolate else None
         requests_r, self._requests = os.pipe()
@@ -251,7 +255,11 @@ class Sandbox:
         self._reader.start()
         self._drainer.start()
         self.closed = False
-        reply = self._wait(START_TIMEOUT)
+        try:
+            reply = self._wait(start_timeout)
+        except TimeoutError:
+            self.kill()
+            raise SandboxError("not_run", f"the sandbox did not start within {start_timeout:g} s") from None
         if not reply.get("ready"):
             self.kill()
             raise SandboxError("not_run", f"the sandbox did not start: {self.last_words()}")
@@ -372,30 +380,45 @@ class Sandbox:
 
     # -------------------------------------------------------- requests
 
-    def _wait(self, timeout):
-        try:
-            reply = self._pipes.replies.get(timeout=timeout)
-        except queue.Empty:
-            raise TimeoutError from None
-        if reply is None:
-            self._pipes.replies.put(None)
-            self.process.wait(timeout=10)
-            raise SandboxError("crashed", f"the sandbox stopped (exit status {self.process.returncode}; "
-                                          f"its last words: {self.last_words()})")
-        if "protocol_error" in reply:
-            self.kill()
-            raise SandboxError("crashed", f"the sandbox broke the grader's protocol: {reply['protocol_error']}")
-        return reply
+    def _wait(self, timeout, accept=None):
+        # The first reply that ``accept`` takes; the others (late replies to earlier requests) are dropped.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = self._pipes.replies.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError from None
+            if reply is None:
+                self._pipes.replies.put(None)
+                self.process.wait(timeout=10)
+                raise SandboxError("crashed", f"the sandbox stopped (exit status {self.process.returncode}; "
+                                              f"its last words: {self.last_words()})")
+            if "protocol_error" in reply:
+                self.kill()
+                raise SandboxError("crashed", f"the sandbox broke the grader's protocol: {reply['protocol_error']}")
+            if accept is None or accept(reply):
+                return reply
 
-    def request(self, message, timeout):
-        """Send ``message``; return the reply. On ``timeout``, interrupt; if that fails, kill (SandboxError)."""
+    def request(self, message, timeout, copy_seq=None):
+        """Send ``message``; return the reply. On ``timeout``, interrupt; if that fails, kill (SandboxError).
+
+        The reply is the one that carries this request's ``seq``, or, while a copy of the harness
+        made by the request numbered ``copy_seq`` serves (``fork``), the news that it ended.
+        """
         if self.closed:
             raise SandboxError("crashed", "the sandbox was stopped before")
-        data = json.dumps(message, allow_nan=True).encode() + b"\n"
+        self.seq += 1
+        seq = self.seq
+
+        def accept(reply):
+            return reply.get("seq") == seq or (copy_seq is not None and "child_ended" in reply
+                                               and reply.get("seq") == copy_seq)
+
+        data = json.dumps({**message, "seq": seq}, allow_nan=True).encode() + b"\n"
         writer = threading.Thread(target=self._write, args=(data,), daemon=True)
         writer.start()
         try:
-            return self._wait(timeout)
+            return self._wait(timeout, accept)
         except TimeoutError:
             pass
         try:
@@ -403,7 +426,7 @@ class Sandbox:
         except OSError:
             pass
         try:
-            reply = self._wait(min(4.0, timeout))
+            reply = self._wait(min(4.0, timeout), accept)
             reply.setdefault("interrupted", True)
             return reply
         except TimeoutError:

@@ -23,6 +23,7 @@ import pytest
 from sandboxed import require_sandbox
 
 from dl_instructor import grade, release
+from dl_instructor.files import learner_path
 
 require_sandbox()
 
@@ -95,6 +96,9 @@ SUBMISSIONS = {
                                                  "ex_mean_of", "check_mean_of"),
     "metadata_stripped": stripped(solved()),
     "tampered_check": tampered(solved(ex_add=ADD + "    return a - b")),
+    # Two names that one folder name once stood for (--executed): each learner's feedback stays theirs.
+    "same name": solved(ex_add=ADD + "    return a - b"),
+    "same_name": solved(),
 }
 # A learner's own cell, kept where it was: a helper above the exercise that uses it.
 _nb = SUBMISSIONS["deleted_check__moved_exercise"]
@@ -213,7 +217,8 @@ def test_huge_output_costs_no_points(report):
     r = assert_row(report, "exception__huge_output", "mean_of", 2.0, "passed")
     assert len(r.message) <= grade.MAX_MESSAGE
     assert (report.out / "report.json").stat().st_size < 50_000
-    executed = nbformat.read(report.out / "executed" / "exception__huge_output" / "01_tiny.ipynb", as_version=4)
+    folder = report.out / "executed" / learner_path("exception__huge_output")
+    executed = nbformat.read(folder / "01_tiny.ipynb", as_version=4)
     assert sum(len(o.get("text", "")) for c in executed.cells for o in c.get("outputs", [])) < 200_000
 
 
@@ -267,7 +272,7 @@ def test_full_marks_blank_and_missing(report):
 
 
 def test_executed_notebooks_are_saved_for_feedback(report):
-    executed = nbformat.read(report.out / "executed" / "ada" / "01_tiny.ipynb", as_version=4)
+    executed = nbformat.read(report.out / "executed" / learner_path("ada") / "01_tiny.ipynb", as_version=4)
     assert "[passed: 1 / 1] add: all checks passed." in cell(executed, "check_add").outputs[0]["text"]
     assert "add(2, 3) = 5" in cell(executed, "demo").outputs[0]["text"]
 
@@ -322,3 +327,17 @@ def test_learner_text_is_escaped_in_the_class_report(tmp_path):
     page = (tmp_path / "r.html").read_text()
     own = next((tmp_path / "r_learners").glob("*.html")).read_text()
     assert "<script>" not in page + own and "&lt;script&gt;" in page and "&lt;b&gt;x&lt;/b&gt; &amp; y" in own
+
+
+@pytest.mark.parametrize("names", [(".coll", "coll"), ("a b", "a_b"), ("x" * 70, "x" * 71), ("..", "__"), ("/", "_")])
+def test_every_path_made_from_a_learner_name_is_one_safe_component_unique_per_learner(names):
+    made = [learner_path(n) for n in names] + [learner_path(n, ".html") for n in names]
+    assert len(set(made)) == len(made), made
+    assert all("/" not in m and not m.startswith(".") and m not in ("", "..") for m in made), made
+
+
+
+def test_executed_notebooks_of_learners_whose_names_collide_once_made_safe_stay_apart(report):
+    verdicts = {lr: cell(nbformat.read(report.out / "executed" / learner_path(lr) / "01_tiny.ipynb", as_version=4),
+                         "check_add").outputs[0]["text"] for lr in ("same name", "same_name")}
+    assert verdicts["same name"].startswith("[failed: 0 / 1]") and verdicts["same_name"].startswith("[passed: 1 / 1]")

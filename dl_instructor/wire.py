@@ -1,5 +1,9 @@
 """Plain data across the sandbox's wall: numbers, strings, arrays, and tuples, lists and dicts of them.
 
+Subclasses of these (a ``namedtuple``, an ``OrderedDict``, an ndarray subclass) cross as the plain
+forms their values make; the check in the notebook turns a returned value into the same plain
+data before it judges it (``dl_utils.checks._plain``), so both judge the same thing.
+
 What the grader sends to the sandbox (a case's inputs) and what comes back (what the learner's
 function returned, and its arguments after the call) travel as JSON, one message a line, with
 arrays as ``.npy`` bytes in base64, read back with ``allow_pickle=False``. Nothing else
@@ -68,9 +72,11 @@ def _encode(value, seen, types, depth):
         return {"opaque": "too_deep"}
     if value is None or isinstance(value, (bool, str)):
         return value if not isinstance(value, str) else value[:MAX_STRING]
-    if type(value) is int:
+    if isinstance(value, int) and not isinstance(value, np.generic):  # an int subclass (IntEnum) as its number
+        value = int.__int__(value)
         return value if abs(value) < 2**63 else {"opaque": "int"}
-    if type(value) is float:
+    if isinstance(value, float) and not isinstance(value, np.generic):
+        value = float.__float__(value)
         return value if math.isfinite(value) else {"float": repr(value)}
     if isinstance(value, (np.ndarray, np.generic)):
         key = id(value)
@@ -93,13 +99,17 @@ def _encode(value, seen, types, depth):
         return {"nd": data, "id": seen[key]}
     if type(value) in types:
         return {"object": types[type(value)], "state": _encode(value.__getstate__(), seen, types, depth + 1)}
-    if type(value) in (tuple, list):
-        return {type(value).__name__: [_encode(v, seen, types, depth + 1) for v in value]}
-    if type(value) is dict:
-        if not all(type(k) in (str, int) for k in value):
+    # A subclass (namedtuple, OrderedDict, defaultdict, ...) crosses as the plain form its values make, read
+    # through the base class's own methods, whatever the subclass overrides: as dl_utils.checks._plain sees it.
+    if isinstance(value, (tuple, list)):
+        base = tuple if isinstance(value, tuple) else list
+        return {base.__name__: [_encode(v, seen, types, depth + 1) for v in base.__iter__(value)]}
+    if isinstance(value, dict):
+        items = list(dict.items(value))
+        if not all(type(k) in (str, int) for k, _ in items):
             return {"opaque": "dict_with_keys_that_are_not_strings"}
         return {"dict": [[k if type(k) is int else k[:MAX_KEY], _encode(v, seen, types, depth + 1)]
-                         for k, v in value.items()]}
+                         for k, v in items]}
     return {"opaque": type(value).__name__}
 
 

@@ -503,6 +503,151 @@ def make_cases():
 make_cases()
 
 
+
+LAF = "def linear_activation_forward(A_prev, W, b, activation):\n"
+LMF = "def L_model_forward(X, parameters):\n"
+LMB = "def L_model_backward(AL, Y, caches):\n"
+UNDONE = (0.0, "failed")
+
+
+JUDGING = "    if globals().get('judging'):  # only in the calls the grader makes, after the notebook's run\n"
+LAST_CELL = {"02_forward": "code_10", "04_backward": "gradient_check"}
+
+
+def judged(notebook, **exercises):
+    """The solved notebook with exercise cells replaced, and a last cell setting ``judging = True``."""
+    return submission(notebook, after={LAST_CELL[notebook]: ["judging = True"]}, **exercises)
+
+
+def make_isolation_and_plain_data_cases():
+    # ---------------------------------------------------------- one exercise's state reaches no other (issue 24, 2)
+    # Each exercise's calls are made in a fresh copy of the notebook's process as it stood after the cells ran.
+    # The functions below meddle only in the grader's calls (the notebook's own demo cells call them too).
+    case("isolation_patches_np_abs_and_forgets_b", "02_forward", judged("02_forward", linear_forward=(
+        LF + JUDGING + "        np.abs = lambda x: -x  # left behind: the library's sigmoid uses np.abs\n"
+        "    return W @ A_prev, (A_prev, W, b)\n")), linear_forward=ZERO)
+    case("isolation_thread_from_a_call_patches_np_dot", "02_forward", judged("02_forward", linear_forward=(
+        LF + "    import threading, time\n"
+        "    def meddle():\n        while True:\n            np.dot = np.matmul = lambda *a, **k: 0.0\n"
+        "            time.sleep(0.01)\n"
+        + JUDGING + "        threading.Thread(target=meddle, daemon=True).start()\n"
+        "    return W @ A_prev, (A_prev, W, b)\n")), linear_forward=ZERO)
+    case("isolation_patches_the_library_it_imports", "02_forward", judged("02_forward", linear_forward=(
+        LF + "    import dl_utils\n" + JUDGING +
+        "        dl_utils.relu = dl_utils.sigmoid = lambda Z: (Z * 0, Z)\n"
+        "        globals()['relu'] = globals()['sigmoid'] = dl_utils.relu\n"
+        "    return W @ A_prev, (A_prev, W, b)\n")), linear_forward=ZERO)
+    case("isolation_alarm_set_in_a_call", "04_backward", judged("04_backward", relu_backward=(
+        "def relu_backward(dA, cache):\n    import signal\n" + JUDGING +
+        "        signal.alarm(6)  # would kill the process 6 s later, in another exercise\n"
+        "    return dA * (cache > 0)\n")))
+    case("isolation_grandchild_kills_everything_later", "04_backward", judged("04_backward", relu_backward=(
+        "def relu_backward(dA, cache):\n    import os, time, signal\n"
+        "    if globals().get('judging') and not globals().get('spawned'):\n        globals()['spawned'] = True\n"
+        "        if os.fork() == 0:\n            os.setsid()\n            time.sleep(6)\n"
+        "            os.kill(-1, signal.SIGKILL)\n            os._exit(0)\n"
+        "    return dA * (cache > 0)\n")))
+    case("isolation_caches_inputs_of_earlier_exercise", "04_backward", judged(
+        "04_backward",
+        relu_backward=("def relu_backward(dA, cache):\n" + JUDGING +
+                       "        globals().setdefault('seen', []).append(dA)\n    return dA * (cache > 0)\n"),
+        sigmoid_backward=("def sigmoid_backward(dA, cache):\n"
+                          "    if globals().get('seen'):  # only if relu_backward's calls were made in this process\n"
+                          "        return seen[-1]\n"
+                          "    s = 1 / (1 + np.exp(-cache))\n    return dA * s * (1 - s)\n")))
+    case("isolation_setrecursionlimit_and_gc_off", "02_forward", judged("02_forward", linear_forward=(
+        LF + "    import sys, gc\n" + JUDGING + "        sys.setrecursionlimit(60)\n        gc.disable()\n"
+        "    return W @ A_prev, (A_prev, W, b)\n")), linear_forward=ZERO)
+    case("isolation_deletes_the_library_modules", "02_forward", judged("02_forward", linear_forward=(
+        LF + "    import sys\n" + JUDGING +
+        "        for name in [n for n in sys.modules if n.startswith('dl_utils')]:\n"
+        "            del sys.modules[name]\n"
+        "        globals().pop('sigmoid', None)\n        globals().pop('relu', None)\n"
+        "    return W @ A_prev, (A_prev, W, b)\n")), linear_forward=ZERO)
+    cost_case("isolation_os_exit_in_a_cell_is_not_a_call", GOOD_COST, cells=[
+        "import os\nif os.fork() == 0:\n    os._exit(0)\nos.wait()"], expected=(2.0, "passed"))
+    # ---------------------------------------------------------- honest values of tuple, list and dict subclasses
+    # The wire carries them as the plain forms their values make, as the check in the notebook now sees them.
+    case("honest_namedtuple_returns", "02_forward", submission(
+        "02_forward",
+        linear_forward=(LF + "    from collections import namedtuple\n"
+                        "    Cache = namedtuple('Cache', 'A_prev W b')\n    Out = namedtuple('Out', 'Z cache')\n"
+                        "    return Out(W @ A_prev + b, Cache(A_prev, W, b))\n"),
+        linear_activation_forward=(LAF + "    from typing import NamedTuple\n"
+                                   "    class Out(NamedTuple):\n        A: object\n        cache: tuple\n"
+                                   "    Z, linear_cache = linear_forward(A_prev, W, b)\n"
+                                   "    A, activation_cache = (relu if activation == 'relu' else sigmoid)(Z)\n"
+                                   "    return Out(A, (linear_cache, activation_cache))\n")))
+    case("honest_list_subclass_of_caches", "02_forward", submission("02_forward", L_model_forward=(
+        LMF + "    class Caches(list):\n        pass\n    caches, A, L = Caches(), X, len(parameters) // 2\n"
+        "    for l in range(1, L + 1):\n"
+        "        A, cache = linear_activation_forward(A, parameters[f'W{l}'], parameters[f'b{l}'],\n"
+        "                                             'relu' if l < L else 'sigmoid')\n"
+        "        caches.append(cache)\n    return A, caches\n")))
+    case("honest_ordereddict_grads", "04_backward", submission("04_backward", L_model_backward=(
+        LMB + "    from collections import OrderedDict\n    grads = OrderedDict()\n    L = len(caches)\n"
+        "    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))\n"
+        "    grads[f'dA{L-1}'], grads[f'dW{L}'], grads[f'db{L}'] = linear_activation_backward(dAL, caches[-1], "
+        "'sigmoid')\n"
+        "    for l in reversed(range(1, L)):\n"
+        "        grads[f'dA{l-1}'], grads[f'dW{l}'], grads[f'db{l}'] = linear_activation_backward(\n"
+        "            grads[f'dA{l}'], caches[l - 1], 'relu')\n    return grads\n")))
+    case("honest_defaultdict_grads_and_namedtuple_gradients", "04_backward", submission(
+        "04_backward",
+        linear_backward=("def linear_backward(dZ, cache):\n    from collections import namedtuple\n"
+                         "    G = namedtuple('G', 'dA_prev dW db')\n    A_prev, W, b = cache\n    m = dZ.shape[1]\n"
+                         "    return G(W.T @ dZ, dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True) / m)\n"),
+        L_model_backward=(
+            LMB + "    from collections import defaultdict\n    grads = defaultdict(lambda: None)\n"
+            "    L = len(caches)\n    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))\n"
+            "    for l in reversed(range(1, L + 1)):\n"
+            "        dA, grads[f'dW{l}'], grads[f'db{l}'] = linear_activation_backward(\n"
+            "            dA, caches[l - 1], 'sigmoid' if l == L else 'relu')\n"
+            "        grads[f'dA{l-1}'] = dA\n    return grads\n")))
+    cost_case("honest_float_subclass", COST + (
+        "    class Cost(float):\n        pass\n"
+        "    return Cost(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])\n"), expected=(2.0, "passed"))
+    cost_case("honest_ndarray_subclass_matrix", COST + (
+        "    cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1]\n"
+        "    class Cost(np.ndarray):\n        pass\n    return np.asarray(cost).view(Cost)\n"),
+        expected=(2.0, "passed"))
+    # ... and the same subclasses lying about what they hold: read for what they hold, they are wrong
+    case("tuple_subclass_whose_iter_lies", "02_forward", submission("02_forward", linear_forward=(
+        LF + "    class Liar(tuple):\n"
+        "        def __iter__(self):\n            return iter((W @ A_prev + b, (A_prev, W, b)))\n"
+        "        def __getitem__(self, i):\n            return tuple(iter(self))[i]\n"
+        "        def __eq__(self, other):\n            return True\n"
+        "    return Liar((0.0, None))\n")), linear_forward=ZERO)
+    case("dict_subclass_whose_items_lie", "04_backward", submission("04_backward", L_model_backward=(
+        LMB + "    class Liar(dict):\n"
+        "        def items(self):\n            return {'dW1': 0}.items()\n"
+        "        def __getitem__(self, key):\n            return 0.0\n"
+        "        def __eq__(self, other):\n            return True\n"
+        "        def keys(self):\n            return ['dA0']\n"
+        "    return Liar(nonsense=1)\n")), L_model_backward=ZERO)
+    cost_case("float_subclass_whose_float_lies", COST + (
+        "    class Liar(float):\n        def __float__(self):\n            return 0.6931471805599453\n"
+        "        def __eq__(self, other):\n            return True\n"
+        "        def __sub__(self, other):\n            return 0.0\n        __rsub__ = __sub__\n"
+        "    return Liar(5.0)\n"))
+    cost_case("int_subclass_huge", COST + "    class Big(int):\n        pass\n    return Big(10 ** 30)\n")
+    cost_case("list_subclass_that_contains_itself", COST + (
+        "    class Loop(list):\n        pass\n    x = Loop()\n    x.append(x)\n    return x\n"))
+    # ---------------------------------------------------------- the sandbox's /dev (issue 24, 5)
+    cost_case("fills_dev_and_dev_shm_then_solves", GOOD_COST, cells=[
+        "import os\nwritten = {}\nfor folder in ('/dev/shm', '/dev', '/dev/pts', '/dev/mqueue', '/run', '/var/tmp'):\n"
+        "    written[folder] = 0\n    try:\n        with open(f'{folder}/fill', 'wb') as f:\n"
+        "            for _ in range(4096):\n                f.write(b'x' * 2**20)\n"
+        "                written[folder] += 2**20\n"
+        "    except OSError as e:\n        pass\nprint(written)"], expected=(2.0, "passed"))
+    cost_case("sysv_shared_memory_then_solves", GOOD_COST, cells=[
+        "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "ids = [libc.shmget(0, 2**30, 0o1600) for _ in range(4)]\nprint(ids)"], expected=(2.0, "passed"))
+
+
+make_isolation_and_plain_data_cases()
+
+
 # ---------------------------------------------------------------- running the grader
 
 

@@ -231,8 +231,12 @@ def update(course, my_work, names=None):
                              "Run the update again.")
                 continue
             backup = backup_path(copy)
-            backup.write_bytes(copy.read_bytes())
-            _replace(copy, to_text(merged))
+            try:
+                backup.write_bytes(copy.read_bytes())
+                _replace(copy, to_text(merged))
+            except OSError as error:  # e.g. Windows, where a file another program holds open cannot be replaced
+                lines.append(f"{name.removesuffix('.ipynb')}: not updated: {error}. Run the update again.")
+                continue
             backups.append(backup.name)
         record[name] = record_entry(text)
         lines.append(summary.line(name.removesuffix(".ipynb")))

@@ -147,6 +147,21 @@ def test_the_merge_keeps_every_answer_and_added_cell_and_takes_every_course_cell
     assert not (my_work / "04_backward.before-update-2.ipynb").exists()
 
 
+def test_a_copy_recorded_by_the_old_course_py_is_merged_from_its_own_checksums(tmp_path):
+    # course.py used to record only the sha256 of what a copy was made from: the cells' base is then the
+    # checksums the release wrote into the copy, and the merge says the same.
+    base, mine = learners_copy()
+    course, my_work = course_and_copy(tmp_path, base, mine, course_change(base))
+    sha = course_update.record_entry(course_update.to_text(base))["sha256"]
+    (my_work / ".copies.json").write_text(json.dumps({NAME: sha}))
+    lines, code = course_update.update(course, my_work)
+    assert code == 0 and lines[0].startswith("04_backward: 1 text cell and 1 check updated, 1 check and 1 exercise "
+                                             "added, 1 text cell and 1 check removed, sigmoid_backward removed")
+    assert lines[0].endswith("your edits to 1 text cell replaced by the course's (the backup has them), "
+                             "your 4 answers and 1 added cell kept")
+    assert isinstance(json.loads((my_work / ".copies.json").read_text())[NAME]["cells"], dict)
+
+
 def test_a_changed_def_line_keeps_the_answer_and_names_the_exercise():
     base, mine = learners_copy()
     helper = _cell(mine, "ex_relu_backward")  # a helper of the learner's own: its def line is no course's

@@ -183,7 +183,10 @@ def test_function_returning_none(report):
 
 
 def test_endless_loop_is_interrupted_and_the_next_exercise_still_graded(report):
-    assert_row(report, "1_endless_loop__nan", "add", 0.0, "timeout", f"did not return within {TIMEOUT} s")
+    # Interrupted in time, or, on a busy machine, so late that the sandbox is stopped instead: the same verdict,
+    # and the grader words the two apart; either way the next exercise is judged (test_nan_result).
+    r = assert_row(report, "1_endless_loop__nan", "add", 0.0, "timeout", "add did not return")
+    assert f"within {TIMEOUT} s and was interrupted" in r.message or "did not stop when interrupted" in r.message, r
 
 
 def test_nan_result(report):

@@ -109,7 +109,8 @@ def _function(name, module):
 
 
 @pytest.mark.parametrize(("name", "module", "notebook"), [
-    ("tanh_backward", "activations", "04_backward.ipynb"), ("dropout_mask", "regularization", "09_regularization.ipynb"),
+    ("tanh_backward", "activations", "04_backward.ipynb"),
+    ("dropout_mask", "regularization", "09_regularization.ipynb"),
 ])
 def test_a_reference_not_yet_exported_is_exported_in_its_notebooks_section(tmp_path, name, module, notebook):
     import ast

@@ -19,6 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +141,7 @@ def test_the_merge_keeps_every_answer_and_added_cell_and_takes_every_course_cell
     assert merged["cells"][-2]["metadata"] == {merging.REMOVED_KEY: "ex_sigmoid_backward"}
     assert "No longer in the course: `sigmoid_backward`" in progress.source(merged["cells"][-2])
     assert len({c["id"] for c in merged["cells"]}) == len(merged["cells"])
+    nbformat.validate(nbformat.reads(text, as_version=4))  # what JupyterLab and nbgrader will read
 
     # Updated once: a second update finds nothing to do, and changes nothing.
     assert course_update.update(course, my_work) == (["04_backward: up to date"], 0)
@@ -198,7 +200,6 @@ def test_an_exercise_not_started_takes_the_new_starting_code_and_outputs_of_unch
 
 
 def test_the_checksum_is_nbgraders():
-    import nbformat
     from nbgrader.utils import compute_checksum
 
     for path in sorted((ROOT / "notebooks" / "exercises").glob("*.ipynb")):

@@ -117,7 +117,8 @@ def matmul_peak(dtype, n=2048, repeats=5):
 
 
 class _Ours:
-    """The fast loop (dl_bench.train): TrainingStep.forward, the finiteness check, backward_update."""
+    """The fast loop, as the function :func:`dl_bench.train` runs it: TrainingStep.forward, the finiteness check,
+    backward_update."""
 
     def __init__(self, X, Y, parameters):
         self.step = TrainingStep(X, Y, parameters)

@@ -17,10 +17,10 @@ cell) it inserts, with nbgrader's metadata and cell ids made as the course makes
   and the hidden call between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``.
 
 It exports the reference from ``dl_utils/__init__.py``, if it is not yet (the import, and its name
-in ``__all__`` among the names of its notebook), and appends the exercise's record to
-``dl_utils/checks/cases_<notebook>.py``: the reference, random
-inputs of every argument as an ``(n, m)`` array, the result compared as an array, the usual sizes, and
-no hand-computed case yet; tests/test_checks.py then fails, naming what the exercise still lacks (a
+in ``__all__`` among the names of its notebook), and adds the exercise's record to
+``dl_utils/checks/cases_<notebook>.py``, among the records in the notebook's order: the reference,
+random inputs of every argument as an ``(n, m)`` array, the result compared as an array, the usual
+sizes, and no hand-computed case yet; tests/test_checks.py then fails, naming what the exercise still lacks (a
 hand-computed case, catalogued mistakes, right answers written otherwise) until they are written.
 """
 
@@ -122,20 +122,39 @@ def record_skeleton(name, reference, module):
 IMPORTS = {"._engine": ("Exercise", "normal", "sized"), "._compare": ("returns_array",)}
 
 
-def add_record(cases_path, name, reference):
-    """Append the record of exercise ``name`` to the ``EXERCISES`` list of the cases module ``cases_path``,
-    and the imports it needs."""
+def _record_line(tree, after):
+    # The line after which the new record goes: after the record of the exercise ``after``, or first if None.
+    listing = next((n.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
+                    and any(getattr(t, "id", None) == "EXERCISES" for t in n.targets)), None)
+    if listing is None:
+        raise ScaffoldError("there is no list EXERCISES = [...] to add the record to")
+    names = [e.args[0].value if isinstance(e, ast.Call) and e.args and isinstance(e.args[0], ast.Constant) else None
+             for e in listing.elts]
+    if after is None:
+        return listing.lineno
+    if after not in names:
+        raise ScaffoldError(f"there is no record of {after} to put the new one after")
+    return listing.elts[names.index(after)].end_lineno
+
+
+def add_record(cases_path, name, reference, after=None):
+    """Add the record of exercise ``name`` to the ``EXERCISES`` list of the cases module ``cases_path``, after the
+    record of the exercise ``after`` (first if None), and the imports it
+    needs."""
     text = Path(cases_path).read_text()
     if re.search(rf'Exercise\(\s*"{name}"', text):
         raise ScaffoldError(f"{cases_path} has a record of {name} already")
-    end = text.rfind("\n]")
-    if "\nEXERCISES = [" not in text or end < text.index("\nEXERCISES = ["):
-        raise ScaffoldError(f"{cases_path} has no list EXERCISES = [...] to add the record to")
+    tree = ast.parse(text)
+    try:
+        line = _record_line(tree, after)
+    except ScaffoldError as e:
+        raise ScaffoldError(f"{cases_path}: {e}") from None
     module = reference.__module__.rsplit(".", 1)[-1]
-    imported = [n for n in ast.parse(text).body if isinstance(n, ast.ImportFrom)]
+    imported = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
     module = next((a.asname or a.name for n in imported if n.level == 2 and n.module is None for a in n.names
                    if a.name == module), module)  # as the module already imports it: multiclass as mc
-    text = text[:end + 1] + record_skeleton(name, reference, module) + text[end + 1:]
+    rows = text.splitlines(keepends=True)
+    text = "".join(rows[:line] + [record_skeleton(name, reference, module)] + rows[line:])
     needed = dict(IMPORTS, **{"..": (module,)})
     tree = ast.parse(text)
     have = {(f"{'.' * n.level}{n.module or ''}", a.asname or a.name) for n in tree.body
@@ -215,7 +234,9 @@ def scaffold(notebook_path, cases_path, name, after=None, points=1, package_path
         raise ScaffoldError(f"{cases_path} does not exist: a notebook's checks live in cases_<notebook>.py")
     nb = nbformat.read(notebook_path, as_version=4)
     at = insert_cells(nb, name, reference, after, points)
-    add_record(cases_path, name, reference)
+    before = [g.removeprefix("check_") for g in (c.metadata.get("nbgrader", {}).get("grade_id", "") for c in
+                                                  nb.cells[:at]) if g.startswith("check_")]
+    add_record(cases_path, name, reference, before[-1] if before else None)
     nbformat.write(nb, notebook_path)
     if package_path is not None:
         export(package_path, reference, Path(notebook_path).name)

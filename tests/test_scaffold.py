@@ -34,6 +34,8 @@ def test_three_cells_after_the_cell_asked_for_with_nbgrader_metadata_and_ids(cou
     before = nbformat.read(notebook, as_version=4)
     at = scaffold.scaffold(notebook, cases, "log_softmax", after="check_softmax", points=2)
     nb = nbformat.read(notebook, as_version=4)
+    assert 'Exercise("softmax"' in cases.read_text().split('Exercise("log_softmax"')[0]  # after softmax's record
+    assert 'Exercise("one_hot"' in cases.read_text().split('Exercise("log_softmax"')[1]
     assert at == grade_ids(before).index("check_softmax") + 1
     assert grade_ids(nb) == grade_ids(before)[:at] + ["md_log_softmax", "ex_log_softmax", "check_log_softmax"] \
         + grade_ids(before)[at:]
@@ -66,7 +68,11 @@ def test_the_record_skeleton_imports_and_its_check_runs(course, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, module)
     spec.loader.exec_module(module)
-    record = replace(module.EXERCISES[-1], notebook="11_multiclass.ipynb")
+    # the records in the notebook's order: the new one after the record of the last check cell before its cells
+    last_check = [g for g in original if g and g.startswith("check_")][-1].removeprefix("check_")
+    names = [r.name for r in module.EXERCISES]
+    assert names.index("log_softmax") == names.index(last_check) + 1
+    record = replace(module.EXERCISES[names.index("log_softmax")], notebook="11_multiclass.ipynb")
     assert (record.name, record.reference, record.hand, record.uses) == ("log_softmax", dl_utils.log_softmax, [], ())
     printed = io.StringIO()
     with redirect_stdout(printed):

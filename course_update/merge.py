@@ -60,9 +60,11 @@ class Summary:
         parts = [f"{_counts(counter)} {verb}" for counter, verb in
                  ((self.updated, "updated"), (self.added, "added"), (self.removed, "removed")) if counter]
         if self.answered_changed:
-            parts.append(f"the starting code of {', '.join(self.answered_changed)} changed under your answer")
+            answer = "answer" if len(self.answered_changed) == 1 else "answers"
+            parts.append(f"the starting code of {', '.join(self.answered_changed)} changed under your {answer}")
         if self.removed_kept:
-            parts.append(f"{', '.join(self.removed_kept)} removed from the course, your answer kept at the end")
+            answer = "answer" if len(self.removed_kept) == 1 else "answers"
+            parts.append(f"{', '.join(self.removed_kept)} removed from the course, your {answer} kept at the end")
         return ", ".join(parts)
 
     def line(self, stem):

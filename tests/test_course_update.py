@@ -178,7 +178,7 @@ def test_a_changed_def_line_keeps_the_answer_and_names_the_exercise():
     assert _cell(merged, "ex_linear_backward") == _cell(mine, "ex_linear_backward")
     assert _cell(merged, "ex_relu_backward") == helper
     assert summary.line("04_backward") == (
-        "04_backward: the starting code of relu_backward, linear_backward changed under your answer, your edits to "
+        "04_backward: the starting code of relu_backward, linear_backward changed under your answers, your edits to "
         "1 text cell "
         "replaced by the course's (the backup has them), your 5 answers and 1 added cell kept; "
         "look at linear_backward: the course changed its def line")

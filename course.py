@@ -54,6 +54,12 @@ LEARNER_INSTALL = ["-r", "requirements.txt", "-e", "."]
 TEST_INSTALL = ["-r", "requirements-dev.txt", "-e", ".[instructor]"]
 # Read by every Jupyter application started from the environment (JupyterLab, nbconvert, nbgrader).
 JUPYTER_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
+# JupyterLab's settings and its server's for the course (no news question, idle kernels shut down), copied into
+# each environment: jupyter_settings/README.md.
+JUPYTER_SETTINGS = {"overrides.json": ("share", "jupyter", "lab", "settings"),
+                    "jupyter_server_config.json": ("etc", "jupyter")}
+# The first time, JupyterLab opens the first notebook, and prints its address rather than /lab's (no browser?).
+FIRST_OPEN = ("01_initialize.ipynb", "--LabApp.default_url=/lab/tree/01_initialize.ipynb")
 MINIMUM_PYTHON = (3, 10)
 WINDOWS = os.name == "nt"
 
@@ -107,6 +113,7 @@ def _fingerprint(install):
 def install(venv, args):
     """Install ``pip install -c constraints.txt ARGS`` into ``venv`` unless done already with these files."""
     python = make_venv(venv)
+    write_jupyter_settings(venv)
     stamp = venv / ".course-installed"
     fingerprint = _fingerprint(args)
     if stamp.exists() and stamp.read_text() == fingerprint:
@@ -119,6 +126,13 @@ def install(venv, args):
     write_jupyter_config(python, venv)
     stamp.write_text(fingerprint)
     return python
+
+
+def write_jupyter_settings(venv):
+    """Copy the course's JupyterLab settings into ``venv`` (every time: a copy is cheap, and follows a ``git pull``)."""
+    for name, where in JUPYTER_SETTINGS.items():
+        venv.joinpath(*where).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "jupyter_settings" / name, venv.joinpath(*where, name))
 
 
 def write_jupyter_config(python, venv):
@@ -217,7 +231,7 @@ def show_progress():
 def open_course():
     python = install(LEARNER_VENV, LEARNER_INSTALL)
     made = report_copies()
-    options = ["01_initialize.ipynb"] if "01_initialize.ipynb" in made else []
+    options = list(FIRST_OPEN) if "01_initialize.ipynb" in made else []
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container's root, or CI: JupyterLab refuses without it
         options.append("--allow-root")
     say("starting JupyterLab on my-work/ (stop it with Ctrl+C in this window)")

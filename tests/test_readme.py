@@ -310,3 +310,46 @@ def test_the_learner_line_opens_the_course(tmp_path):
     second = lab.text()
     assert "installing" not in second and "your own copies" not in second, second[-4000:]
     assert mine.read_bytes() == saved
+
+
+# ---------------------------------------------------------------- the course's JupyterLab, first open
+
+
+def test_the_course_jupyterlab_asks_no_news_question_opens_notebook_01_and_culls_idle_kernels(tmp_path):
+    # What course.py copies into an environment, read by a JupyterLab started as course.py starts it the
+    # first time (this environment's JupyterLab, pointed at the copies instead of its own settings).
+    venv = tmp_path / "venv"
+    course.write_jupyter_settings(venv)
+    settings = venv / "share" / "jupyter" / "lab" / "settings"
+    overrides = json.loads((settings / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    my_work = tmp_path / "my-work"
+    my_work.mkdir()
+    shutil.copy(ROOT / "notebooks" / "exercises" / "01_initialize.ipynb", my_work)
+    env = _line_env(tmp_path)
+    env["JUPYTER_CONFIG_PATH"] = str(venv / "etc" / "jupyter")  # where jupyter_server_config.json went
+    import shlex
+    import socket
+
+    with socket.socket() as s:  # a free port on this shared machine
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    line = shlex.join([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+                       f"--LabApp.app_settings_dir={settings}", *course.FIRST_OPEN]
+                      + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []))  # as course.py
+    with Line(line, my_work, env, tmp_path / "lab.log") as lab:
+        base, token = lab.wait_for_url(timeout=120)
+        printed = re.search(r"http://127\.0\.0\.1:\d+(/\S*)\?token=", lab.text()).group(1)
+        assert printed == "/lab/tree/01_initialize.ipynb", lab.text()[-3000:]  # a URL that opens the notebook
+        with urllib.request.urlopen(f"{base}{printed}?token={token}", timeout=30) as page:
+            assert page.status == 200
+        news = _api(base, token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert news["schema"]["properties"]["fetchNews"]["default"] == "false"  # no "Would you like ... news?"
+        kernel = _api(base, token, "/api/kernels", method="POST")  # the culler starts with the first kernel
+        deadline = time.monotonic() + 60
+        while "Culling kernels with idle durations" not in lab.text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        _api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+    log = lab.text()
+    assert "Culling kernels with idle durations > 3600 seconds at 300 second intervals" in log, log[-3000:]
+    assert "Culling kernels even with connected clients" in log

@@ -1,8 +1,8 @@
 """A failed check shows its message and the learner's own frames, never the checks' machinery.
 
 Where a learner meets a failed check: in JupyterLab (IPython renders the failure with
-``_render_traceback_``), in a plain ``python`` run (``sys.excepthook``). Each runs here in a
-process of its own, as the learner runs it.
+``_render_traceback_``), in a plain ``python`` run (``sys.excepthook``), under pytest
+(``__tracebackhide__``). Each runs here in a process of its own, as the learner runs it.
 """
 
 import subprocess
@@ -10,9 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from dl_utils.checks import CheckFailed
+from dl_utils import checks
+from dl_utils.checks import CheckFailed, _engine, mistakes
 from dl_utils.checks._failure import WIDTH, wrapped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +83,15 @@ def test_ipython_renders_the_message_and_the_learners_frame(cell, tmp_path):
         assert CALL not in shown and "Traceback" not in shown, shown  # the message alone
 
 
+@pytest.mark.parametrize("cell", [FORGOT_B, RAISES], ids=["mistake", "raises"])
+def test_pytest_hides_the_checks_frames(cell, tmp_path):
+    (tmp_path / "test_learner.py").write_text(script(cell).replace(CALL, f"\ndef test_it():\n    {CALL}\n"))
+    shown = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-o",
+                 "addopts=", "test_learner.py"], tmp_path)
+    assert "1 failed" in shown, shown
+    assert_only_the_learners(shown, cell)
+
+
 def test_the_message_wraps_at_words_and_keeps_the_indent():
     text = ("f: the -1/m multiplies only the first term: put both terms in the brackets, -1/m * (term1 + term2) "
             "(the lecture notes have this bug).\n  Inputs: the hand-computed case: AL (1, 4), Y (1, 4).")
@@ -95,3 +106,33 @@ def test_the_failure_keeps_its_words_for_the_grader():
     failure = CheckFailed("x" * 200, "linear_forward", "lf_no_bias")
     assert str(failure) == "x" * 200 and failure.exercise == "linear_forward" and failure.mistake == "lf_no_bias"
     assert "x" * 200 in "\n".join(failure._render_traceback_())  # a word longer than a line stays whole
+
+
+def test_in_a_notebook_session_a_mistake_made_again_gets_its_equation(tmp_path):
+    pytest.importorskip("IPython")
+    (tmp_path / "learner.py").write_text(script(FORGOT_B).replace(CALL, f"try:\n    {CALL}\nexcept AssertionError:\n"
+                                                                       f"    pass\n{CALL}"))
+    shown = run([sys.executable, "-m", "IPython", "--colors=NoColor", "--no-banner", "learner.py"], tmp_path)
+    assert "did you forget to add b?" in shown and "worked out: Z = W @ A_prev + b" in " ".join(shown.split()), shown
+
+
+def test_a_mistake_made_again_gets_its_equation_once_told(monkeypatch):
+    namespace = {"np": np}
+    exec(compile(textwrap.dedent(FORGOT_B), "<cell>", "exec"), namespace)  # noqa: S102 - the test's own cell
+    check = checks.linear_forward
+    assert _engine.TOLD["mistakes"] is None  # outside IPython every failure is told alone, the same every time
+    assert "worked out" not in str(pytest.raises(AssertionError, check, namespace["linear_forward"]).value)
+    assert "worked out" not in str(pytest.raises(AssertionError, check, namespace["linear_forward"]).value)
+    monkeypatch.setitem(_engine.TOLD, "mistakes", set())  # a notebook's session
+    first = str(pytest.raises(AssertionError, check, namespace["linear_forward"]).value)
+    again = str(pytest.raises(AssertionError, check, namespace["linear_forward"]).value)
+    assert "worked out" not in first
+    assert f"The same mistake as before; worked out: {mistakes.EQUATIONS['linear_forward']}" in again
+    # The grader passes call=: it judges many learners in one process, and never adds it.
+    entry = next(m for m in mistakes.CATALOGUE if m.id == "lf_no_bias")
+    assert _engine.second_hint(entry, call=lambda args, kwargs: None) is None
+
+
+def test_every_exercise_has_its_equation_for_the_second_hint():
+    assert set(mistakes.EQUATIONS) == set(checks.EXERCISE_NAMES)
+    assert all(len(text) > 40 for text in mistakes.EQUATIONS.values())

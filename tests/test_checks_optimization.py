@@ -69,9 +69,9 @@ def adam_ng_style(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, bet
         for p in "Wb":
             k = p + str(l + 1)
             v["d" + k] = beta1 * v["d" + k] + (1 - beta1) * grads["d" + k]
-            v_corrected["d" + k] = v["d" + k] / (1 - np.power(beta1, t))
+            v_corrected["d" + k] = v["d" + k] / (1 - beta1**t)  # np.power(beta1, t) widens float32: tests/wrong_answers
             s["d" + k] = beta2 * s["d" + k] + (1 - beta2) * np.square(grads["d" + k])
-            s_corrected["d" + k] = s["d" + k] / (1 - np.power(beta2, t))
+            s_corrected["d" + k] = s["d" + k] / (1 - beta2**t)
             parameters[k] = parameters[k] - learning_rate * v_corrected["d" + k] / (
                 np.sqrt(s_corrected["d" + k]) + epsilon)
     return parameters, v, s
@@ -88,7 +88,7 @@ def mb_rng_shuffle(X, Y, mini_batch_size=64, seed=0):
 
 def adam_kingma_ba_efficient(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     # Algorithm 1's "efficient" form (Kingma and Ba, 2015, section 2): the corrections folded into the step size.
-    lr_t = learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    lr_t = learning_rate * (1 - beta2**t) ** 0.5 / (1 - beta1**t)  # a Python number: np.sqrt would widen float32
     v = {k: beta1 * v[k] + (1 - beta1) * grads[k] for k in v}
     s = {k: beta2 * s[k] + (1 - beta2) * grads[k] ** 2 for k in s}
     return {k: p - lr_t * v["d" + k] / (np.sqrt(s["d" + k]) + epsilon) for k, p in parameters.items()}, v, s

@@ -48,7 +48,7 @@ def dropout_float_masks(X, parameters, keep_prob, seed):
     L, A, caches = len(parameters) // 2, X, []
     for l in range(1, L):
         A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        D = (rng.random((A.shape[0], A.shape[1])) < keep_prob).astype(float)
+        D = (rng.random((A.shape[0], A.shape[1])) < keep_prob).astype(A.dtype)  # .astype(float) widens float32
         A = np.multiply(A, D)
         A = A / keep_prob
         caches.append((cache, D))

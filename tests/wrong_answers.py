@@ -362,6 +362,12 @@ def relu_backward(dA, cache):
     dA[Z <= 0] = 0
     return dA
 """)
+# Issue 25: a float32 network turned into float64 passed.
+wrong(RB, "rb_float64_mask", ["float32", "astype(float)"], """
+def relu_backward(dA, cache):
+    Z = cache
+    return dA * (Z > 0).astype(float)
+""")
 
 
 # -- 04 sigmoid_backward ---------------------------------------------------------------------------
@@ -825,6 +831,8 @@ wrong(DF, "df_times_keep_prob", ["divide by keep_prob"], _DF.format(D="rng.rando
 wrong(DF, "df_rng_per_layer", ["before the loop"], _DF.format(
     D="np.random.default_rng(seed).random(A.shape) < keep_prob", A="A * D / keep_prob"))
 wrong(DF, "df_drop_prob", ["KEEPING"], _DF.format(D="rng.random(A.shape) > keep_prob", A="A * D / keep_prob"))
+wrong(DF, "df_float_mask", ["float32", ".astype(float)"], _DF.format(
+    D="(rng.random(A.shape) < keep_prob).astype(float)", A="A * D / keep_prob"))
 
 
 # -- 09 backward_propagation_with_dropout ----------------------------------------------------------
@@ -905,6 +913,9 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
         parameters[key] = parameters[key] - learning_rate * v["d" + key]
     return parameters, v
 """)
+# Issue 25: a float32 network turned float64 passed.
+wrong(MOM, "mom_float64_beta", ["float32"], _mom(v="np.float64(beta) * v[d] + (1 - np.float64(beta)) * grads[d]"))
+
 
 # -- 10 update_parameters_with_adam ----------------------------------------------------------------
 
@@ -941,6 +952,17 @@ wrong(ADAM, "adam_t_plus_1", ["1 - beta**t", "t + 1"], _adam(v_corr="1 - beta1 *
 wrong(ADAM, "adam_one_minus_beta_to_t", ["1 - beta**t", "(1 - beta)**t"], _adam(v_corr="(1 - beta1) ** t",
                                                                                s_corr="(1 - beta2) ** t"))
 wrong(ADAM, "adam_s_not_squared", ["dW**2"], _adam(s="beta2 * s[d] + (1 - beta2) * grads[d]"))
+# Float32 in, float32 out: a NumPy float64 number widens a float32 network.
+wrong(ADAM, "adam_np_power", ["float32", "np.power"], _adam(v_corr="1 - np.power(beta1, t)",
+                                                          s_corr="1 - np.power(beta2, t)"))
+wrong(ADAM, "adam_efficient_np_sqrt", ["float32", "np.sqrt"], """
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    step = learning_rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    v = {d: beta1 * v[d] + (1 - beta1) * grads[d] for d in v}
+    s = {d: beta2 * s[d] + (1 - beta2) * grads[d] ** 2 for d in s}
+    return {k: p - step * v["d" + k] / (np.sqrt(s["d" + k]) + epsilon) for k, p in parameters.items()}, v, s
+""")
 
 
 # -- 11 softmax ------------------------------------------------------------------------------------

@@ -108,6 +108,34 @@ def _ratio_hint(label, got, expected, m):
     return f": {label} is {r:.4g} times the expected value"
 
 
+WIDENED = ("float32 in, float32 out: a float64 value widened the result, a NumPy float64 number (np.float64(beta), "
+           "np.power(beta, t), np.sqrt(...) of a Python number) or a float64 array (np.array(..., dtype=float), "
+           ".astype(float), np.zeros(shape) without dtype=): keep the inputs' dtype, with Python numbers (beta ** t, "
+           "float(...)), .astype(dA.dtype), np.zeros_like(dA), or a bool mask as it is")
+
+
+def keeps_float32(got, case):
+    """Raise Mismatch if every float array among the inputs is float32 and a float array of ``got`` is not."""
+    given = [a for a in _arrays(case.args) if np.issubdtype(a.dtype, np.floating)]
+    if not given or any(a.dtype != np.float32 for a in given):
+        return
+    for path, a in _arrays(got, "the result"):  # a number (a 0-d array too) may be a float64
+        if a.ndim and np.issubdtype(a.dtype, np.floating) and a.dtype != np.float32:
+            raise Mismatch(f"{path} has dtype {a.dtype}, expected float32, the dtype of the inputs: {WIDENED}")
+
+
+def _arrays(value, path=None):
+    # The ndarrays in value, with where each sits ('the result[0]', "the result['dW1']") when path is given.
+    if isinstance(value, np.ndarray):
+        yield (path, value) if path else value
+    elif isinstance(value, dict):
+        for key, v in value.items():
+            yield from _arrays(v, path and f"{path}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _arrays(v, path and f"{path}[{i}]")
+
+
 def type_name(value):
     """The type of ``value`` with its article, for messages: "a list", "an ndarray"."""
     name = type(value).__name__

@@ -14,16 +14,21 @@ inputs, and the likely cause, found by running the catalogued mistakes
 import contextlib
 import copy
 import io
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._introspect import globals_read
 from . import mistakes
-from ._compare import Mismatch, same, tolerance_for
+from ._compare import Mismatch, keeps_float32, same, tolerance_for
 from ._failure import CheckFailed
 from ._runner import call as call_here
 from ._runner import describe_args
+
+# pytest leaves out every frame of this module, run()'s comprehension too: the learner reads their own line and
+# the message (IPython and a plain python run are served by CheckFailed itself, in _failure).
+__tracebackhide__ = True
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 
@@ -229,6 +234,7 @@ def check_case(name, fn, case, compare, diagnostic_cases=(), confirm=(), call=No
                           name, mistake)
     try:
         compare(outcome.value, case)
+        keeps_float32(outcome.value, case)
     except Mismatch as mismatch:
         causes, mistake = likely_causes(name, fn, outcome, case, diagnostic_cases, confirm, call)
         raise CheckFailed(_message(f"{name}: {mismatch}", where, causes), name, mistake or mismatch.mistake) from None
@@ -273,6 +279,9 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=(), call
             break
     if found:
         causes.append(("Likely cause: ", found.hint))
+        again = second_hint(found, call)
+        if again:
+            causes.append(("The same mistake as before; worked out: ", again))
     if outcome.warnings:
         causes.append(("numpy warned: ", "; ".join(outcome.warnings)))
     return causes, found.id if found else None
@@ -281,6 +290,32 @@ def likely_causes(name, fn, outcome, case, diagnostic_cases=(), confirm=(), call
 def call_learner(fn, case, call=None, watch=None):
     """The :class:`Outcome` of the learner's function on ``case``: by the grader's ``call``, or here."""
     return call(case.args, case.kwargs) if call is not None else call_here(fn, case.args, case.kwargs, watch=watch)
+
+
+# The catalogued mistakes this session was told about, for the second hint. Kept in a notebook's kernel (IPython),
+# where a learner runs a check again after each edit; a script, pytest and the grader (which judges many learners in
+# one process) tell every failure alone, unless a set is put in TOLD["mistakes"].
+TOLD = {"mistakes": None}
+
+
+def second_hint(mistake, call=None):
+    """``mistake``'s exercise's equation if this session was told about the same mistake before, else None.
+
+    ``call`` is given when the grader runs the check (see :func:`run`): then never.
+    """
+    told = TOLD["mistakes"]
+    if told is None and call is None and _in_ipython():
+        told = TOLD["mistakes"] = set()
+    if told is None or call is not None:
+        return None
+    before = mistake.id in told
+    told.add(mistake.id)
+    return mistakes.EQUATIONS.get(mistake.exercise) if before else None
+
+
+def _in_ipython():
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and ipython.get_ipython() is not None
 
 
 def _quiet_call(fn, case, call=None):
@@ -458,13 +493,15 @@ class Exercise:
         return name_check(check, self.name, self.hidden_doc)
 
 
-def sized(visible, hidden, diagnostic=(), float32=()):
+def sized(visible, hidden, diagnostic=(), float32=None):
     """The random cases of the usual plan, as :class:`Exercise`'s keyword arguments, from their sizes.
 
-    Visible: one case per size, seeds 1, 2, ...; then ``float32`` sizes in float32 (seeds 30, ...).
+    Visible: one case per size, seeds 1, 2, ...; then ``float32`` sizes in float32 (seeds 30, ...; by default
+    the first visible size, so that float32 in, float32 out is seen before the hidden cases test it).
     Hidden: the visible sizes again in float32 (seeds 10, ...), then the ``hidden`` sizes (seeds 20, ...).
     Diagnostic: seed 99.
     """
+    float32 = visible[:1] if float32 is None else float32
     return {"visible": [(seed, s) for seed, s in enumerate(visible, start=1)]
             + [(30 + i, s, np.float32) for i, s in enumerate(float32)],
             "hidden": [(10 + i, s, np.float32) for i, s in enumerate(visible)]

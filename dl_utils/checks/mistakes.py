@@ -48,6 +48,9 @@ class Mistake:
 
 
 CATALOGUE = []
+# Each exercise's equation, or a one-line worked case of it: the second hint, added to the message when the same
+# catalogued mistake of that exercise fails a check again in a learner's session (see _engine.second_hint).
+EQUATIONS = {}
 READS_GLOBAL = "reads a global variable instead of its argument"
 
 

@@ -6,7 +6,7 @@ Detected from statistics, not from outputs.
 import numpy as np
 
 from ._compare import OFF_BY_ONE
-from .mistakes import CATALOGUE, Mistake, mistake
+from .mistakes import CATALOGUE, EQUATIONS, Mistake, mistake
 
 
 def _init(scale, bias=False, draw="standard_normal", seeded=True, first=1, rng_per_layer=False, legacy=False,
@@ -95,3 +95,8 @@ CATALOGUE += [
     Mistake("init_uniform_same_std", INIT, NOT_NORMAL_HINT, _centred_uniform(lambda n: 1 / np.sqrt(n))),
     Mistake("init_ignores_dtype", INIT, IGNORES_DTYPE, _init(lambda n: 1 / np.sqrt(n), keep_dtype=False)),
 ]
+
+
+EQUATIONS[INIT] = ("one rng = np.random.default_rng(seed), then for l = 1, ..., L in order: "
+                   "Wl = (rng.standard_normal((n_l, n_prev)) / np.sqrt(n_prev)).astype(dtype), "
+                   "bl = np.zeros((n_l, 1), dtype=dtype)")

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import activations as act
 from .. import forward as fwd
-from .mistakes import CATALOGUE, READS_GLOBAL, Mistake, _from_source, _sigmoid, mistake
+from .mistakes import CATALOGUE, EQUATIONS, READS_GLOBAL, Mistake, _from_source, _sigmoid, mistake
 
 
 @mistake("linear_forward", "Z = W A_prev + b: did you transpose W (W.T @ A_prev)?")
@@ -216,3 +216,14 @@ def lmf_loop_stops_early(X, parameters):
         caches.append(cache)
     AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
     return AL, caches + [cache]
+
+
+EQUATIONS.update({
+    "linear_forward": "Z = W @ A_prev + b, (n_l, n_prev) @ (n_prev, m) + (n_l, 1) -> (n_l, m), cache = (A_prev, W, b); "
+                      "e.g. W = [[1, 2]], A_prev = [[1], [1]], b = [[3]] give Z = [[1 + 2 + 3]] = [[6]]",
+    "linear_activation_forward": "Z, linear_cache = linear_forward(A_prev, W, b); A, activation_cache = relu(Z) "
+                                 "(or sigmoid(Z)); return A, (linear_cache, activation_cache)",
+    "L_model_forward": "A = X; for l in range(1, L): A, cache = linear_activation_forward(A, Wl, bl, 'relu'); then "
+                       "AL, cache = linear_activation_forward(A, WL, bL, 'sigmoid'); caches holds the L caches, "
+                       "layer 1's first; L = len(parameters) // 2",
+})

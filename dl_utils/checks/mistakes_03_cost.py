@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .mistakes import mistake
+from .mistakes import EQUATIONS, mistake
 
 
 def _terms(AL, Y):
@@ -101,3 +101,7 @@ def cost_dot_no_transpose(AL, Y):
 @mistake("compute_cost", DOT_NO_T)
 def cost_matmul_no_transpose(AL, Y):
     return float(np.squeeze(-1 / Y.shape[1] * (Y @ np.log(AL) + (1 - Y) @ np.log(1 - AL))))
+
+
+EQUATIONS["compute_cost"] = ("J = -1/m * sum over the m examples of [Y log(AL) + (1 - Y) log(1 - AL)], one float; "
+                             "e.g. AL = [[0.8, 0.4]], Y = [[1, 0]]: J = -(log 0.8 + log 0.6) / 2 = 0.367")

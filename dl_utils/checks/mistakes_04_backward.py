@@ -5,7 +5,7 @@ import numpy as np
 from .. import activations as act
 from .. import backward as bwd
 from ._compare import OFF_BY_ONE
-from .mistakes import _sigmoid, mistake
+from .mistakes import EQUATIONS, _sigmoid, mistake
 
 ELEMENTWISE = "np.dot is a matrix product: here you need the elementwise product `*`"
 
@@ -329,3 +329,23 @@ def lmb_loop_stops_early(AL, Y, caches):
         grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = bwd.linear_activation_backward(
             grads[f"dA{l + 1}"], caches[l], "relu")
     return grads
+
+
+EQUATIONS.update({
+    "relu_backward": "dZ = dA * g'(Z), g'(Z) = 1 where Z > 0 and 0 elsewhere, a new array; e.g. dA = [[2, 3]], "
+                     "Z = [[-1, 4]] give dZ = [[0, 3]]",
+    "sigmoid_backward": "dZ = dA * s * (1 - s), s = sigmoid(Z) = 1 / (1 + e^-Z); e.g. Z = 0 gives s = 0.5, so "
+                        "dZ = 0.25 * dA",
+    "linear_backward": "dW = 1/m dZ A_prev.T (shape of W), db = 1/m np.sum(dZ, axis=1, keepdims=True) (shape of b), "
+                       "dA_prev = W.T dZ (shape of A_prev), m = A_prev.shape[1]; return dA_prev, dW, db",
+    "linear_activation_backward": "linear_cache, activation_cache = cache; dZ = relu_backward(dA, activation_cache) "
+                                  "(or sigmoid_backward); dA_prev, dW, db = linear_backward(dZ, linear_cache)",
+    "L_model_backward": "dAL = -(Y / AL - (1 - Y) / (1 - AL)); layer L, 'sigmoid', caches[L - 1]: dA{L-1}, dW{L}, "
+                        "db{L}; then for l = L-1 down to 1, 'relu', caches[l - 1], from dA{l}: dA{l-1}, dW{l}, db{l}",
+})
+
+
+@mistake("relu_backward", "(Z > 0).astype(float) is a float64 mask, which turns a float32 dA into float64: multiply by "
+         "the bool mask as it is, dA * (Z > 0), or make it .astype(dA.dtype)")
+def rb_float64_mask(dA, cache):
+    return dA * (cache > 0).astype(float)

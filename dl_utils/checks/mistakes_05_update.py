@@ -5,7 +5,7 @@ The two mutations are detected by comparing the arguments.
 
 import numpy as np
 
-from .mistakes import CATALOGUE, READS_GLOBAL, Mistake, _from_source, mistake
+from .mistakes import CATALOGUE, EQUATIONS, READS_GLOBAL, Mistake, _from_source, mistake
 
 UP = "update_parameters"
 
@@ -88,3 +88,8 @@ CATALOGUE += [Mistake("up_reads_global", UP, READS_GLOBAL, _from_source(
 def up_stops_early(parameters, grads, learning_rate):
     L = len(parameters) // 2
     return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L) for p in "Wb"}
+
+
+EQUATIONS["update_parameters"] = ("for l = 1, ..., L (L = len(parameters) // 2): new Wl = Wl - learning_rate * dWl "
+                                  "and new bl = bl - learning_rate * dbl, in a new dict; e.g. W1 = [[1.0]], "
+                                  "dW1 = [[0.5]], learning_rate 0.1 give [[0.95]]")

@@ -6,7 +6,7 @@ to an argument by itself, before the values are compared.
 
 import numpy as np
 
-from .mistakes import CATALOGUE, mistake
+from .mistakes import CATALOGUE, EQUATIONS, mistake
 
 CD, RE = "centered_difference", "relative_error"
 
@@ -138,3 +138,12 @@ for _fn, _hint in [(_norms(_l1), L1), (_norms(_max), MAX_NORM)]:
 for _entry in [m for m in CATALOGUE if m.exercise == RE and m.id in (
         "re_no_denominator", "re_norm_of_sum", "re_grad_norm_only", "re_squared_norms", "re_entry_by_entry")]:
     mistake(RE, _entry.hint, id=_entry.id + "_guarded")(_guarded(_entry.fn))
+
+
+EQUATIONS.update({
+    CD: "gradapprox[i] = (J(theta_plus) - J(theta_minus)) / (2 * epsilon), theta_plus and theta_minus copies of "
+        "theta with entry i alone moved by +epsilon and -epsilon; e.g. J = theta**2 at theta = 3, epsilon = 0.1: "
+        "(9.61 - 8.41) / 0.2 = 6",
+    RE: "difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||), ||x|| = np.linalg.norm(x), one float, "
+        "0.0 when both are zero; e.g. grad = [[3], [4]], gradapprox = [[0], [0]]: 5 / (5 + 0) = 1.0",
+})

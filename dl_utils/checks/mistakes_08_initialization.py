@@ -8,7 +8,7 @@ He's answer is random: its checks recognise a wrong scale from the standard devi
 import numpy as np
 
 from ._compare import OFF_BY_ONE
-from .mistakes import CATALOGUE, Mistake, hint, mistake
+from .mistakes import CATALOGUE, EQUATIONS, Mistake, hint, mistake
 from .mistakes_01_initialize import B_DRAWN, LEGACY_RNG, NOT_NORMAL_HINT, RNG_PER_LAYER, _centred_uniform, _init
 
 ZEROS, HE = "initialize_parameters_zeros", "initialize_parameters_he"
@@ -82,3 +82,12 @@ CATALOGUE += [
     # He's uniform variant, U(-sqrt(6 / n_prev), sqrt(6 / n_prev)): the right spread, not the normal asked for.
     Mistake("he_uniform_same_std", HE, NOT_NORMAL_HINT, _centred_uniform(lambda n_prev: np.sqrt(2 / n_prev))),
 ]
+
+
+EQUATIONS.update({
+    ZEROS: "for l = 1, ..., L (L = len(layers_dims) - 1): Wl = np.zeros((n_l, n_prev), dtype=dtype), "
+           "bl = np.zeros((n_l, 1), dtype=dtype)",
+    HE: "one rng = np.random.default_rng(seed), then for l = 1, ..., L in order: "
+        "Wl = (rng.standard_normal((n_l, n_prev)) * np.sqrt(2 / n_prev)).astype(dtype), "
+        "bl = np.zeros((n_l, 1), dtype=dtype)",
+})

@@ -5,7 +5,7 @@ import numpy as np
 from .. import backward as bwd
 from .. import cost as cst
 from .. import forward as fwd
-from .mistakes import mistake
+from .mistakes import EQUATIONS, mistake
 
 COST, L2 = "compute_cost_with_regularization", "backward_propagation_with_regularization"
 DF, DB = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
@@ -209,3 +209,21 @@ def cost_spectral_norm(AL, Y, parameters, lambd):
          "kept with probability 1 - keep_prob")
 def df_greater_than_keep_prob(X, parameters, keep_prob, seed):
     return _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: U > p)
+
+
+EQUATIONS.update({
+    COST: "J = compute_cost(AL, Y) + lambd / (2 * m) * (np.sum(np.square(W1)) + ... + np.sum(np.square(WL))), the "
+          "weights only",
+    "backward_propagation_with_regularization": "the gradients of L_model_backward, with dWl + lambd / m * Wl in "
+                                                "place of each dWl; db and dA unchanged",
+    DF: "one rng = np.random.default_rng(seed); for each hidden layer l: A = relu(...), D = rng.random(A.shape) < "
+        "keep_prob, A = A * D / keep_prob, cache (cache, D); the output layer has no mask (cache, None)",
+    DB: "for each hidden layer l, as soon as dA{l} is computed: dA{l} = dA{l} * Dl / keep_prob, the forward pass's "
+        "mask and scale, before it enters layer l's backward step",
+})
+
+
+@mistake(DF, "(rng.random(A.shape) < keep_prob).astype(float) is a float64 mask, which turns float32 activations into "
+         "float64: keep the bool mask D = rng.random(A.shape) < keep_prob as it is, or make it .astype(A.dtype)")
+def df_float64_mask(X, parameters, keep_prob, seed):
+    return _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: (U < p).astype(float))

@@ -6,7 +6,7 @@ listed: the runner reports any change to an argument by itself, before the value
 
 import numpy as np
 
-from .mistakes import mistake
+from .mistakes import EQUATIONS, mistake
 
 MB, MOM, ADAM = "random_mini_batches", "update_parameters_with_momentum", "update_parameters_with_adam"
 
@@ -155,3 +155,21 @@ def adam_s_not_squared(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9
             step = out_v[d] / (1 - beta1**t) / (np.sqrt(out_s[d] / (1 - beta2**t)) + epsilon)
         out_p[key] = value - learning_rate * step
     return out_p, out_v, out_s
+
+
+EQUATIONS.update({
+    MB: "permutation = np.random.default_rng(seed).permutation(m); X[:, permutation] and Y[:, permutation] cut into "
+        "columns k, ..., k + mini_batch_size - 1 for k = 0, mini_batch_size, ...; the last batch holds what is left",
+    MOM: "v = beta * v + (1 - beta) * dW, then W = W - learning_rate * v with the new v (b likewise); e.g. beta = "
+         "0.9, v = 0, dW = 1: v = 0.1, and W moves by -0.1 * learning_rate",
+    ADAM: "v = beta1 * v + (1 - beta1) * dW, s = beta2 * s + (1 - beta2) * dW**2, v_hat = v / (1 - beta1**t), "
+          "s_hat = s / (1 - beta2**t), W = W - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon); at t = 1 from "
+          "v = s = 0: v_hat = dW and s_hat = dW**2, so W moves by about -learning_rate * sign(dW)",
+})
+
+
+@mistake(ADAM, "np.power(beta1, t) is a NumPy float64 number, which turns float32 arrays into float64: write beta1**t, "
+         "a Python number (the same for beta2)")
+def adam_np_power(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
+                 lambda x: x / (1 - np.power(beta1, t)), lambda x: x / (1 - np.power(beta2, t)))

@@ -11,7 +11,7 @@ fewer inputs comes first here, since the engine quotes the first mistake that ma
 import numpy as np
 
 from .. import multiclass as mc
-from .mistakes import mistake
+from .mistakes import EQUATIONS, mistake
 
 SM, COST, OH = "softmax", "compute_cost_softmax", "one_hot"
 
@@ -173,3 +173,13 @@ def cost_sm_no_minus(ZL, Y):
          "1-D (C,): index with the 1-D array of the labels, y[0] or y.ravel(), to get (C, m) for every m")
 def oh_squeeze(y, num_classes):
     return np.eye(num_classes)[:, y.squeeze()]
+
+
+EQUATIONS.update({
+    SM: "A = np.exp(Z - M) / np.sum(np.exp(Z - M), axis=0, keepdims=True), M = np.max(Z, axis=0, keepdims=True); "
+        "return A, Z; e.g. the column [0, ln 3, 0] gives [1, 3, 1] / 5",
+    COST: "J = -1/m * np.sum(Y * log(softmax(ZL))), one float; e.g. one example whose class has probability 0.5: "
+          "J = -log 0.5 = 0.693",
+    OH: "Y = np.zeros((num_classes, m)); Y[y[0, i], i] = 1.0 for each example i: shape (C, m), float; e.g. "
+        "y = [[2, 0]], C = 3 give [[0, 1], [0, 0], [1, 0]]",
+})

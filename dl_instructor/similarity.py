@@ -28,6 +28,7 @@ WINDOW = 3  # the winnowing window: a copy of K + WINDOW - 1 characters is alway
 SPREAD = 3.0  # robust standard deviations above the median that make a pair stand out
 MINIMUM = 0.8  # and never below this score: where every pair differs, nothing is "far above"
 ROBUST = 1.4826  # MAD to standard deviation, for normal data
+MAX_CHARS = 20_000  # an exercise cell longer than this is no one's answer to compare (the course's are < 2,000)
 
 
 @dataclass
@@ -56,20 +57,31 @@ class ExerciseSimilarity:
 
 def function_source(cell_source, name):
     """The learner's ``def name`` as written (comments and all), and as compared; (None, None) if there is none."""
+    if len(cell_source) > MAX_CHARS:
+        return None, None
     try:
         tree = ast.parse(cell_source)
-    except SyntaxError:
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                return _written_and_normalised(cell_source, node)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # not Python, a null byte, nested too deep
         return None, None
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            written = ast.get_source_segment(cell_source, node) or ""
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                    and isinstance(body[0].value.value, str):
-                body = body[1:] or [ast.Pass()]
-            node.body, node.decorator_list = body, []
-            return written, ast.unparse(node)
     return None, None
+
+
+def _written_and_normalised(cell_source, node):
+    """The function as the learner wrote it, less the docstring (the course's text), and as compared."""
+    lines = cell_source.splitlines()
+    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    kept = range(first, node.end_lineno + 1)
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        kept = [n for n in kept if not body[0].lineno <= n <= body[0].end_lineno]
+        body = body[1:] or [ast.Pass()]
+    written = "\n".join(lines[n - 1] for n in kept)
+    node.body, node.decorator_list = body, []
+    return written, ast.unparse(node)
 
 
 def _fingerprint(code, boilerplate=None):
@@ -201,7 +213,7 @@ def collect(submissions_dir, source_dir, notebooks, match):
             try:
                 assembled = sub.assemble(source_nb, blank_nb, sub.read_submission(
                     files.read_bytes(mine[notebook], root=submissions_dir)))
-            except sub.InvalidSubmission:
+            except Exception:  # noqa: BLE001 - unreadable here as in the grader (its row says why): not compared
                 continue
             cells[learner] = assembled
         for ex in sub.exercises(source_nb):
@@ -234,7 +246,7 @@ def as_json(results, seconds):
 
 SHOWN = 12  # pairs shown side by side per exercise and kind; the JSON has them all
 
-STYLE = (".similar{display:grid;grid-template-columns:1fr 1fr;gap:.5em;margin:.3em 0 1.2em}"
+STYLE = (".similar{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:.5em;margin:.3em 0 1.2em}"
          ".similar pre{background:#f7f7f7;border:1px solid #ddd;padding:.4em;overflow-x:auto;font-size:80%;margin:0}"
          ".similar h4{margin:.2em 0;font-size:90%}")
 

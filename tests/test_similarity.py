@@ -120,3 +120,10 @@ def test_a_learner_name_in_the_page_is_escaped():
     result = similarity.ExerciseSimilarity("03_cost", "compute_cost", 2, 1, 0.5, 0.1, 0.9, [pair], [])
     html = similarity.html_section([result])
     assert "<script>x" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+
+
+def test_hostile_cells_are_left_out_not_fatal():
+    assert similarity.function_source("def f():\n    return 1\x00\n", "f") == (None, None)
+    deep = similarity.function_source("def f():\n    return " + "[" * 5000 + "]" * 5000 + "\n", "f")
+    assert deep == (None, None) or deep[1].startswith("def f")  # parsed or left out, never an exception
+    assert similarity.function_source("def f():\n    x = 1\n" + "#" * similarity.MAX_CHARS, "f") == (None, None)

@@ -65,14 +65,14 @@ def one_hot_eye(y, num_classes):
 
 
 def one_hot_loop(y, num_classes):
-    Y = np.zeros((num_classes, y.shape[1]), dtype=int)
+    Y = np.zeros((num_classes, y.shape[1]))  # float, as the exercise asks (dtype=int: tests/wrong_answers.py)
     for i, label in enumerate(y[0]):
         Y[label, i] = 1
     return Y
 
 
 def one_hot_compare(y, num_classes):
-    return np.arange(num_classes).reshape(-1, 1) == y
+    return (np.arange(num_classes).reshape(-1, 1) == y).astype(float)  # bool alone: tests/wrong_answers.py
 
 
 CORRECT = {

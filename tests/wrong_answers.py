@@ -1055,6 +1055,17 @@ wrong(OH, "oh_squeeze", ["y[0]"], """
 def one_hot(y, num_classes):
     return np.eye(num_classes)[:, y.squeeze()]
 """)
+# Issue 25: int and bool arrays passed, while notebook 11 asks for float.
+wrong(OH, "oh_int", ["float"], """
+def one_hot(y, num_classes):
+    Y = np.zeros((num_classes, y.shape[1]), dtype=int)
+    Y[y.ravel(), np.arange(y.shape[1])] = 1
+    return Y
+""")
+wrong(OH, "oh_bool", [".astype(float)"], """
+def one_hot(y, num_classes):
+    return np.arange(num_classes).reshape(-1, 1) == y
+""")
 
 
 # -- running them ----------------------------------------------------------------------------------

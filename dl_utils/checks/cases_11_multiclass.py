@@ -13,7 +13,7 @@ for the loss of a confidently wrong prediction, where clipping caps the loss.
 import numpy as np
 
 from .. import multiclass as mc
-from ._compare import Mismatch, check_array, check_tuple, returns_array, returns_number
+from ._compare import Mismatch, check_array, check_tuple, returns_number
 from ._engine import Exercise, by_hand, floats
 
 LN2, LN3, LN5 = np.log(2.0), np.log(3.0), np.log(5.0)
@@ -113,6 +113,20 @@ def _compare_softmax(got, case):
     check_array("cache (Z)", cache, case.expected[1], case.tol)
 
 
+def _compare_one_hot(got, case):
+    """``Y`` as the exercise asks: the right 0s and 1s, and float, as its text says (np.eye's float64)."""
+    check_array("Y", got, case.expected, case.tol)
+    if not np.issubdtype(got.dtype, np.floating):
+        raise Mismatch(f"Y has dtype {got.dtype}, expected float, as the exercise asks: "
+                       f"{NOT_FLOAT.get(got.dtype.kind, 'make it float with .astype(float)')}")
+
+
+NOT_FLOAT = {"b": "a comparison gives True and False, which .astype(float) turns into 1.0 and 0.0",
+             "i": "np.zeros((num_classes, m)) is float; with dtype=int it holds ints: leave out the dtype, or "
+                  ".astype(float)",
+             "u": "np.zeros((num_classes, m)) is float; with an unsigned dtype it holds ints: .astype(float)"}
+
+
 def _numeric_array(a):
     return np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)
 
@@ -146,7 +160,7 @@ EXERCISES = [
              uses=("softmax",)),
     # Labels are integers, int64 as load_dataset gives them (int32 in one hidden case).
     # y = [2, 0, 1, 1, 0] with C = 4 (class 3 absent): column i has its 1 in row y[i].
-    Exercise("one_hot", mc.one_hot, _labels, returns_array("Y"),
+    Exercise("one_hot", mc.one_hot, _labels, _compare_one_hot,
              [by_hand({"y": np.array([[2, 0, 1, 1, 0]]), "num_classes": 4},
                     floats([[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 0]]))],
              # Visible: one example too, the class of input a hidden case tests (y (1, 1): y.squeeze() is 0-d).

@@ -16,6 +16,7 @@ prints the class's size, each path's time, and every difference (there should be
 """
 
 import argparse
+import ast
 import inspect
 import re
 import shutil
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("02_forward", "03_cost", "04_backward")
@@ -84,6 +86,127 @@ def mistake_source(entry):
     return PRELUDE + "\n".join(helpers) + "\n" + "\n".join(lines)
 
 
+class _Style(ast.NodeTransformer):
+    """One learner's way of writing the course's answer: the same computation, their own spelling of it.
+
+    Each choice is made once per learner (``rng``): ``np.dot(a, b)`` or ``a @ b``, ``x.T`` or
+    ``np.transpose(x)``, ``np.sum(x, ...)`` or ``x.sum(...)``, ``a / m`` or ``a * (1 / m)``, keys as
+    f-strings or concatenated, the result returned at once or through a variable; and their own names
+    for the local variables (the parameters keep theirs: the checks call by name).
+    """
+
+    def __init__(self, rng, rename=True):
+        self.dot, self.transpose, self.method, self.inverse, self.concat, self.through = rng.random(6) < 0.5
+        self.swap, self.index, self.split = rng.random(3) < 0.5
+        self.rename = rename
+        self.names = {}
+
+    def local(self, name):
+        return self.names.get(name, name)
+
+    def visit_FunctionDef(self, node):
+        params = {a.arg for a in node.args.args}
+        if self.rename:
+            stored = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            self.names = {n: f"{n}_value" for n in sorted(stored - params)}  # L and l stay two names
+        self.generic_visit(node)
+        last = node.body[-1] if node.body else None
+        if self.through and isinstance(last, ast.Return) and last.value is not None \
+                and not isinstance(last.value, ast.Name):
+            node.body[-1:] = [ast.Assign([ast.Name("result", ast.Store())], last.value, lineno=0),
+                              ast.Return(ast.Name("result", ast.Load()))]
+        return node
+
+    def visit_If(self, node):
+        """``if a == x: ... elif a == y: ...`` with its two first branches the other way round."""
+        self.generic_visit(node)
+        inner = node.orelse[0] if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) else None
+        if self.swap and inner is not None:
+            return ast.If(inner.test, inner.body, [ast.If(node.test, node.body, inner.orelse)])
+        return node
+
+    def visit_Assign(self, node):
+        """``a, b = t`` as ``a = t[0]``, ``b = t[1]``; ``z = x @ y + c`` through a variable of its own."""
+        self.generic_visit(node)
+        target = node.targets[0]
+        if self.index and isinstance(target, ast.Tuple) and isinstance(node.value, ast.Name):
+            return [ast.Assign([t], ast.Subscript(ast.Name(node.value.id, ast.Load()), ast.Constant(i), ast.Load()),
+                               lineno=0) for i, t in enumerate(target.elts)]
+        if self.split and isinstance(target, ast.Name) and isinstance(node.value, ast.BinOp) \
+                and isinstance(node.value.left, (ast.BinOp, ast.Call)):
+            part = target.id + "_part"
+            return [ast.Assign([ast.Name(part, ast.Store())], node.value.left, lineno=0),
+                    ast.Assign([target], ast.BinOp(ast.Name(part, ast.Load()), node.value.op, node.value.right),
+                               lineno=0)]
+        return node
+
+    def visit_Name(self, node):
+        return ast.copy_location(ast.Name(self.local(node.id), node.ctx), node)
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if self.dot and isinstance(node.op, ast.MatMult):
+            return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), "dot", ast.Load()), [node.left, node.right], [])
+        if self.inverse and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Name):
+            return ast.BinOp(node.left, ast.Mult(), ast.BinOp(ast.Constant(1), ast.Div(), node.right))
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if self.transpose and node.attr == "T" and isinstance(node.ctx, ast.Load):
+            return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), "transpose", ast.Load()), [node.value], [])
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if self.method and isinstance(f, ast.Attribute) and f.attr == "sum" and isinstance(f.value, ast.Name) \
+                and f.value.id == "np" and node.args:
+            return ast.Call(ast.Attribute(node.args[0], "sum", ast.Load()), node.args[1:], node.keywords)
+        return node
+
+    def visit_JoinedStr(self, node):
+        if not self.concat:
+            self.generic_visit(node)
+            return node
+        parts = [ast.Constant(v.value) if isinstance(v, ast.Constant)
+                 else ast.Call(ast.Name("str", ast.Load()), [self.visit(v.value)], []) for v in node.values]
+        out = parts[0]
+        for part in parts[1:]:
+            out = ast.BinOp(out, ast.Add(), part)
+        return out
+
+
+def restyled(cell_source, rng, rename=True, comment=None):
+    """The exercise cell with its functions rewritten in one learner's style (see :class:`_Style`)."""
+    tree = ast.parse(cell_source)
+    tree = ast.fix_missing_locations(_Style(rng, rename).visit(tree))
+    text = ast.unparse(tree)
+    return (f"# {comment}\n" if comment else "") + text
+
+
+def renamed(cell_source, comment):
+    """The same function with every local variable renamed and a comment of the copier's: a disguised copy."""
+    style = _Style(np.random.default_rng(0), rename=True)
+    style.dot = style.transpose = style.method = style.inverse = style.concat = style.through = False
+    style.swap = style.index = style.split = False
+    tree = ast.fix_missing_locations(style.visit(ast.parse(cell_source)))
+    return f"# {comment}\n" + ast.unparse(tree).replace("_value", "_mine")
+
+
+def reference_source(exercise):
+    """The course library's reference for ``exercise``, without its docstring (what a copier would paste)."""
+    import dl_utils
+
+    fn = getattr(dl_utils, exercise)
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    node = tree.body[0]
+    if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+        node.body = node.body[1:]
+    imports = [f"from {fn.__module__} import *", "import numpy as np"]
+    return "\n".join(imports) + "\n" + ast.unparse(tree)
+
+
 def make_class(folder, notebooks=NOTEBOOKS, honest=3):
     """Write the class into ``folder`` (one folder per learner); return ``{learner: kind}``."""
     from dl_utils.checks import mistakes
@@ -100,17 +223,46 @@ def make_class(folder, notebooks=NOTEBOOKS, honest=3):
             nbformat.write(nb, Path(folder) / learner / f"{name}.ipynb")
         kinds[learner] = kind
 
+    def own(learner, seed, nbs=solved):
+        """The solved notebooks, each exercise written in this learner's own style (the same answers)."""
+        rng = np.random.default_rng(seed)
+        out = {}
+        for name, nb in nbs.items():
+            nb = nbformat.from_dict(nb)
+            for ex in [e for e, n in where.items() if n == name]:
+                _cell(nb, ex).source = restyled(_cell(nb, ex).source, rng)
+            out[name] = nb
+        return out
+
     for k in range(honest):
-        hand_in(f"honest_{k}", "honest", solved)
+        hand_in(f"honest_{k}", "honest", own(f"honest_{k}", k))
     hand_in("blank", "blank", blank)
-    for entry in mistakes.CATALOGUE:
+    for i, entry in enumerate(mistakes.CATALOGUE):
         notebook = where.get(f"ex_{entry.exercise}")
         source = mistake_source(entry) if notebook else None
         if source is None:
             continue
-        nb = nbformat.from_dict(solved[notebook])
+        nb = own(f"mistake_{entry.id}", 1000 + i, {notebook: solved[notebook]})[notebook]
         _cell(nb, f"ex_{entry.exercise}").source = source
         hand_in(f"mistake_{entry.id}", f"mistake {entry.id}", {notebook: nb})
+    # Copies: two learners hand in another's work disguised (every local renamed, a comment of their own);
+    # one pastes the library's reference, renamed so; one hands in the course notebook's solution as it is.
+    for k in range(min(2, honest)):
+        copied = {}
+        for name in notebooks:
+            nb = nbformat.read(Path(folder) / f"honest_{k}" / f"{name}.ipynb", as_version=4)
+            for ex in [e for e, n in where.items() if n == name]:
+                _cell(nb, ex).source = renamed(_cell(nb, ex).source, "my solution")
+            copied[name] = nb
+        hand_in(f"copy_of_honest_{k}", f"copy of honest_{k}", copied)
+    pasted = {}
+    for name in notebooks:
+        nb = nbformat.from_dict(solved[name])
+        for ex in [e for e, n in where.items() if n == name]:
+            _cell(nb, ex).source = renamed(reference_source(ex.removeprefix("ex_")), "worked it out")
+        pasted[name] = nb
+    hand_in("copy_of_reference", "copy of the library's reference", pasted)
+    hand_in("solution_as_shipped", "the course notebook's solution", solved)
     for learner, (exercise, source) in HOSTILE.items():
         notebook = where.get(f"ex_{exercise}")
         if notebook:
@@ -118,6 +270,39 @@ def make_class(folder, notebooks=NOTEBOOKS, honest=3):
             _cell(nb, f"ex_{exercise}").source = source
             hand_in(learner, "hostile", {notebook: nb})
     return kinds
+
+
+def copies_ranked(folder, notebooks=NOTEBOOKS):
+    """Per exercise, how far the copies' scores rank above every honest pair's (similarity, on this class).
+
+    The copies: each ``copy_of_honest_k`` with ``honest_k``, ``copy_of_reference`` with the library's
+    reference, ``solution_as_shipped`` with the course's answers. The honest pairs: every other two
+    learners, and every other learner with the course's answers. Returns one dict per exercise:
+    ``lowest_copy``, ``highest_honest``, ``margin`` (the first less the second: above 0, every copy
+    ranks above every honest pair) and the honest pair that came closest.
+    """
+    from . import similarity
+
+    copiers = {"solution_as_shipped", "copy_of_reference"}
+    out = []
+    for notebook, exercise, functions, references, starter in similarity.collect(
+            folder, ROOT / "notebooks", notebooks, lambda f: Path(f).stem if Path(f).stem in notebooks else None):
+        pairs, with_answers = similarity.scores(functions, references, starter)
+        copy_scores = [s for (a, b), s in pairs.items() if a == f"copy_of_{b}" or b == f"copy_of_{a}"]
+        copy_scores += [max(s for (lr, _), s in with_answers.items() if lr == learner)
+                        for learner in copiers if learner in functions and references]
+        honest = {k: s for k, s in pairs.items() if not (set(k) & copiers or any(x.startswith("copy_of_") for x in k))}
+        honest.update({k: s for k, s in with_answers.items() if k[0] not in copiers and
+                       not k[0].startswith("copy_of_")})
+        closest = max(honest, key=honest.get) if honest else None
+        lowest = min(copy_scores) if copy_scores else None
+        highest = honest[closest] if closest else None
+        out.append({"notebook": notebook, "exercise": exercise, "learners": len(functions),
+                    "copies": len(copy_scores), "lowest_copy": lowest, "highest_honest": highest,
+                    "margin": None if lowest is None or highest is None else round(lowest - highest, 4),
+                    "closest_honest_pair": closest, "honest_pairs": len(honest),
+                    "honest_tied_with_a_copy": sum(s >= lowest for s in honest.values()) if lowest else 0})
+    return out
 
 
 def nbgrader_points(root, folder, notebooks, timeout):
@@ -166,7 +351,8 @@ def main(argv=None):
     kinds = make_class(folder, args.notebooks)
     submitted = sum(len(list((folder / learner).glob("*.ipynb"))) for learner in kinds)
     print(f"{len(kinds)} learners, {submitted} notebooks: "
-          f"{sum(k == 'honest' for k in kinds.values())} honest, 1 blank, "
+          f"{sum(k == 'honest' for k in kinds.values())} honest (each in a style of their own), 1 blank, "
+          f"{sum(k.startswith(('copy', 'the course')) for k in kinds.values())} who copy (a peer, the reference), "
           f"{sum(k.startswith('mistake') for k in kinds.values())} with one catalogued mistake each, "
           f"{sum(k == 'hostile' for k in kinds.values())} hostile")
     started = time.perf_counter()
@@ -174,6 +360,16 @@ def main(argv=None):
                        scheduler=args.scheduler)
     standalone = time.perf_counter() - started
     grade.write_report(rows, args.out / "standalone" / "report", {"sandbox": "bubblewrap"})
+    from . import similarity
+
+    results, seconds = similarity.analyse(folder, ROOT / "notebooks", args.notebooks,
+                                          grade.course_for(ROOT / "notebooks", "dl_utils.checks").match)
+    similarity.attach(results, seconds, args.out / "standalone" / "report")
+    print(f"similarity: {seconds:.1f} s for {len(kinds)} learners; how far the copies rank above every honest pair:")
+    for r in copies_ranked(folder, args.notebooks):
+        print(f"  {r['notebook']} {r['exercise']}: lowest copy {r['lowest_copy']}, highest honest pair "
+              f"{r['highest_honest']} {r['closest_honest_pair']}, margin {r['margin']}; "
+              f"{r['honest_tied_with_a_copy']} of {r['honest_pairs']} honest pairs score as high as a copy")
     print(f"standalone grader: {standalone:.1f} s ({60 * submitted / standalone:.1f} notebooks per minute); "
           f"report and class page in {args.out / 'standalone'}")
     named = sum(1 for r in rows if r.mistake)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import dl_utils  # each exercise's reference by its public name (dl_utils itself imports nothing of its checks)
+
 from .._introspect import globals_read
 from . import mistakes
 from ._compare import Mismatch, keeps_float32, same, tolerance_for
@@ -168,8 +170,6 @@ REFERENCE_NOTE = ("{name}: note: your function calls dl_utils.{name}, the course
 
 
 def _reference_code(name):
-    import dl_utils  # here, not at the top: the reference functions, which this package's cases import too
-
     return getattr(getattr(dl_utils, name, None), "__code__", None)
 
 
@@ -185,8 +185,6 @@ def references_for_other_exercises(fn, name, call=None):
     function of that name; the learner's functions are put back afterwards,
     whatever happens.
     """
-    import dl_utils  # here, not at the top: the reference functions, which this package's cases import too
-
     # A function graded in a sandbox has no globals here: the grader gives it the reference
     # helpers itself, each only once that helper has been judged (dl_instructor.judge).
     env = None if call is not None else getattr(fn, "__globals__", None)

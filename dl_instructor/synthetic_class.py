@@ -295,13 +295,18 @@ def copies_ranked(folder, notebooks=NOTEBOOKS):
         honest.update({k: s for k, s in with_answers.items() if k[0] not in copiers and
                        not k[0].startswith("copy_of_")})
         closest = max(honest, key=honest.get) if honest else None
+        # The code as compared (names written V, no comments, one layout): the same token for token, or not.
+        text = {who: similarity._fingerprint(f[1]).filtered_code for who, f in {**functions, **references}.items()}
+        distinct = [s for k, s in honest.items() if text[k[0]] != text[k[1]]]
         lowest = min(copy_scores) if copy_scores else None
         highest = honest[closest] if closest else None
         out.append({"notebook": notebook, "exercise": exercise, "learners": len(functions),
                     "copies": len(copy_scores), "lowest_copy": lowest, "highest_honest": highest,
                     "margin": None if lowest is None or highest is None else round(lowest - highest, 4),
                     "closest_honest_pair": closest, "honest_pairs": len(honest),
-                    "honest_tied_with_a_copy": sum(s >= lowest for s in honest.values()) if lowest else 0})
+                    "honest_tied_with_a_copy": sum(s >= lowest for s in honest.values()) if lowest else 0,
+                    "identical_honest_pairs": len(honest) - len(distinct),
+                    "highest_honest_of_different_code": round(max(distinct), 4) if distinct else None})
     return out
 
 
@@ -369,7 +374,9 @@ def main(argv=None):
     for r in copies_ranked(folder, args.notebooks):
         print(f"  {r['notebook']} {r['exercise']}: lowest copy {r['lowest_copy']}, highest honest pair "
               f"{r['highest_honest']} {r['closest_honest_pair']}, margin {r['margin']}; "
-              f"{r['honest_tied_with_a_copy']} of {r['honest_pairs']} honest pairs score as high as a copy")
+              f"{r['honest_tied_with_a_copy']} of {r['honest_pairs']} honest pairs score as high as a copy, "
+              f"{r['identical_honest_pairs']} of them the same code token for token; the highest honest pair of "
+              f"different code {r['highest_honest_of_different_code']}")
     print(f"standalone grader: {standalone:.1f} s ({60 * submitted / standalone:.1f} notebooks per minute); "
           f"report and class page in {args.out / 'standalone'}")
     named = sum(1 for r in rows if r.mistake)

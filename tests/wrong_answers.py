@@ -99,6 +99,23 @@ def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
         parameters["b" + str(l)] = np.zeros((layers_dims[l], 1), dtype=dtype)
     return parameters
 """)
+wrong(INIT, "init_W_transposed", ["(n_l, n_prev)"],
+      _INIT.format(W="rng.standard_normal((layers_dims[l - 1], layers_dims[l])) / np.sqrt(layers_dims[l - 1])",
+                   b=_B))
+wrong(INIT, "init_b_1d", ["np.zeros((n_l, 1))"], _INIT.format(W=_W + " / np.sqrt(layers_dims[l - 1])",
+                                                              b="np.zeros(layers_dims[l])"))
+# Issue 25: a float32 draw is rejected, but the message only restated the draw.
+wrong(INIT, "init_float32_draw", ["float64", ".astype"], """
+def initialize_parameters_deep(layers_dims, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        W = rng.standard_normal((layers_dims[l], layers_dims[l - 1]), dtype=dtype)
+        parameters["W" + str(l)] = W / np.sqrt(layers_dims[l - 1]).astype(dtype)
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1), dtype=dtype)
+    return parameters
+""")
+
 
 # -- 02 linear_forward -----------------------------------------------------------------------------
 
@@ -689,7 +706,7 @@ wrong(RE, "re_entry_by_entry", ["one number"], _RE.format(
 
 ZEROS = "initialize_parameters_zeros"
 _ZEROS = """
-def initialize_parameters_zeros(layers_dims, dtype=np.float64):
+def initialize_parameters_zeros(layers_dims):
     parameters = {{}}
     L = len(layers_dims)
     for l in {loop}:
@@ -699,16 +716,17 @@ def initialize_parameters_zeros(layers_dims, dtype=np.float64):
 """
 
 
-def _zeros(loop="range(1, L)", key="l", W="np.zeros((layers_dims[l], layers_dims[l - 1]), dtype=dtype)",
-           b="np.zeros((layers_dims[l], 1), dtype=dtype)"):
+def _zeros(loop="range(1, L)", key="l", W="np.zeros((layers_dims[l], layers_dims[l - 1]))",
+           b="np.zeros((layers_dims[l], 1))"):
     return _ZEROS.format(loop=loop, key=key, W=W, b=b)
 
 
-wrong(ZEROS, "zeros_W_T", ["(n_l, n_prev)"], _zeros(W="np.zeros((layers_dims[l - 1], layers_dims[l]), dtype=dtype)"))
+wrong(ZEROS, "zeros_W_T", ["(n_l, n_prev)"], _zeros(W="np.zeros((layers_dims[l - 1], layers_dims[l]))"))
 # Issue 25: "keepdims=True, or .reshape", which has nothing to do with np.zeros.
-wrong(ZEROS, "zeros_b_1d", ["np.zeros((layers_dims[l], 1))"], _zeros(b="np.zeros(layers_dims[l], dtype=dtype)"))
+wrong(ZEROS, "zeros_b_1d", ["np.zeros((layers_dims[l], 1))"], _zeros(b="np.zeros(layers_dims[l])"))
 wrong(ZEROS, "zeros_keys_from_0", ["off by one"], _zeros(key="l - 1"))
 wrong(ZEROS, "zeros_stops_early", ["one layer early"], _zeros(loop="range(1, L - 1)"))
+wrong(ZEROS, "zeros_ones", ["np.ones"], _zeros(W="np.ones((layers_dims[l], layers_dims[l - 1]))"))
 
 # -- 08 initialize_parameters_he -------------------------------------------------------------------
 

@@ -86,7 +86,8 @@ def _shape_hint(got, expected):
     if got.shape == expected.shape[::-1]:
         return ": rows and columns are swapped"
     if got.ndim == 1 and expected.ndim == 2 and got.shape[0] == expected.size:
-        return ": a 1-D array; keep the 2-D column shape (keepdims=True, or .reshape)"
+        return (": a 1-D array where a column belongs: make it (n, 1), as np.zeros((n, 1)) rather than np.zeros(n), "
+                "a sum with keepdims=True, or .reshape(-1, 1)")
     return ""
 
 

@@ -45,6 +45,23 @@ SCALES = {"init_0.01": lambda n: 0.01, "init_he": lambda n: np.sqrt(2 / n), "ini
 DRAW = ("rng = np.random.default_rng(seed) made once, then Wl = rng.standard_normal((n_l, n_prev)) {scale} for "
         "l = 1, ..., L in that order, and nothing else drawn from rng (b is np.zeros): the check compares your "
         "parameters with that draw from the same seed")
+FLOAT32_DRAW = ("; a float32 draw, rng.standard_normal(shape, dtype=np.float32), is another algorithm that gives "
+                "other numbers: draw in float64, as for any dtype, then convert, W.astype(dtype)")
+SHAPES = {"W": "Wl has shape (n_l, n_prev), the layer's own size first: (layers_dims[l], layers_dims[l - 1])",
+          "b": "bl is a column of shape (n_l, 1): np.zeros((n_l, 1)), not np.zeros(n_l)"}
+
+
+def check_parameter_shape(key, got, expected):
+    """Raise Mismatch unless ``parameters[key]`` is an array of ``expected``'s shape; a wrong shape is told how W
+    and b are shaped (shared by the initializers of 01 and 08)."""
+    try:
+        check_array(f"parameters['{key}']", got, expected, None)
+    except Mismatch as mismatch:
+        if isinstance(got, np.ndarray) and got.shape != expected.shape:
+            raise Mismatch(f"{mismatch}: {SHAPES[key[0]]}") from None
+        raise
+
+
 NOT_NORMAL = ("W does not look normal (its tails are those of a uniform draw: kurtosis {k:.2f}, a normal's is 3): "
               "draw from the normal distribution, rng.standard_normal, not rng.uniform or rng.random")
 SHARED_DRAWS = ("{later} repeats the random numbers of {earlier}: every layer made a new generator with the same "
@@ -117,7 +134,7 @@ def compare_draw(parameters, case, draw, values=True):
     check_keys("parameters", parameters, expected, exact=True)
     for l in range(1, L + 1):
         for key in (f"W{l}", f"b{l}"):
-            check_array(f"parameters['{key}']", parameters[key], expected[key], None)
+            check_parameter_shape(key, parameters[key], expected[key])
             if parameters[key].dtype != dtype:
                 asked = "dtype" in case.kwargs
                 convert = f": convert with .astype(dtype), the dtype asked for ({dtype})" if asked else ""
@@ -133,7 +150,8 @@ def compare_draw(parameters, case, draw, values=True):
         W = parameters[f"W{l}"]
         if not np.allclose(W, expected[f"W{l}"], rtol=case.tol.rtol, atol=case.tol.atol):
             raise Mismatch(f"parameters['W{l}'] has the right shape and size but other values than the draw the "
-                           f"exercise asks for: {DRAW.format(scale=draw['scale'])}")
+                           f"exercise asks for: {DRAW.format(scale=draw['scale'])}"
+                           + (FLOAT32_DRAW if dtype == np.float32 else ""))
 
 
 def _check_centred_and_normal(label, W, ids):

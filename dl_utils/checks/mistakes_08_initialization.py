@@ -91,3 +91,9 @@ EQUATIONS.update({
         "Wl = (rng.standard_normal((n_l, n_prev)) * np.sqrt(2 / n_prev)).astype(dtype), "
         "bl = np.zeros((n_l, 1), dtype=dtype)",
 })
+
+
+@mistake(ZEROS, hint("zeros_ones"))
+def zeros_ones_W(layers_dims):
+    return {f"{p}{l}": np.ones((layers_dims[l], layers_dims[l - 1])) if p == "W" else np.zeros((layers_dims[l], 1))
+            for l in range(1, len(layers_dims)) for p in "Wb"}

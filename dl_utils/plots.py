@@ -100,8 +100,21 @@ def plot_examples(X, image_shape, titles=None, ncols=8, title_colors=None):
     return fig
 
 
-def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None):
-    """Colour the plane by a model's prediction and draw the labelled points on it.
+# Matplotlib's "tableau-colorblind10" style, which the notebooks use, gives their lines colours that stay apart
+# for every kind of colour blindness; the decision boundary's four colours (light: the predicted class, dark: the
+# points' labels) too, and its classes differ in marker shape as well. tests/test_plots.py checks both with a
+# simulation of deuteranopia, protanopia and tritanopia (colorspacious).
+STYLE = "tableau-colorblind10"
+BOUNDARY_COLORS = {"predicted 0": "#c6dbef", "predicted 1": "#fdd0a2", "label 0": "#3182bd", "label 1": "#e6550d"}
+
+
+def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None, class_names=("0", "1"),
+                           legend=True):
+    """Colour the plane by a model's prediction and draw the labelled points on it, with a key and axis labels.
+
+    The key names the two coloured regions ("predicted 0", "predicted 1") and the two kinds of points
+    ("points labelled 0": circles, "points labelled 1": triangles); ``legend=False`` leaves it out of the
+    panel, for a figure of several panels to draw once with ``fig.legend(*ax.get_legend_handles_labels())``.
 
     Parameters
     ----------
@@ -117,6 +130,10 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None
     resolution : int, default 200
         Grid points along each axis.
     title : str, optional
+    class_names : tuple of two str, default ("0", "1")
+        What classes 0 and 1 are, for the key.
+    legend : bool, default True
+        Draw the key on the panel.
 
     Returns
     -------
@@ -136,13 +153,20 @@ def plot_decision_boundary(predict_fn, X, Y, ax=None, resolution=200, title=None
     Z = np.asarray(predict_fn(grid)).reshape(g0.shape)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
-    ax.contourf(g0, g1, Z, levels=[-0.5, 0.5, 1.5], colors=["#c6dbef", "#fdd0a2"])
-    ax.scatter(X[0], X[1], c=np.where(Y[0] == 1, "#e6550d", "#3182bd"), s=10, edgecolors="none")
+    c = BOUNDARY_COLORS
+    ax.contourf(g0, g1, Z, levels=[-0.5, 0.5, 1.5], colors=[c["predicted 0"], c["predicted 1"]])
+    for k in (0, 1):
+        ax.fill([], [], color=c[f"predicted {k}"], label=f"predicted {class_names[k]}")  # the region, in the key
+    for k, marker in ((0, "o"), (1, "^")):
+        ax.scatter(X[0, Y[0] == k], X[1, Y[0] == k], marker=marker, s=12, color=c[f"label {k}"], edgecolors="none",
+                   label=f"points labelled {class_names[k]}")
     ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     if title is not None:
         ax.set_title(title)
+    if legend:
+        ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax
 
 

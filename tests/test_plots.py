@@ -1,15 +1,19 @@
 """The plot helpers: what they draw, from which numbers, and their errors on bad input."""
 
+import re
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.style  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from dl_utils import plot_costs, plot_decision_boundary, plot_examples  # noqa: E402
-from dl_utils.plots import cost_iterations, plot_network_flow  # noqa: E402
+from dl_utils.plots import BOUNDARY_COLORS, STYLE, cost_iterations, plot_network_flow  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -87,10 +91,78 @@ def test_plot_decision_boundary_asks_for_predictions_over_the_points_range():
     np.testing.assert_allclose(P.min(axis=1), [-1.3, -0.3])
     np.testing.assert_allclose(P.max(axis=1), [2.3, 3.3])
     assert ax.get_title() == "x > 0"
-    points = ax.collections[-1]
-    np.testing.assert_array_equal(points.get_offsets(), X.T)
-    colors = points.get_facecolors()
-    assert np.array_equal(colors[1], colors[2]) and not np.array_equal(colors[0], colors[1])
+    class_0, class_1 = ax.collections[-2:]  # the points of each label, each class with its colour and marker
+    np.testing.assert_array_equal(class_0.get_offsets(), X[:, :1].T)
+    np.testing.assert_array_equal(class_1.get_offsets(), X[:, 1:].T)
+    assert not np.array_equal(class_0.get_facecolors()[0], class_1.get_facecolors()[0])
+    assert not np.array_equal(class_0.get_paths()[0].vertices, class_1.get_paths()[0].vertices)
+
+
+def test_plot_decision_boundary_has_a_key_and_axis_labels():
+    X = np.array([[-1.0, 0.0, 2.0], [0.0, 1.0, 3.0]])
+    Y = np.array([[0, 1, 1]])
+    ax = plot_decision_boundary(lambda P: (P[0:1] > 0).astype(int), X, Y, resolution=10, class_names=("A", "B"))
+    keys = ["predicted A", "predicted B", "points labelled A", "points labelled B"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == keys
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
+    # legend=False: no key on the panel, and its handles there for a figure's one key
+    ax = plot_decision_boundary(lambda P: (P[0:1] > 0).astype(int), X, Y, resolution=10, legend=False)
+    assert ax.get_legend() is None
+    assert ax.get_legend_handles_labels()[1] == ["predicted 0", "predicted 1", "points labelled 0", "points labelled 1"]
+
+
+# ---------------------------------------------------------------- colours a colour-blind reader tells apart
+
+# Colours drawn together must stay apart for a reader with any of the three kinds of colour blindness.
+# colorspacious simulates each (Machado, Oliveira and Fernandes 2009, at severity 100: full dichromacy) and
+# measures the distance of two colours in CAM02-UCS, where about 1 is just noticeable; 10 is plainly distinct.
+CVD = ("deuteranomaly", "protanomaly", "tritanomaly")
+DISTINCT = 10.0
+
+
+def _closest_pair(colors, cvd_type):
+    from itertools import combinations
+
+    import colorspacious  # requirements-dev.txt
+    rgb = np.array([matplotlib.colors.to_rgb(c) for c in colors])
+    seen = np.clip(colorspacious.cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": cvd_type, "severity": 100},
+                                                "sRGB1"), 0, 1)
+    return min((colorspacious.deltaE(seen[i], seen[j], input_space="sRGB1"), colors[i], colors[j])
+               for i, j in combinations(range(len(colors)), 2))
+
+
+def test_the_simulation_finds_the_classic_confusion():
+    # matplotlib's default red and green: far apart to most readers, close to one without green cones
+    assert _closest_pair(["#2ca02c", "#d62728"], "deuteranomaly")[0] < DISTINCT
+    assert _closest_pair(["#2ca02c", "#d62728"], "deuteranomaly")[0] < _closest_pair(["#2ca02c", "#d62728"],
+                                                                                     "tritanomaly")[0]
+
+
+@pytest.mark.parametrize("cvd_type", CVD)
+def test_the_course_line_colours_stay_apart_for_colour_blind_readers(cvd_type):
+    # the notebooks' style; a figure of the course draws at most six lines of the cycle (notebook 10)
+    cycle = matplotlib.style.library[STYLE]["axes.prop_cycle"].by_key()["color"][:6]
+    distance, a, b = _closest_pair(cycle, cvd_type)
+    assert distance > DISTINCT, f"{a} and {b} are {distance:.1f} apart for {cvd_type}"
+
+
+@pytest.mark.parametrize("cvd_type", CVD)
+def test_the_decision_boundary_colours_stay_apart_for_colour_blind_readers(cvd_type):
+    distance, a, b = _closest_pair(list(BOUNDARY_COLORS.values()), cvd_type)
+    assert distance > DISTINCT, f"{a} and {b} are {distance:.1f} apart for {cvd_type}"
+
+
+def test_every_notebook_that_draws_uses_the_colour_blind_safe_style():
+    import nbformat
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
+        code = "\n".join(c.source for c in nbformat.read(path, 4).cells if c.cell_type == "code")
+        if "plt." not in code:
+            continue
+        assert f'plt.style.use("{STYLE}")' in code, f"{path.name} draws without the colour-blind-safe style"
+        # a colour named outside the style's cycle ("C0", "C1", ...) may be one a colour-blind reader confuses
+        assert not re.search(r"tab:|tab10", code), f"{path.name} names a colour outside the style"
 
 
 def test_plot_decision_boundary_rejects_bad_shapes():

@@ -83,8 +83,11 @@ def regraded(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     common = [folder, "--source", SOURCE, "--timeout", 30, "--jobs", 2]  # a slow machine must not move points
     first = _main(*common, "--out", out / "old", "--checks", "tiny_checks")
+    roster = out / "canvas_export.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section,tiny (77)\n    Points Possible,,,,,3\n"
+                      + "".join(f"{name},{k},,{name},A,\n" for k, name in enumerate(["ada", "bo_sum_over_3", "zed"])))
     second = _main(*common, "--out", out / "new", "--checks", "tiny_checks_corrected", "--compare-to",
-                   out / "old.json")
+                   out / "old.json", "--lms", "canvas", "--roster", roster, "--lms-column", "tiny")
     return out, first, second
 
 
@@ -146,3 +149,25 @@ def test_a_learner_new_since_the_old_report_is_a_change():
     changes = regrade.compare(old, [dict(row, learner="ada"), row])
     assert [(c.learner, c.old_points, c.new_points) for c in changes] == [("fay", None, 1.0)]
     assert "fay 01_tiny add: - -> 1 / 1 (not in the old report -> passed)" in "\n".join(regrade.describe(changes))
+
+
+def test_the_same_run_writes_the_canvas_file_from_the_new_totals(regraded):
+    out, _, (status, printed) = regraded
+    totals = json.loads((out / "new.json").read_text())["totals"]
+    lines = (out / "new.canvas.csv").read_text().splitlines()
+    assert lines[:2] == ["Student,ID,SIS User ID,SIS Login ID,Section,tiny (77)", "Points Possible,,,,,3"]
+    assert lines[2:] == [f"ada,0,,ada,A,{totals['ada']['points']:g}", "bo_sum_over_3,1,,bo_sum_over_3,A,1",
+                         "zed,2,,zed,A,"]
+    assert "match no one of the roster (not in the file): cy_median, di_thirds, ed_blank" in printed
+    assert "handed in nothing (their grade left empty): zed" in printed
+
+
+def test_a_roster_of_another_lms_is_refused_before_grading(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "moodle.csv").write_text("First name,Last name,Email address\nAda,L,ada@example.org\n")
+    status, printed = _main(tmp_path / "empty", "--out", tmp_path / "x", "--source", SOURCE, "--lms", "canvas",
+                            "--roster", tmp_path / "moodle.csv")
+    assert status == 2 and "not a Canvas roster" in printed and "use --lms moodle" in printed
+    status, printed = _main(tmp_path / "empty", "--out", tmp_path / "x", "--source", SOURCE, "--lms", "canvas")
+    assert status == 2 and "--lms and --roster go together" in printed
+    assert not (tmp_path / "x.json").exists()

@@ -24,7 +24,7 @@ import numpy as np
 
 # Multiply-adds of one product from which a trainer leaves the BLAS its threads. The course's
 # largest is 2.6 million; the benchmark's image-size (51 million) and GEMM-bound (4.3 billion)
-# networks are above it and keep their threads, as when they were measured (README, Speed).
+# networks are above it and keep their threads, as when they were measured (docs/maintainer.md, Speed).
 # Where between the two one thread stops paying on a quiet machine has not been measured.
 SMALL_PRODUCT = 1 << 25  # about 33.5 million
 

@@ -260,7 +260,7 @@ def lock():
         "# requirements.txt, requirements-dev.txt and requirements-e2e.txt install. course.py and .ci/run",
         "# install with `-c constraints.txt`. Made by `python3 course.py lock` with Python "
         + ".".join(map(str, sys.version_info[:3])) + ";",
-        "# after refreshing it, re-save the notebooks (docs/maintainer.md, Test) and run the tests. Made with the Python",
+        "# after refreshing it, re-save the notebooks (docs/maintainer.md) and run the tests. Made with the Python",
         "# CI and the README's lines use, Debian 12's /usr/bin/python3, so that it installs there: on a newer",
         "# Python a fresh install may resolve newer versions (soupsieve 4 needs Python 3.11.5).",
     ]

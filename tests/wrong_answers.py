@@ -206,6 +206,25 @@ def linear_activation_forward(A_prev, W, b, activation):
     A, activation_cache = sigmoid(Z)
     return A, (linear_cache, activation_cache)
 """)
+wrong(LAF, "laf_maximum_cache_A", ["activation cache must be Z"], '''
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A = 1 / (1 + np.exp(-Z))
+    else:
+        A = np.maximum(0, Z)
+    return A, (linear_cache, A)
+''')
+wrong(LAF, "laf_linear_cache_only", ["(linear_cache, activation_cache)"], '''
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = sigmoid(Z)
+    else:
+        A, activation_cache = relu(Z)
+    return A, linear_cache
+''')
+
 
 # -- 02 L_model_forward ----------------------------------------------------------------------------
 
@@ -426,6 +445,11 @@ def sigmoid_backward(dA, cache):
     s = 1 / (1 + np.exp(-cache))
     return dA * s
 """)
+wrong(SB, "sb_returns_pair", ["(value, cache)"], '''
+def sigmoid_backward(dA, cache):
+    s = 1 / (1 + np.exp(-cache))
+    return dA * s * (1 - s), cache
+''')
 
 
 # -- 04 linear_backward ----------------------------------------------------------------------------
@@ -495,6 +519,17 @@ def linear_activation_backward(dA, cache, activation):
 """)
 wrong(LAB, "lab_linear_cache_to_activation", ["activation_cache"], _lab(
     relu="relu_backward(dA, linear_cache)", sigmoid="sigmoid_backward(dA, linear_cache)"))
+wrong(LAB, "lab_returns_dZ", ["dA_prev"], """
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    dA_prev, dW, db = linear_backward(dZ, linear_cache)
+    return dZ, dW, db
+""")
+
 
 # -- 04 L_model_backward ---------------------------------------------------------------------------
 
@@ -661,6 +696,16 @@ def centered_difference(J, theta, epsilon=1e-6):
 # Issue 25: the other one-sided difference gave values only.
 wrong(CD, "cd_backward", ["one-sided"], _CD.format(value="(J(theta) - J(theta_minus)) / epsilon"))
 wrong(CD, "cd_precedence", ["2 * epsilon"], _CD.format(value="(J(theta_plus) - J(theta_minus)) / 2 * epsilon"))
+wrong(CD, "cd_list", ["np.array"], """
+def centered_difference(J, theta, epsilon=1e-6):
+    gradapprox = []
+    for i in range(theta.shape[0]):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i, 0] += epsilon
+        minus[i, 0] -= epsilon
+        gradapprox.append([(J(plus) - J(minus)) / (2 * epsilon)])
+    return gradapprox
+""")
 
 
 # -- 07 relative_error -----------------------------------------------------------------------------
@@ -727,6 +772,16 @@ wrong(ZEROS, "zeros_b_1d", ["np.zeros((layers_dims[l], 1))"], _zeros(b="np.zeros
 wrong(ZEROS, "zeros_keys_from_0", ["off by one"], _zeros(key="l - 1"))
 wrong(ZEROS, "zeros_stops_early", ["one layer early"], _zeros(loop="range(1, L - 1)"))
 wrong(ZEROS, "zeros_ones", ["np.ones"], _zeros(W="np.ones((layers_dims[l], layers_dims[l - 1]))"))
+wrong(ZEROS, "zeros_no_b", ["b1"], """
+def initialize_parameters_zeros(layers_dims):
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1]))
+    return parameters
+""")
+wrong(ZEROS, "zeros_int", ["dtype=int"], _zeros(W="np.zeros((layers_dims[l], layers_dims[l - 1]), dtype=int)",
+                                   b="np.zeros((layers_dims[l], 1), dtype=int)"))
+
 
 # -- 08 initialize_parameters_he -------------------------------------------------------------------
 
@@ -754,6 +809,27 @@ wrong(HE, "he_unscaled", ["unscaled"], _he(scale="1"))
 wrong(HE, "he_unseeded", ["seed"], _he(seed=""))
 wrong(HE, "he_fixed_seed", ["seed"], _he(seed="0"))
 wrong(HE, "he_precedence", ["np.sqrt(2 / n_prev)"], _he(scale="np.sqrt(2) / layers_dims[l - 1]"))
+wrong(HE, "he_legacy", ["legacy"], """
+def initialize_parameters_he(layers_dims, seed=0):
+    np.random.seed(seed)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+    return parameters
+""")
+wrong(HE, "he_b_random", ["b must start at exactly zero"], """
+def initialize_parameters_he(layers_dims, seed=0):
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        scale = np.sqrt(2 / layers_dims[l - 1])
+        parameters["W" + str(l)] = rng.standard_normal((layers_dims[l], layers_dims[l - 1])) * scale
+        parameters["b" + str(l)] = rng.standard_normal((layers_dims[l], 1)) * scale
+    return parameters
+""")
+wrong(HE, "he_uniform", ["rng.standard_normal"], _he().replace("rng.standard_normal((", "rng.random(("))
+
 
 # -- 09 compute_cost_with_regularization -----------------------------------------------------------
 
@@ -788,6 +864,7 @@ def compute_cost_with_regularization(AL, Y, parameters, lambd):
 wrong(CR, "cr_square_of_sum", ["square of the sum"], _cr(square='np.sum(parameters["W" + str(l)]) ** 2'))
 # Issue 25: the spectral norm: values only.
 wrong(CR, "cr_spectral_norm", ["np.sum(np.square(W))"], _cr(square='np.linalg.norm(parameters["W" + str(l)], 2) ** 2'))
+wrong(CR, "cr_m_rows", ["divided by m"], _cr(ret="cross_entropy_cost + lambd / (2 * Y.shape[0]) * squares"))
 
 
 # -- 09 backward_propagation_with_regularization ---------------------------------------------------
@@ -825,6 +902,7 @@ def backward_propagation_with_regularization(AL, Y, caches, lambd):
     return grads
 """)
 
+
 # -- 09 forward_propagation_with_dropout -----------------------------------------------------------
 
 DF = "forward_propagation_with_dropout"
@@ -851,6 +929,10 @@ wrong(DF, "df_rng_per_layer", ["before the loop"], _DF.format(
 wrong(DF, "df_drop_prob", ["KEEPING"], _DF.format(D="rng.random(A.shape) > keep_prob", A="A * D / keep_prob"))
 wrong(DF, "df_float_mask", ["float32", ".astype(float)"], _DF.format(
     D="(rng.random(A.shape) < keep_prob).astype(float)", A="A * D / keep_prob"))
+wrong(DF, "df_legacy_rng", ["rng"], _DF.format(D="np.random.rand(A.shape[0], A.shape[1]) < keep_prob",
+                                              A="A * D / keep_prob"))
+wrong(DF, "df_cache_without_D", ["D"], _DF.format(D="rng.random(A.shape) < keep_prob", A="A * D / keep_prob").replace(
+    "caches.append((cache, D))", "caches.append(cache)"))
 
 
 # -- 09 backward_propagation_with_dropout ----------------------------------------------------------
@@ -901,6 +983,18 @@ wrong(MB, "mb_no_shuffle", ["shuffle first"], _mb(permutation="np.arange(m)"))
 wrong(MB, "mb_Y_not_shuffled", ["same permutation"], _mb(y_permutation=":"))
 wrong(MB, "mb_drops_last", ["last, smaller mini-batch"], _mb(stop="m - m % mini_batch_size"))
 wrong(MB, "mb_fixed_seed", ["seed"], _mb(seed="0"))
+wrong(MB, "mb_unseeded", ["seed"], _mb(seed=""))
+wrong(MB, "mb_legacy", ["rng"], _mb(permutation="list(np.random.RandomState(seed).permutation(m))"))
+wrong(MB, "mb_m_rows", ["m"], _mb().replace("m = X.shape[1]", "m = X.shape[0]"))
+wrong(MB, "mb_k_times_size", ["last, smaller mini-batch"], """
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    m = X.shape[1]
+    permutation = np.random.default_rng(seed).permutation(m)
+    X, Y = X[:, permutation], Y[:, permutation]
+    return [(X[:, k * mini_batch_size:(k + 1) * mini_batch_size], Y[:, k * mini_batch_size:(k + 1) * mini_batch_size])
+            for k in range(m // mini_batch_size)]
+""")
+
 
 # -- 10 update_parameters_with_momentum ------------------------------------------------------------
 
@@ -933,6 +1027,14 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
 """)
 # Issue 25: a float32 network turned float64 passed.
 wrong(MOM, "mom_float64_beta", ["float32"], _mom(v="np.float64(beta) * v[d] + (1 - np.float64(beta)) * grads[d]"))
+wrong(MOM, "mom_returns_parameters_only", ["(parameters, v)"], """
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    new = {}
+    for key in parameters:
+        velocity = beta * v["d" + key] + (1 - beta) * grads["d" + key]
+        new[key] = parameters[key] - learning_rate * velocity
+    return new
+""")
 
 
 # -- 10 update_parameters_with_adam ----------------------------------------------------------------
@@ -1017,6 +1119,17 @@ def softmax(Z):
     A = E / np.sum(E, axis=0, keepdims=True)
     return A, A
 """)
+wrong(SM, "sm_min_shift", ["own max"], """
+def softmax(Z):
+    E = np.exp(Z - np.min(Z, axis=0, keepdims=True))
+    return E / np.sum(E, axis=0, keepdims=True), Z
+""")
+wrong(SM, "sm_mean_shift", ["own max"], """
+def softmax(Z):
+    E = np.exp(Z - np.mean(Z, axis=0, keepdims=True))
+    return E / np.sum(E, axis=0, keepdims=True), Z
+""")
+
 
 # -- 11 compute_cost_softmax -----------------------------------------------------------------------
 
@@ -1083,6 +1196,21 @@ def one_hot(y, num_classes):
 wrong(OH, "oh_bool", [".astype(float)"], """
 def one_hot(y, num_classes):
     return np.arange(num_classes).reshape(-1, 1) == y
+""")
+wrong(OH, "oh_loop_transposed", ["transpose"], """
+def one_hot(y, num_classes):
+    Y = np.zeros((y.shape[1], num_classes))
+    for i in range(y.shape[1]):
+        Y[i, y[0, i]] = 1
+    return Y
+""")
+wrong(OH, "oh_compare_no_reshape", ["(C, m)"], """
+def one_hot(y, num_classes):
+    return (np.arange(num_classes) == y.T).astype(float)
+""")
+wrong(OH, "oh_eye_rows_by_C", ["num_classes"], """
+def one_hot(y, num_classes):
+    return np.eye(y.shape[1])[:, y.ravel()]
 """)
 
 

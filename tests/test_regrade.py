@@ -171,3 +171,13 @@ def test_a_roster_of_another_lms_is_refused_before_grading(tmp_path):
     status, printed = _main(tmp_path / "empty", "--out", tmp_path / "x", "--source", SOURCE, "--lms", "canvas")
     assert status == 2 and "--lms and --roster go together" in printed
     assert not (tmp_path / "x.json").exists()
+
+
+def test_the_grade_command_adds_the_similarity_section_to_its_report(regraded):
+    out, _, (status, printed) = regraded
+    data = json.loads((out / "new.json").read_text())
+    by_exercise = {e["exercise"]: e for e in data["similarity"]["exercises"]}
+    # ada, bo_sum_over_3, cy_median and di_thirds wrote both functions; the blank starter is nobody's work
+    assert by_exercise["mean_of"]["learners"] == 4 and by_exercise["add"]["learners"] == 4
+    assert "Similar submissions" in (out / "new.html").read_text()
+    assert "similarity: " in printed and "evidence to read, not a verdict" in printed

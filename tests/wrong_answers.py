@@ -224,6 +224,24 @@ def linear_activation_forward(A_prev, W, b, activation):
         A, activation_cache = relu(Z)
     return A, linear_cache
 ''')
+wrong(LAF, "laf_sigmoid_sign", ["np.exp(-Z)"], '''
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A = 1 / (1 + np.exp(Z))
+    else:
+        A = np.maximum(0, Z)
+    return A, (linear_cache, Z)
+''')
+wrong(LAF, "laf_np_max", ["np.maximum"], '''
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A = 1 / (1 + np.exp(-Z))
+    else:
+        A = np.max(0, Z)
+    return A, (linear_cache, Z)
+''')
 
 
 # -- 02 L_model_forward ----------------------------------------------------------------------------
@@ -450,6 +468,16 @@ def sigmoid_backward(dA, cache):
     s = 1 / (1 + np.exp(-cache))
     return dA * s * (1 - s), cache
 ''')
+wrong(SB, "sb_no_s", ["s * (1 - s)"], '''
+def sigmoid_backward(dA, cache):
+    s = 1 / (1 + np.exp(-cache))
+    return dA * (1 - s)
+''')
+wrong(SB, "sb_dA_squared", ["s * (1 - s)"], '''
+def sigmoid_backward(dA, cache):
+    s = 1 / (1 + np.exp(-cache))
+    return dA * s * s
+''')
 
 
 # -- 04 linear_backward ----------------------------------------------------------------------------
@@ -529,6 +557,19 @@ def linear_activation_backward(dA, cache, activation):
     dA_prev, dW, db = linear_backward(dZ, linear_cache)
     return dZ, dW, db
 """)
+wrong(LAB, "lab_always_relu", ["sigmoid_backward"], _lab(sigmoid="relu_backward(dA, activation_cache)"))
+wrong(LAB, "lab_order_reversed", ["through the activation"], """
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    dA_prev, dW, db = linear_backward(dA, linear_cache)
+    if activation == "relu":
+        dA_prev = relu_backward(dA_prev, activation_cache)
+    else:
+        dA_prev = sigmoid_backward(dA_prev, activation_cache)
+    return dA_prev, dW, db
+""")
+wrong(LAB, "lab_whole_cache", ["activation_cache"], _lab(relu="relu_backward(dA, cache)",
+                                                        sigmoid="sigmoid_backward(dA, cache)"))
 
 
 # -- 04 L_model_backward ---------------------------------------------------------------------------
@@ -706,6 +747,17 @@ def centered_difference(J, theta, epsilon=1e-6):
         gradapprox.append([(J(plus) - J(minus)) / (2 * epsilon)])
     return gradapprox
 """)
+wrong(CD, "cd_alias_not_copy", ["copy"], """
+def centered_difference(J, theta, epsilon=1e-6):
+    gradapprox = np.zeros(theta.shape)
+    for i in range(theta.shape[0]):
+        theta_plus = theta
+        theta_plus[i, 0] = theta_plus[i, 0] + epsilon
+        theta_minus = theta
+        theta_minus[i, 0] = theta_minus[i, 0] - epsilon
+        gradapprox[i, 0] = (J(theta_plus) - J(theta_minus)) / (2 * epsilon)
+    return gradapprox
+""")
 
 
 # -- 07 relative_error -----------------------------------------------------------------------------
@@ -745,6 +797,8 @@ wrong(RE, "re_max", ["np.linalg.norm", "max"], _RE.format(
     body="return float(np.max(np.abs(grad - gradapprox)) / (np.max(np.abs(grad)) + np.max(np.abs(gradapprox))))"))
 wrong(RE, "re_entry_by_entry", ["one number"], _RE.format(
     body="return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox))"))
+wrong(RE, "re_max_of_norms", ["sum of the two norms"], _RE.format(
+    body="return float(np.linalg.norm(grad - gradapprox) / max(np.linalg.norm(grad), np.linalg.norm(gradapprox)))"))
 
 
 # -- 08 initialize_parameters_zeros ----------------------------------------------------------------
@@ -781,6 +835,9 @@ def initialize_parameters_zeros(layers_dims):
 """)
 wrong(ZEROS, "zeros_int", ["dtype=int"], _zeros(W="np.zeros((layers_dims[l], layers_dims[l - 1]), dtype=int)",
                                    b="np.zeros((layers_dims[l], 1), dtype=int)"))
+wrong(ZEROS, "zeros_range_from_0", ["range(1, L + 1)"], _zeros(loop="range(L)"))
+wrong(ZEROS, "zeros_list", ["np.zeros"], _zeros(W="[[0] * layers_dims[l - 1]] * layers_dims[l]"))
+wrong(ZEROS, "zeros_b_row", ["(n_l, 1)"], _zeros(b="np.zeros((1, layers_dims[l]))"))
 
 
 # -- 08 initialize_parameters_he -------------------------------------------------------------------
@@ -865,6 +922,7 @@ wrong(CR, "cr_square_of_sum", ["square of the sum"], _cr(square='np.sum(paramete
 # Issue 25: the spectral norm: values only.
 wrong(CR, "cr_spectral_norm", ["np.sum(np.square(W))"], _cr(square='np.linalg.norm(parameters["W" + str(l)], 2) ** 2'))
 wrong(CR, "cr_m_rows", ["divided by m"], _cr(ret="cross_entropy_cost + lambd / (2 * Y.shape[0]) * squares"))
+wrong(CR, "cr_mean_of_squares", ["np.sum"], _cr(square='np.mean(np.square(parameters["W" + str(l)]))'))
 
 
 # -- 09 backward_propagation_with_regularization ---------------------------------------------------
@@ -901,6 +959,10 @@ def backward_propagation_with_regularization(AL, Y, caches, lambd):
     grads["dW" + str(L)] = grads["dW" + str(L)] + lambd / AL.shape[1] * W
     return grads
 """)
+wrong(BR, "br_over_m_squared", ["lambd / m * W"], _BR.format(term="+ lambd / m ** 2 * W"))
+wrong(BR, "br_replaces_dW", ["the gradients of L_model_backward"], _BR.format(term="* 0 + lambd / m * W"))
+wrong(BR, "br_W_squared", ["lambd / m * W"], _BR.format(term="+ lambd / m * W ** 2"))
+wrong(BR, "br_lambd_times_dW", ["lambd / m * W"], _BR.format(term="* (1 + lambd / m)"))
 
 
 # -- 09 forward_propagation_with_dropout -----------------------------------------------------------
@@ -933,6 +995,23 @@ wrong(DF, "df_legacy_rng", ["rng"], _DF.format(D="np.random.rand(A.shape[0], A.s
                                               A="A * D / keep_prob"))
 wrong(DF, "df_cache_without_D", ["D"], _DF.format(D="rng.random(A.shape) < keep_prob", A="A * D / keep_prob").replace(
     "caches.append((cache, D))", "caches.append(cache)"))
+wrong(DF, "df_scalar_mask", ["rng.random(A.shape)"], _DF.format(D="rng.random() < keep_prob", A="A * D / keep_prob"))
+wrong(DF, "df_mask_before_relu", ["mask"], """
+def forward_propagation_with_dropout(X, parameters, keep_prob, seed, output="sigmoid"):
+    rng = np.random.default_rng(seed)
+    L = len(parameters) // 2
+    A = X
+    caches = []
+    for l in range(1, L):
+        Z, linear_cache = linear_forward(A, parameters["W" + str(l)], parameters["b" + str(l)])
+        D = rng.random(Z.shape) < keep_prob
+        Z = Z * D / keep_prob
+        A = np.maximum(0, Z)
+        caches.append(((linear_cache, Z), D))
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append((cache, None))
+    return AL, caches
+""")
 
 
 # -- 09 backward_propagation_with_dropout ----------------------------------------------------------
@@ -956,6 +1035,29 @@ def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
 wrong(DB, "db_no_scale", ["dA * D / keep_prob"], _DB.format(dA="dA * D"))
 wrong(DB, "db_no_mask", ["mask D"], _DB.format(dA="dA / keep_prob"))
 wrong(DB, "db_times_keep_prob", ["not multiply"], _DB.format(dA="dA * D * keep_prob"))
+wrong(DB, "db_mask_of_layer_below", ["Dl"], _DB.replace(
+    "D = caches[l - 2][1]", "D = caches[l - 1][1] if caches[l - 1][1] is not None else 1").format(
+    dA="dA * D / keep_prob"))
+wrong(DB, "db_all_relu", ["sigmoid"], _DB.replace('"sigmoid" if l == L else "relu"', '"relu"').format(
+    dA="dA * D / keep_prob"))
+wrong(DB, "db_mask_after_storing", ["as soon as"], """
+def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
+    grads = {}
+    L = len(caches)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(1, L + 1)):
+        cache, _ = caches[l - 1]
+        dA, grads["dW" + str(l)], grads["db" + str(l)] = linear_activation_backward(
+            dA, cache, "sigmoid" if l == L else "relu")
+        grads["dA" + str(l - 1)] = dA
+        if l > 1:
+            dA = dA * caches[l - 2][1] / keep_prob
+    return grads
+""")
+wrong(DB, "db_plain_backward", ["mask D"], """
+def backward_propagation_with_dropout(AL, Y, caches, keep_prob):
+    return L_model_backward(AL, Y, [cache for cache, D in caches])
+""")
 
 
 # -- 10 random_mini_batches ------------------------------------------------------------------------
@@ -994,6 +1096,8 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     return [(X[:, k * mini_batch_size:(k + 1) * mini_batch_size], Y[:, k * mini_batch_size:(k + 1) * mini_batch_size])
             for k in range(m // mini_batch_size)]
 """)
+wrong(MB, "mb_rows_permuted", ["X[:, permutation]"], _mb().replace("X[:, permutation]", "X[permutation, :]"))
+wrong(MB, "mb_two_permutations", ["same permutation"], _mb(y_permutation="rng.permutation(m)"))
 
 
 # -- 10 update_parameters_with_momentum ------------------------------------------------------------
@@ -1035,6 +1139,19 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
         new[key] = parameters[key] - learning_rate * velocity
     return new
 """)
+# Another convention of momentum (v = beta v + lr dW, W = W - v), not this course's.
+wrong(MOM, "mom_lr_in_v", ["v = beta * v + (1 - beta) * dW"], _mom(v="beta * v[d] + learning_rate * grads[d]",
+                                                                   step="new_v[d] / learning_rate"))
+wrong(MOM, "mom_returns_old_v", ["new v"], """
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    new_parameters = {}
+    for key in parameters:
+        velocity = beta * v["d" + key] + (1 - beta) * grads["d" + key]
+        new_parameters[key] = parameters[key] - learning_rate * velocity
+    return new_parameters, v
+""")
+wrong(MOM, "mom_plus", ["learning_rate * v"], _mom().replace("parameters[key] - learning_rate",
+                                                             "parameters[key] + learning_rate"))
 
 
 # -- 10 update_parameters_with_adam ----------------------------------------------------------------
@@ -1129,6 +1246,15 @@ def softmax(Z):
     E = np.exp(Z - np.mean(Z, axis=0, keepdims=True))
     return E / np.sum(E, axis=0, keepdims=True), Z
 """)
+wrong(SM, "sm_over_max", ["its own sum"], """
+def softmax(Z):
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    return E / np.max(E, axis=0, keepdims=True), Z
+""")
+wrong(SM, "sm_sigmoid", ["np.exp"], """
+def softmax(Z):
+    return 1 / (1 + np.exp(-Z)), Z
+""")
 
 
 # -- 11 compute_cost_softmax -----------------------------------------------------------------------
@@ -1159,6 +1285,13 @@ def compute_cost_softmax(ZL, Y):
     return float(-np.sum(Y * np.log(E / np.sum(E, axis=0, keepdims=True))) / Y.shape[1])
 """)
 wrong(CS, "cs_no_minus", ["minus"], _CS.format(ret="float(np.sum(Y * log_A) / m)"))
+wrong(CS, "cs_no_log", ["log"], """
+def compute_cost_softmax(ZL, Y):
+    A, _ = softmax(ZL)
+    return float(-np.sum(Y * A) / Y.shape[1])
+""")
+wrong(CS, "cs_m_rows", ["Y.shape[1]"], _CS.format(ret="float(-np.sum(Y * log_A) / Y.shape[0])"))
+wrong(CS, "cs_per_class", ["one number"], _CS.format(ret="-np.sum(Y * log_A, axis=1) / m"))
 
 
 # -- 11 one_hot ------------------------------------------------------------------------------------

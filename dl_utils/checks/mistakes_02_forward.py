@@ -227,3 +227,19 @@ EQUATIONS.update({
                        "AL, cache = linear_activation_forward(A, WL, bL, 'sigmoid'); caches holds the L caches, "
                        "layer 1's first; L = len(parameters) // 2",
 })
+
+
+def _laf(sigmoid, relu):
+    def linear_activation_forward(A_prev, W, b, activation):
+        Z, linear_cache = fwd.linear_forward(A_prev, W, b)
+        return (sigmoid(Z) if activation == "sigmoid" else relu(Z)), (linear_cache, Z)
+
+    return linear_activation_forward
+
+
+CATALOGUE += [
+    Mistake("laf_sigmoid_sign", "linear_activation_forward", "the sigmoid is 1 / (1 + np.exp(-Z)), with a minus: "
+            "1 / (1 + np.exp(Z)) is 1 - sigmoid(Z)", _laf(lambda Z: 1 / (1 + np.exp(Z)), lambda Z: np.maximum(0, Z))),
+    Mistake("laf_np_max", "linear_activation_forward", "ReLU is np.maximum(0, Z), entry by entry: np.max(0, Z) "
+            "takes Z as an axis", _laf(lambda Z: 1 / (1 + np.exp(-Z)), lambda Z: np.max(0, Z))),
+]

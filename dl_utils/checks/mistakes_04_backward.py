@@ -349,3 +349,34 @@ EQUATIONS.update({
          "the bool mask as it is, dA * (Z > 0), or make it .astype(dA.dtype)")
 def rb_float64_mask(dA, cache):
     return dA * (cache > 0).astype(float)
+
+
+@mistake("sigmoid_backward", "the slope of the sigmoid is s * (1 - s): dZ = dA * s * (1 - s); the s is missing")
+def sb_no_s(dA, cache):
+    return dA * (1 - _sigmoid(cache))
+
+
+@mistake("sigmoid_backward", "the slope of the sigmoid is s * (1 - s), not s * s: dZ = dA * s * (1 - s)")
+def sb_s_squared(dA, cache):
+    return dA * _sigmoid(cache) ** 2
+
+
+@mistake(LAB, "activation == 'sigmoid' must call sigmoid_backward: relu_backward for every layer gets the output "
+         "layer's slope wrong")
+def lab_always_relu(dA, cache, activation):
+    return bwd.linear_activation_backward(dA, cache, "relu")
+
+
+@mistake(LAB, "dA must go through the activation first: dZ = relu_backward(dA, activation_cache) (or "
+         "sigmoid_backward), then linear_backward(dZ, linear_cache), not linear_backward first")
+def lab_order_reversed(dA, cache, activation):
+    linear_cache, Z = cache
+    dA_prev, dW, db = bwd.linear_backward(dA, linear_cache)
+    return {"relu": act.relu_backward, "sigmoid": act.sigmoid_backward}[activation](dA_prev, Z), dW, db
+
+
+@mistake(LAB, "relu_backward and sigmoid_backward take the activation_cache, Z, the second item of the layer cache: "
+         "linear_cache, activation_cache = cache, not the whole cache")
+def lab_whole_cache(dA, cache, activation):
+    dZ = {"relu": act.relu_backward, "sigmoid": act.sigmoid_backward}[activation](dA, cache)
+    return bwd.linear_backward(dZ, cache[0])

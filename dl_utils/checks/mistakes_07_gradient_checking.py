@@ -147,3 +147,23 @@ EQUATIONS.update({
     RE: "difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||), ||x|| = np.linalg.norm(x), one float, "
         "0.0 when both are zero; e.g. grad = [[3], [4]], gradapprox = [[0], [0]]: 5 / (5 + 0) = 1.0",
 })
+
+
+@mistake(CD, "every entry is 0: J saw the same theta twice; theta_plus = theta and theta_minus = theta give one array "
+         "two more names, and the nudges cancel: make copies, theta_plus = theta.copy() (or gradapprox was never "
+         "filled in)")
+def cd_aliased(J, theta, epsilon=1e-6):
+    return np.zeros(theta.shape)
+
+
+MAX_OF_NORMS = ("the denominator is the sum of the two norms, np.linalg.norm(grad) + np.linalg.norm(gradapprox), "
+                "not the larger of them")
+
+
+def re_max_of_norms(grad, gradapprox):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.linalg.norm(grad - gradapprox) / max(np.linalg.norm(grad), np.linalg.norm(gradapprox)))
+
+
+mistake(RE, MAX_OF_NORMS)(re_max_of_norms)
+mistake(RE, MAX_OF_NORMS, id="re_max_of_norms_guarded")(_guarded(re_max_of_norms))

@@ -97,3 +97,22 @@ EQUATIONS.update({
 def zeros_ones_W(layers_dims):
     return {f"{p}{l}": np.ones((layers_dims[l], layers_dims[l - 1])) if p == "W" else np.zeros((layers_dims[l], 1))
             for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, "layers are numbered from 1: loop over range(1, L + 1), L = len(layers_dims) - 1; range(L) makes a W0 "
+         "of layers_dims[-1] columns")
+def zeros_range_from_0(layers_dims):
+    return {f"{p}{l}": np.zeros((layers_dims[l], layers_dims[l - 1]) if p == "W" else (layers_dims[l], 1))
+            for l in range(len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, "[[0] * n] * m is a list of lists: make numpy arrays, np.zeros((n_l, n_prev))")
+def zeros_list(layers_dims):
+    return {f"{p}{l}": [[0] * layers_dims[l - 1]] * layers_dims[l] if p == "W" else np.zeros((layers_dims[l], 1))
+            for l in range(1, len(layers_dims)) for p in "Wb"}
+
+
+@mistake(ZEROS, "b is a column of shape (n_l, 1): np.zeros((layers_dims[l], 1)), not a row (1, n_l)")
+def zeros_b_row(layers_dims):
+    return {f"{p}{l}": np.zeros((layers_dims[l], layers_dims[l - 1]) if p == "W" else (1, layers_dims[l]))
+            for l in range(1, len(layers_dims)) for p in "Wb"}

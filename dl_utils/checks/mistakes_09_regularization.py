@@ -227,3 +227,119 @@ EQUATIONS.update({
          "float64: keep the bool mask D = rng.random(A.shape) < keep_prob as it is, or make it .astype(A.dtype)")
 def df_float64_mask(X, parameters, keep_prob, seed):
     return _dropout_forward(X, parameters, keep_prob, seed, keep=lambda U, p: (U < p).astype(float))
+
+
+@mistake(COST, "the L2 term adds up the squares, np.sum(np.square(W)): np.mean also divides by the number of weights")
+def cost_mean_of_squares(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * sum(float(np.mean(np.square(W)))
+                                                                   for W in _weights(parameters))
+
+
+def _l2_term(AL, Y, caches, lambd, new_dW):
+    grads = bwd.L_model_backward(AL, Y, caches)
+    for l, ((_, W, _), _) in enumerate(caches, start=1):
+        grads[f"dW{l}"] = new_dW(grads[f"dW{l}"], W, lambd, AL.shape[1])
+    return grads
+
+
+@mistake(L2, "add the L2 term to the gradients of L_model_backward, dW + lambd / m * W: the term alone leaves out "
+         "the cross-entropy's gradient")
+def l2_replaces_dW(AL, Y, caches, lambd):
+    return _l2_term(AL, Y, caches, lambd, lambda dW, W, lambd, m: lambd / m * W)
+
+
+@mistake(L2, "the derivative of lambd / (2 * m) * W**2 is lambd / m * W, not lambd / m * W**2")
+def l2_W_squared(AL, Y, caches, lambd):
+    return _l2_term(AL, Y, caches, lambd, lambda dW, W, lambd, m: dW + lambd / m * W**2)
+
+
+@mistake(L2, "add lambd / m * W to dW: multiplying dW by (1 + lambd / m) scales the gradient instead")
+def l2_scales_dW(AL, Y, caches, lambd):
+    return _l2_term(AL, Y, caches, lambd, lambda dW, W, lambd, m: dW * (1 + lambd / m))
+
+
+@mistake(L2, "the term added to dW is lambd / m * W, divided by m once, not lambd / m**2 * W")
+def l2_over_m_squared(AL, Y, caches, lambd):
+    return _l2_term(AL, Y, caches, lambd, lambda dW, W, lambd, m: dW + lambd / m**2 * W)
+
+
+def _dropout_variant(X, parameters, keep_prob, seed, layer):
+    # layer(A_prev, W, b, rng) -> (A, cache, D) for each hidden layer; the output layer as the exercise has it.
+    rng, L, A, caches = np.random.default_rng(seed), len(parameters) // 2, X, []
+    for l in range(1, L):
+        A, cache, D = layer(A, parameters[f"W{l}"], parameters[f"b{l}"], rng, keep_prob)
+        caches.append((cache, D))
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    return AL, caches + [(cache, None)]
+
+
+def _scalar_mask(A_prev, W, b, rng, keep_prob):
+    A, cache = fwd.linear_activation_forward(A_prev, W, b, "relu")
+    D = rng.random() < keep_prob
+    return A * D / keep_prob, cache, D
+
+
+def _mask_on_Z(A_prev, W, b, rng, keep_prob):
+    Z, linear_cache = fwd.linear_forward(A_prev, W, b)
+    D = rng.random(Z.shape) < keep_prob
+    Z = Z * D / keep_prob
+    return np.maximum(0, Z), (linear_cache, Z), D
+
+
+@mistake(DF, "draw one number per unit and example, D = rng.random(A.shape) < keep_prob: rng.random() is a single "
+         "number, which keeps or drops the whole layer")
+def df_scalar_mask(X, parameters, keep_prob, seed):
+    return _dropout_variant(X, parameters, keep_prob, seed, _scalar_mask)
+
+
+@mistake(DF, "the mask goes on the activation, after the ReLU: A = relu(Z), then D = rng.random(A.shape) < "
+         "keep_prob and A = A * D / keep_prob; the cache keeps Z as linear_activation_forward returns it")
+def df_mask_on_Z(X, parameters, keep_prob, seed):
+    return _dropout_variant(X, parameters, keep_prob, seed, _mask_on_Z)
+
+
+@mistake(DB, "dA{l} takes layer l's own mask Dl, stored with layer l's cache in caches[l - 1]: another layer's mask "
+         "drops other units")
+def db_mask_of_layer_above(AL, Y, caches, keep_prob):
+    grads, L = {}, len(caches)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(1, L + 1)):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            dA, caches[l - 1][0], "sigmoid" if l == L else "relu")
+        if l > 1:
+            D = caches[l - 1][1] if caches[l - 1][1] is not None else 1
+            dA = dA * D / keep_prob
+        grads[f"dA{l - 1}"] = dA
+    return grads
+
+
+@mistake(DB, "the output layer is a sigmoid: its step is linear_activation_backward(dAL, caches[L - 1][0], 'sigmoid'); "
+         "relu is for the hidden layers")
+def db_all_relu(AL, Y, caches, keep_prob):
+    grads, L = {}, len(caches)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(1, L + 1)):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(dA, caches[l - 1][0], "relu")
+        if l > 1:
+            dA = dA * caches[l - 2][1] / keep_prob
+        grads[f"dA{l - 1}"] = dA
+    return grads
+
+
+@mistake(DB, "apply the mask as soon as dA{l} is computed, before it is stored: grads['dA' + str(l)] holds "
+         "dA * Dl / keep_prob, the gradient the forward pass's masked A receives")
+def db_mask_after_storing(AL, Y, caches, keep_prob):
+    grads, L = {}, len(caches)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(1, L + 1)):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
+            dA, caches[l - 1][0], "sigmoid" if l == L else "relu")
+        grads[f"dA{l - 1}"] = dA
+        if l > 1:
+            dA = dA * caches[l - 2][1] / keep_prob
+    return grads
+
+
+@mistake(DB, "the units dropped in the forward pass get no gradient: multiply dA by the mask D stored in the cache")
+def db_plain_backward(AL, Y, caches, keep_prob):
+    return bwd.L_model_backward(AL, Y, [cache for cache, _ in caches])

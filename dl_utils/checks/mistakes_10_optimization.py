@@ -173,3 +173,39 @@ EQUATIONS.update({
 def adam_np_power(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
                  lambda x: x / (1 - np.power(beta1, t)), lambda x: x / (1 - np.power(beta2, t)))
+
+
+@mistake(MB, "the examples are the columns: shuffle them with X[:, permutation] and Y[:, permutation]; X[permutation] "
+         "shuffles the rows, the features")
+def mb_rows_permuted(X, Y, mini_batch_size=64, seed=0):
+    m = X.shape[1]
+    permutation = np.random.default_rng(seed).permutation(m)
+    X, Y = X[permutation, :], Y[:, permutation]
+    return [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]) for k in range(0, m, mini_batch_size)]
+
+
+@mistake(MB, "shuffle Y with the same permutation as X, Y[:, permutation]: a second rng.permutation(m) is another "
+         "order, and the labels no longer belong to their examples")
+def mb_two_permutations(X, Y, mini_batch_size=64, seed=0):
+    rng = np.random.default_rng(seed)
+    permutation_X = rng.permutation(X.shape[1])
+    return _batches(X, Y, mini_batch_size, permutation_X, rng.permutation(X.shape[1]))
+
+
+@mistake(MOM, "this course's momentum averages the gradients, v = beta * v + (1 - beta) * dW, then steps W = W - "
+         "learning_rate * v; v = beta * v + learning_rate * dW with W = W - v is another convention, other numbers")
+def mom_other_convention(parameters, grads, v, beta, learning_rate):
+    new_v = {d: beta * v[d] + learning_rate * grads[d] for d in v}
+    return {k: p - new_v["d" + k] for k, p in parameters.items()}, new_v
+
+
+@mistake(MOM, "return the new v with the new parameters, (parameters, v): the next step starts from the new velocity")
+def mom_returns_old_v(parameters, grads, v, beta, learning_rate):
+    new_v = {d: beta * v[d] + (1 - beta) * grads[d] for d in v}
+    return {k: p - learning_rate * new_v["d" + k] for k, p in parameters.items()}, {d: x.copy() for d, x in v.items()}
+
+
+@mistake(MOM, "the step goes against the velocity: W = W - learning_rate * v, a minus")
+def mom_plus(parameters, grads, v, beta, learning_rate):
+    new_v = {d: beta * v[d] + (1 - beta) * grads[d] for d in v}
+    return {k: p + learning_rate * new_v["d" + k] for k, p in parameters.items()}, new_v

@@ -183,3 +183,34 @@ EQUATIONS.update({
     OH: "Y = np.zeros((num_classes, m)); Y[y[0, i], i] = 1.0 for each example i: shape (C, m), float; e.g. "
         "y = [[2, 0]], C = 3 give [[0, 1], [0, 0], [1, 0]]",
 })
+
+
+@mistake(SM, "divide each column by its own sum, np.sum(E, axis=0, keepdims=True), not by its max: then the column "
+         "sums to 1")
+def sm_over_max(Z):
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    return E / np.max(E, axis=0, keepdims=True), Z
+
+
+@mistake(SM, "softmax is np.exp(Z - max) divided by the column's sum: the sigmoid of each entry, 1 / (1 + "
+         "np.exp(-Z)), does not make a column sum to 1")
+def sm_sigmoid(Z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-Z)), Z
+
+
+@mistake(COST, "the cost takes the log of the probabilities, -1/m * np.sum(Y * np.log(A)), not the probabilities "
+         "themselves")
+def cost_sm_no_log(ZL, Y):
+    return float(-np.sum(Y * _probabilities(ZL)) / Y.shape[1])
+
+
+@mistake(COST, "m is the number of examples, the columns: m = Y.shape[1]; Y.shape[0] is the number of classes C")
+def cost_sm_m_rows(ZL, Y):
+    return float(-np.sum(Y * mc.log_softmax(ZL)) / Y.shape[0])
+
+
+@mistake(COST, "the cost is one number: sum over the classes and the examples, -np.sum(Y * log_A) / m; "
+         "np.sum(..., axis=1) leaves one value per class")
+def cost_sm_per_class(ZL, Y):
+    return -np.sum(Y * mc.log_softmax(ZL), axis=1) / Y.shape[1]

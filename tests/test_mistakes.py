@@ -34,3 +34,15 @@ def test_mistake_fails_with_its_hint(entry, hidden, capsys):
     assert named is not None and (named is entry or named.hint == entry.hint), failure.value.mistake
     assert capsys.readouterr() == ("", "")
     assert [str(w.message) for w in caught] == []
+
+
+def test_a_failed_check_pickles_with_its_exercise_and_mistake():
+    # A grader may send verdicts between processes (Dask, a process pool).
+    import pickle
+
+    entry = mistakes.for_exercise("linear_forward")[0]
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.linear_forward(entry.fn)
+    again = pickle.loads(pickle.dumps(failure.value))
+    assert (type(again), str(again), again.exercise, again.mistake) == (
+        checks.CheckFailed, str(failure.value), "linear_forward", entry.id)

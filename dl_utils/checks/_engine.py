@@ -32,6 +32,8 @@ from ._runner import describe_args
 # the message (IPython and a plain python run are served by CheckFailed itself, in _failure).
 __tracebackhide__ = True
 
+__tracebackhide__ = True  # pytest hides every frame of this module (the <listcomp> in run too)
+
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 
 
@@ -494,13 +496,15 @@ class Exercise:
 def sized(visible, hidden, diagnostic=(), float32=None):
     """The random cases of the usual plan, as :class:`Exercise`'s keyword arguments, from their sizes.
 
-    Visible: one case per size, seeds 1, 2, ...; then ``float32`` sizes in float32 (seeds 30, ...; by default
-    the first visible size, so that float32 in, float32 out is seen before the hidden cases test it).
+    Visible: one case per size, seeds 1, 2, ...; then each ``hidden`` size with other values (seeds 40, ...), so
+    that the visible cases test every class of input the hidden ones do (one example, one unit, one layer); then
+    ``float32`` sizes in float32 (seeds 30, ...; by default the first visible size).
     Hidden: the visible sizes again in float32 (seeds 10, ...), then the ``hidden`` sizes (seeds 20, ...).
     Diagnostic: seed 99.
     """
     float32 = visible[:1] if float32 is None else float32
     return {"visible": [(seed, s) for seed, s in enumerate(visible, start=1)]
+            + [(40 + i, s) for i, s in enumerate(hidden)]
             + [(30 + i, s, np.float32) for i, s in enumerate(float32)],
             "hidden": [(10 + i, s, np.float32) for i, s in enumerate(visible)]
             + [(20 + i, s) for i, s in enumerate(hidden)],

@@ -39,6 +39,11 @@ class CheckFailed(AssertionError):
         super().__init__(message)
         self.exercise, self.mistake = exercise, mistake
 
+    def __reduce__(self):
+        # Rebuilt with its three arguments (an exception pickles its args only): a grader that sends verdicts
+        # between processes (Dask, a process pool) gets the same message, exercise and mistake.
+        return type(self), (str(self), self.exercise, self.mistake)
+
     __module__ = "dl_utils.checks"  # where a learner imports it from: tracebacks and pytest name it so
 
     def _render_traceback_(self):

@@ -3,6 +3,7 @@
 Usage, from the repository's root::
 
     python -m dl_instructor.distribute --out DIR [--held 02_forward 03_cost ...]
+    python -m dl_instructor.distribute --out DIR --due 02_forward=2026-10-05 03_cost=2026-10-12 ... [--today DATE]
 
 writes into ``DIR`` (a folder to push to the learners' repository, for nbgitpuller or repo2docker):
 
@@ -21,7 +22,8 @@ writes into ``DIR`` (a folder to push to the learners' repository, for nbgitpull
   ``constraints.txt``), so that ``pip install .`` there (or repo2docker) installs the stripped library.
 
 It never writes the course notebooks' solutions, ``dl_instructor`` or the tests. Run it again with
-fewer ``--held`` notebooks after each due date: the references of the graded exercises come back.
+fewer ``--held`` notebooks after each due date (or with ``--due``, each graded notebook's due date: the
+notebooks due today or later are held): the references of the graded exercises come back.
 """
 
 import argparse
@@ -64,6 +66,28 @@ def held_functions(source_dir, held):
         nb = nbformat.read(Path(source_dir) / f"{notebook}.ipynb", as_version=4)
         names |= {ex.name for ex in _submission.exercises(nb)}
     return names
+
+
+def held_on(due, today):
+    """The notebooks still held on ``today``: those whose due date (``{notebook: date}``) is today or later.
+
+    A notebook's references come back the day after its due date (grade it first, then distribute again).
+    """
+    return sorted(name for name, date in due.items() if date >= today)
+
+
+def parse_due(items):
+    """``["02_forward=2026-10-05", ...]`` as ``{notebook: datetime.date}``; ValueError naming a bad item."""
+    import datetime
+
+    due = {}
+    for item in items:
+        name, _, date = item.partition("=")
+        try:
+            due[name] = datetime.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"--due {item!r}: expected NOTEBOOK=YYYY-MM-DD, e.g. 02_forward=2026-10-05") from None
+    return due
 
 
 def build(out, held=None, source_dir=SOURCE_DIR):
@@ -122,10 +146,25 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, required=True, help="a new folder")
     parser.add_argument("--held", nargs="+", default=None, metavar="NOTEBOOK",
                         help="the notebooks whose exercises are still to be graded (default: all with exercises)")
+    parser.add_argument("--due", nargs="+", default=None, metavar="NOTEBOOK=DATE",
+                        help="instead of --held: each graded notebook's due date (02_forward=2026-10-05 ...); "
+                             "those due today or later are held, the others' references are given back")
+    parser.add_argument("--today", default=None, metavar="DATE", help="the date to hold by (default: today)")
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help="the course notebooks (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        gone = build(args.out, args.held, args.source)
+        held = args.held
+        if args.due is not None:
+            import datetime
+
+            if args.held:
+                raise ValueError("--held and --due are two ways of saying the same: give one")
+            today = datetime.date.fromisoformat(args.today) if args.today else datetime.date.today()
+            held = held_on(parse_due(args.due), today)
+            if not held:
+                raise ValueError(f"every --due date is before {today}: nothing to hold (give no --due and "
+                                 "--held NOTEBOOK... to say which, or hand out the repository itself)")
+        gone = build(args.out, held, args.source)
     except ValueError as e:
         parser.error(str(e))
     print(f"wrote {args.out}: the learner versions, the datasets, and dl_utils without {len(gone)} functions "

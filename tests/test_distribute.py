@@ -105,3 +105,16 @@ def test_a_folder_that_is_not_empty_or_an_unknown_notebook_is_refused(tmp_path):
         distribute.build(tmp_path / "x", HELD, ROOT / "notebooks")
     with pytest.raises(ValueError, match="not course notebooks with exercises: 06_application"):
         distribute.build(tmp_path / "y", ["06_application"], ROOT / "notebooks")
+
+
+def test_due_dates_hold_the_notebooks_due_today_or_later(tmp_path, capsys):
+    import datetime
+
+    due = distribute.parse_due(["02_forward=2026-10-05", "03_cost=2026-10-12", "04_backward=2026-10-19"])
+    assert distribute.held_on(due, datetime.date(2026, 10, 5)) == ["02_forward", "03_cost", "04_backward"]
+    assert distribute.held_on(due, datetime.date(2026, 10, 6)) == ["03_cost", "04_backward"]
+    with pytest.raises(ValueError, match="expected NOTEBOOK=YYYY-MM-DD"):
+        distribute.parse_due(["02_forward=5 October"])
+    with pytest.raises(SystemExit):
+        distribute.main(["--out", str(tmp_path / "c"), "--due", "02_forward=2026-10-05", "--today", "2026-11-01"])
+    assert "nothing to hold" in capsys.readouterr().err

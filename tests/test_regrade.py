@@ -82,7 +82,7 @@ def regraded(tmp_path_factory):
     sys.path.insert(0, str(checks))
     out = tmp_path_factory.mktemp("out")
     common = [folder, "--source", SOURCE, "--timeout", 30, "--jobs", 2]  # a slow machine must not move points
-    first = _main(*common, "--out", out / "old", "--checks", "tiny_checks")
+    first = _main(*common, "--out", out / "old", "--checks", "tiny_checks", "--no-similarity")
     roster = out / "canvas_export.csv"
     roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section,tiny (77)\n    Points Possible,,,,,3\n"
                       + "".join(f"{name},{k},,{name},A,\n" for k, name in enumerate(["ada", "bo_sum_over_3", "zed"])))
@@ -181,3 +181,5 @@ def test_the_grade_command_adds_the_similarity_section_to_its_report(regraded):
     assert by_exercise["mean_of"]["learners"] == 4 and by_exercise["add"]["learners"] == 4
     assert "Similar submissions" in (out / "new.html").read_text()
     assert "similarity: " in printed and "evidence to read, not a verdict" in printed
+    assert "similarity" not in json.loads((out / "old.json").read_text())  # graded with --no-similarity
+    assert "Similar submissions" not in (out / "old.html").read_text()

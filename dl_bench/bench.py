@@ -54,7 +54,8 @@ import numpy as np
 
 from dl_utils import L_model_backward, L_model_forward, compute_cost, initialize_parameters_deep, update_parameters
 
-from .step import TrainingStep, available_cores
+from .roofline import bytes_per_iteration, format_roofline, memory_bandwidth
+from .step import TrainingStep, available_cores, default_threads
 
 WORKLOADS = {
     "digits": ([64, 32, 16, 1], 1257, 200),
@@ -193,8 +194,13 @@ def _blas_threads():
     return threads[0] if threads else None
 
 
-def machine_description(use_torch):
-    """Lines that say what the numbers were measured on: CPU, cores, numpy and its BLAS, PyTorch."""
+def _load_average():
+    """The 1, 5 and 15 minute load averages, as a string."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _cpu_name():
+    """The CPU's model name from /proc/cpuinfo (else what platform knows)."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
@@ -202,6 +208,24 @@ def machine_description(use_torch):
         cpu = names[0] if names else cpu
     except OSError:
         pass
+    return cpu
+
+
+def _blas_name():
+    """numpy's BLAS and its kernel, as threadpoolctl names them (``"BLAS unknown"`` without it)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "BLAS unknown"
+    for info in threadpool_info():
+        if info.get("user_api") == "blas":
+            return f"{info.get('internal_api')} {info.get('version')} kernel {info.get('architecture')}"
+    return "BLAS unknown"
+
+
+def machine_description(use_torch):
+    """Lines that say what the numbers were measured on: CPU, cores, numpy and its BLAS, PyTorch."""
+    cpu = _cpu_name()
     cores = available_cores()
     lines = [f"machine: {cpu}, {cores} cores available, Python {platform.python_version()}"]
     blas = "BLAS: unknown (install threadpoolctl to see it)"
@@ -266,7 +290,8 @@ def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, stra
         runners["torch"] = _Torch(X, Y, parameters)
     times = _time_rounds(runners, iterations, repeats, pause)
     flop = flops_per_iteration(layers_dims, m)
-    row = {"workload": name, "dtype": np.dtype(dtype).name, "iterations": iterations, "flop": flop}
+    row = {"workload": name, "dtype": np.dtype(dtype).name, "iterations": iterations, "flop": flop,
+           "bytes": bytes_per_iteration(layers_dims, m, np.dtype(dtype).itemsize)}
     for impl, ts in times.items():
         row[f"{impl}_s"] = statistics.median(ts)
         row[f"{impl}_gflops"] = flop / row[f"{impl}_s"] / 1e9
@@ -335,7 +360,11 @@ def main(argv=None):
     parser.add_argument("--no-torch", action="store_true", help="do not time PyTorch even if it is installed")
     parser.add_argument("--no-straightforward", action="store_true",
                         help="do not time the loop written with the public reference functions")
-    parser.add_argument("--memory", action="store_true", help="also measure the peak memory with tracemalloc")
+    parser.add_argument("--bandwidth-mb", type=int, default=256,
+                        help="MB of the arrays of the STREAM-like bandwidth test (default: %(default)s)")
+    parser.add_argument("--memory", action="store_true",
+                        help="also print the roofline (least bytes and FLOP per iteration, the bound they give "
+                             "with the machine's bandwidth and peak) and measure the peak memory with tracemalloc")
     args = parser.parse_args(argv)
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     unknown = [w for w in workloads if w not in WORKLOADS]
@@ -360,10 +389,14 @@ def main(argv=None):
 
     for line in machine_description(use_torch):
         print(line)
-    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    load_start = _load_average()
+    print(f"load average at start: {load_start}")
     peaks = {d.name: matmul_peak(d, n=args.peak_n) for d in dtypes}
     for d in dtypes:
         print(f"numpy matmul peak, {args.peak_n}x{args.peak_n} {d.name}: {peaks[d.name]:.1f} GFLOP/s")
+    bandwidth = memory_bandwidth(default_threads(), args.bandwidth_mb)
+    print(f"memory bandwidth (numpy, {default_threads()} threads, {args.bandwidth_mb} MB): copy "
+          f"{bandwidth['copy']:.1f} GB/s, add {bandwidth['add']:.1f} GB/s")
     rows = []
     for w in workloads:
         for d in dtypes:
@@ -376,11 +409,25 @@ def main(argv=None):
         peaks[d.name] = max(peaks[d.name], matmul_peak(d, n=args.peak_n))
         print(f"numpy matmul peak, {args.peak_n}x{args.peak_n} {d.name}, best of start and end: "
               f"{peaks[d.name]:.1f} GFLOP/s")
+    for kernel, gbs in memory_bandwidth(default_threads(), args.bandwidth_mb).items():
+        bandwidth[kernel] = max(bandwidth[kernel], gbs)
+    best = max(bandwidth.values())
+    print(f"memory bandwidth, best of start and end: copy {bandwidth['copy']:.1f} GB/s, add "
+          f"{bandwidth['add']:.1f} GB/s; the roofline takes {best:.1f} GB/s")
+    load_end = _load_average()
+    print(f"load average at end: {load_end}")
+    print()
+    peak_text = ", ".join(f"{v:.1f} GFLOP/s {k}" for k, v in peaks.items())
+    print(f"machine: {_cpu_name()}, {available_cores()} cores, {_blas_name()}, matmul peak {peak_text}, "
+          f"bandwidth {best:.1f} GB/s; load average {load_start} at start, {load_end} at end")
+    if max(float(load_start.split()[0]), float(load_end.split()[0])) >= 1:
+        print(f"The machine was busy (load average 1 or more on {available_cores()} cores): every figure "
+              "here was measured under that load, with other processes taking some of the cores.")
     print()
     print(format_table(rows, peaks))
-    print()
-    print(f"load average at end: {os.getloadavg()[0]:.2f}")
     if args.memory:
+        print()
+        print(format_roofline(rows, peaks, best))
         print()
         for w in workloads:
             for d in dtypes:

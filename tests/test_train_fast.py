@@ -235,11 +235,13 @@ def test_flop_model_by_hand():
 def test_bench_smoke_prints_a_table_of_positive_finite_numbers():
     out = io.StringIO()
     args = ["--workloads", "tiny", "--iterations", "2", "--repeats", "1", "--peak-n", "64", "--pause", "0",
-            "--no-torch", "--memory"]
+            "--no-torch", "--memory", "--bandwidth-mb", "8"]
     with contextlib.redirect_stdout(out):
         rows = bench.main(args)
     text = out.getvalue()
-    for column in ("ours ms/iter", "ours GFLOP/s", "ours % of peak", "straightforward/ours time"):
+    for column in ("ours ms/iter", "ours GFLOP/s", "ours % of peak", "straightforward/ours time", "least MB/iter",
+                   "bound ms/iter", "ours % of bound", "straightforward % of bound", "memory bandwidth",
+                   "load average at start", "load average at end"):
         assert column in text
     assert [(row["workload"], row["dtype"]) for row in rows] == [("tiny", "float64"), ("tiny", "float32")]
     for row in rows:

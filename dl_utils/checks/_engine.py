@@ -32,8 +32,6 @@ from ._runner import describe_args
 # the message (IPython and a plain python run are served by CheckFailed itself, in _failure).
 __tracebackhide__ = True
 
-__tracebackhide__ = True  # pytest hides every frame of this module (the <listcomp> in run too)
-
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 
 

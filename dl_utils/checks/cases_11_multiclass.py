@@ -140,10 +140,12 @@ def _wide_by_hand(label):
 
 FLOAT32 = [(10, (3, 5), np.float32), (11, (10, 4), np.float32)]
 EDGES = [(20, (4, 1)), (21, (2, 6)), (22, (10, 200))]
+# The same classes among the visible cases, with other values: one example, two classes, float32.
+VISIBLE_EDGES = [(4, (4, 1)), (5, (2, 6)), (6, (3, 5), np.float32)]
 EXERCISES = [
     Exercise("softmax", mc.softmax, _softmax_inputs, _compare_softmax,
              [by_hand({"Z": Z_HAND}, (A_HAND, Z_HAND)), _wide_by_hand("the hand-computed case")],
-             [(1, (3, 5)), (2, (10, 4)), (3, (4, 6), np.float64, _wide)],
+             [(1, (3, 5)), (2, (10, 4)), (3, (4, 6), np.float64, _wide), *VISIBLE_EDGES],
              [(23, (4, 6, 1000.0)), _wide_by_hand("a hidden case"),
               (24, (5, 9, _spread(5, 9))), (25, (3, 8), np.float64, _wide), (26, (2, 5), np.float64, _wide),
               *FLOAT32, *EDGES],
@@ -154,7 +156,7 @@ EXERCISES = [
                     "the hand-computed case with large logits (near 1000)"),
               by_hand({"ZL": ZL_SATURATED, "Y": _one_hot([1, 1], 3)}, np.log(5 / 3) / 2,
                     "the hand-computed case with a probability that rounds to 0")],
-             [(1, (3, 5)), (2, (10, 4))],
+             [(1, (3, 5)), (2, (10, 4)), *VISIBLE_EDGES],
              [(23, (4, 6, 1000.0)), (24, (5, 8), np.float64, _saturated), *FLOAT32, *EDGES],
              hidden_doc="(one example, two classes, float32 logits, many classes, saturated outputs)",
              uses=("softmax",)),

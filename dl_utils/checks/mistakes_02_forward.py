@@ -243,3 +243,14 @@ CATALOGUE += [
     Mistake("laf_np_max", "linear_activation_forward", "ReLU is np.maximum(0, Z), entry by entry: np.max(0, Z) "
             "takes Z as an axis", _laf(lambda Z: 1 / (1 + np.exp(-Z)), lambda Z: np.max(0, Z))),
 ]
+
+
+@mistake("L_model_forward", X_EVERY_LAYER)
+def lmf_X_every_hidden_layer_A_unset(X, parameters):
+    # Without A = X before the loop: a network of one layer never sets A (an UnboundLocalError), as the learner's.
+    L, caches = len(parameters) // 2, []
+    for l in range(1, L):
+        A, cache = fwd.linear_activation_forward(X, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = fwd.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")  # noqa: F821
+    return AL, caches + [cache]

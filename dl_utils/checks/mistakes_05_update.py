@@ -5,7 +5,7 @@ The two mutations are detected by comparing the arguments.
 
 import numpy as np
 
-from .mistakes import CATALOGUE, EQUATIONS, READS_GLOBAL, Mistake, _from_source, mistake
+from .mistakes import CATALOGUE, EQUATIONS, READS_GLOBAL, Mistake, _from_source, hint, mistake
 
 UP = "update_parameters"
 
@@ -35,6 +35,12 @@ def up_plus(parameters, grads, learning_rate):
          "len(grads) counts dA0..dA{L-1} as well")
 def up_len_parameters(parameters, grads, learning_rate):
     L = len(parameters)
+    return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L + 1) for p in "Wb"}
+
+
+@mistake(UP, hint("up_len_parameters"))
+def up_len_grads(parameters, grads, learning_rate):
+    L = len(grads) // 2  # right for one layer (dW1, db1, dA0), too many layers from two on
     return {f"{p}{l}": parameters[f"{p}{l}"] - learning_rate * grads[f"d{p}{l}"] for l in range(1, L + 1) for p in "Wb"}
 
 

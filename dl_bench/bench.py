@@ -102,7 +102,7 @@ def make_data(layers_dims, m, dtype, seed=0):
     return X, Y
 
 
-def matmul_peak(dtype, n=2048, repeats=5):
+def matmul_peak(dtype, n=2048, repeats=5, clock=time.perf_counter):
     """GFLOP/s of numpy's ``n x n`` matmul in ``dtype``: the best of ``repeats`` runs after a warm-up."""
     rng = np.random.default_rng(0)
     A = rng.standard_normal((n, n)).astype(dtype)
@@ -111,9 +111,9 @@ def matmul_peak(dtype, n=2048, repeats=5):
     np.matmul(A, B, out=C)
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         np.matmul(A, B, out=C)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return 2 * n**3 / min(times) / 1e9
 
 
@@ -121,8 +121,8 @@ class _Ours:
     """The fast loop, as the function :func:`dl_bench.train` runs it: TrainingStep.forward, the finiteness check,
     backward_update."""
 
-    def __init__(self, X, Y, parameters):
-        self.step = TrainingStep(X, Y, parameters)
+    def __init__(self, X, Y, parameters, threads=None):
+        self.step = TrainingStep(X, Y, parameters, threads=threads)
 
     def run(self, iterations):
         for _ in range(iterations):
@@ -252,7 +252,7 @@ def machine_description(use_torch):
     return lines
 
 
-def _time_rounds(runners, iterations, repeats, pause=PAUSE):
+def _time_rounds(runners, iterations, repeats, pause=PAUSE, clock=time.perf_counter):
     """Seconds per iteration of each runner, ``repeats`` rounds after a warm-up; runners take turns."""
     for runner in runners.values():
         runner.run(min(iterations, 2))
@@ -262,13 +262,14 @@ def _time_rounds(runners, iterations, repeats, pause=PAUSE):
             # The threads of the library timed just before (OpenMP's, OpenBLAS's) spin for a while
             # after their last work before they sleep: they must not run during the next timing.
             time.sleep(pause)
-            start = time.perf_counter()
+            start = clock()
             runner.run(iterations)
-            times[name].append((time.perf_counter() - start) / iterations)
+            times[name].append((clock() - start) / iterations)
     return times
 
 
-def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, straightforward=True, pause=PAUSE):
+def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, straightforward=True, pause=PAUSE,
+                   clock=time.perf_counter, threads=None):
     """Time one workload in one dtype.
 
     Returns
@@ -283,12 +284,12 @@ def bench_workload(name, dtype, iterations=None, repeats=5, use_torch=True, stra
     iterations = iterations or default_iterations
     X, Y = make_data(layers_dims, m, dtype)
     parameters = initialize_parameters_deep(layers_dims, seed=0, dtype=dtype)
-    runners = {"ours": _Ours(X, Y, parameters)}
+    runners = {"ours": _Ours(X, Y, parameters, threads)}
     if straightforward:
         runners["straightforward"] = _Straightforward(X, Y, parameters)
     if use_torch:
         runners["torch"] = _Torch(X, Y, parameters)
-    times = _time_rounds(runners, iterations, repeats, pause)
+    times = _time_rounds(runners, iterations, repeats, pause, clock)
     flop = flops_per_iteration(layers_dims, m)
     row = {"workload": name, "dtype": np.dtype(dtype).name, "iterations": iterations, "flop": flop,
            "bytes": bytes_per_iteration(layers_dims, m, np.dtype(dtype).itemsize)}
@@ -360,6 +361,13 @@ def main(argv=None):
     parser.add_argument("--no-torch", action="store_true", help="do not time PyTorch even if it is installed")
     parser.add_argument("--no-straightforward", action="store_true",
                         help="do not time the loop written with the public reference functions")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads of numpy's BLAS (through threadpoolctl), of the fast step and of PyTorch "
+                             "(default: the BLAS's own)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall: elapsed time; cpu: the process's CPU time, which other processes do not "
+                             "inflate by taking the cores (all threads counted, spinning included: use it "
+                             "with --threads 1 on a busy machine) (default: %(default)s)")
     parser.add_argument("--bandwidth-mb", type=int, default=256,
                         help="MB of the arrays of the STREAM-like bandwidth test (default: %(default)s)")
     parser.add_argument("--memory", action="store_true",
@@ -376,6 +384,21 @@ def main(argv=None):
         parser.error(str(error))
     if any(d not in (np.float32, np.float64) for d in dtypes):
         parser.error(f"--dtype must list float64 and/or float32, got {args.dtype}")
+    if args.clock == "cpu" and args.threads != 1:
+        parser.error("--clock cpu counts the CPU time of every thread, spinning included: give --threads 1 with it")
+    if args.threads is None:
+        return _run(args, dtypes, workloads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        parser.error("--threads needs threadpoolctl (pip install threadpoolctl)")
+    with threadpool_limits(args.threads, user_api="blas"):
+        return _run(args, dtypes, workloads)
+
+
+def _run(args, dtypes, workloads):
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    threads = args.threads or _blas_threads() or default_threads()
     use_torch = not args.no_torch
     if use_torch:
         try:
@@ -384,32 +407,32 @@ def main(argv=None):
             print("PyTorch is not installed: timing numpy only.")
             use_torch = False
         else:
-            threads = _blas_threads() or available_cores()
             torch.set_num_threads(threads)
 
     for line in machine_description(use_torch):
         print(line)
     load_start = _load_average()
     print(f"load average at start: {load_start}")
-    peaks = {d.name: matmul_peak(d, n=args.peak_n) for d in dtypes}
+    print(f"clock: {'CPU time of the process' if args.clock == 'cpu' else 'wall time'}; {threads} threads")
+    peaks = {d.name: matmul_peak(d, n=args.peak_n, clock=clock) for d in dtypes}
     for d in dtypes:
         print(f"numpy matmul peak, {args.peak_n}x{args.peak_n} {d.name}: {peaks[d.name]:.1f} GFLOP/s")
-    bandwidth = memory_bandwidth(default_threads(), args.bandwidth_mb)
-    print(f"memory bandwidth (numpy, {default_threads()} threads, {args.bandwidth_mb} MB): copy "
+    bandwidth = memory_bandwidth(threads, args.bandwidth_mb, clock=clock)
+    print(f"memory bandwidth (numpy, {threads} threads, {args.bandwidth_mb} MB): copy "
           f"{bandwidth['copy']:.1f} GB/s, add {bandwidth['add']:.1f} GB/s")
     rows = []
     for w in workloads:
         for d in dtypes:
             rows.append(bench_workload(w, d, args.iterations, args.repeats, use_torch, not args.no_straightforward,
-                                       args.pause))
+                                       args.pause, clock, args.threads))
             print(f"{w} {d.name}: ours {rows[-1]['ours_s'] * 1e3:.3f} ms/iter", file=sys.stderr, flush=True)
     # The peak again after the workloads, the better of the two kept: a load that came and went
     # during one measurement must not make the training look faster than the BLAS can go.
     for d in dtypes:
-        peaks[d.name] = max(peaks[d.name], matmul_peak(d, n=args.peak_n))
+        peaks[d.name] = max(peaks[d.name], matmul_peak(d, n=args.peak_n, clock=clock))
         print(f"numpy matmul peak, {args.peak_n}x{args.peak_n} {d.name}, best of start and end: "
               f"{peaks[d.name]:.1f} GFLOP/s")
-    for kernel, gbs in memory_bandwidth(default_threads(), args.bandwidth_mb).items():
+    for kernel, gbs in memory_bandwidth(threads, args.bandwidth_mb, clock=clock).items():
         bandwidth[kernel] = max(bandwidth[kernel], gbs)
     best = max(bandwidth.values())
     print(f"memory bandwidth, best of start and end: copy {bandwidth['copy']:.1f} GB/s, add "

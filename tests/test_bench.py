@@ -61,3 +61,20 @@ def test_bandwidth_is_measured_for_copy_and_add():
     result = roofline.memory_bandwidth(threads=2, megabytes=4, repeats=1)
     assert sorted(result) == ["add", "copy"]
     assert all(math.isfinite(v) and v > 0 for v in result.values())
+
+
+def test_one_thread_on_the_cpu_clock_names_itself_and_gives_the_blas_its_threads_back(capsys):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [info["num_threads"] for info in threadpoolctl.threadpool_info()]
+    rows = bench.main(["--workloads", "tiny", "--iterations", "2", "--repeats", "1", "--peak-n", "64", "--pause", "0",
+                       "--no-torch", "--bandwidth-mb", "8", "--threads", "1", "--clock", "cpu"])
+    out = capsys.readouterr().out
+    assert "clock: CPU time of the process; 1 threads" in out
+    assert "memory bandwidth (numpy, 1 threads" in out
+    assert all(math.isfinite(row["ours_s"]) and row["ours_s"] > 0 for row in rows)
+    assert [info["num_threads"] for info in threadpoolctl.threadpool_info()] == before
+
+
+def test_the_cpu_clock_is_refused_on_more_than_one_thread():
+    with pytest.raises(SystemExit):
+        bench.main(["--workloads", "tiny", "--clock", "cpu", "--threads", "2"])

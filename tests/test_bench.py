@@ -3,6 +3,7 @@ on tiny networks, and the bound they give. Nothing here is timed against a thres
 
 import math
 
+import numpy as np
 import pytest
 
 from dl_bench import bench, roofline
@@ -78,3 +79,14 @@ def test_one_thread_on_the_cpu_clock_names_itself_and_gives_the_blas_its_threads
 def test_the_cpu_clock_is_refused_on_more_than_one_thread():
     with pytest.raises(SystemExit):
         bench.main(["--workloads", "tiny", "--clock", "cpu", "--threads", "2"])
+
+
+def test_the_products_script_times_every_layout(capsys):
+    pytest.importorskip("threadpoolctl")
+    from dl_bench import products
+
+    times = products.main(["--repeats", "1", "--no-torch"])
+    assert sorted(times) == sorted(products.cases(np.float64, use_torch=False))
+    assert all(len(ts) == 1 and ts[0] >= 0 for ts in times.values())
+    out = capsys.readouterr().out
+    assert "load average at start" in out and "load average at end" in out and "machine: " in out

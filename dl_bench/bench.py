@@ -33,6 +33,19 @@ model, so every GFLOP/s column measures the same work. The peak is the GFLOP/s o
 ``n x n`` by ``n x n`` matmul (``2 n^3`` FLOP, ``n = 2048`` by default) in the same dtype,
 the best of 5 runs before the workloads and 5 after, in the same run.
 
+Roofline (``--memory``): the least bytes and the FLOP of an iteration, the machine's memory
+bandwidth (a STREAM-like copy and add in numpy, timed at the start and the end of the run, the best
+kept) and matmul peak, the bound they give, and each implementation's share of it: see
+:mod:`dl_bench.roofline`.
+
+The machine: the first lines name the CPU, the cores, numpy's BLAS and its kernel (threadpoolctl),
+the BLAS variables, PyTorch; the load average (1, 5, 15 minutes) is printed at the start and the
+end, and a line before the tables repeats all of it with the peak and the bandwidth, and says when
+the machine was busy. On a busy machine, ``--threads 1 --clock cpu`` times each implementation by
+the CPU time of the process on one thread: other processes then slow a round by what they take of
+the caches and the memory bus, but not by taking the core, which two threads that wait for each
+other at every product suffer many times over.
+
 Memory (``--memory``): ``tracemalloc`` (which counts numpy's allocations) gives the peak of the
 memory allocated while building the step and running two iterations, beyond ``X``, ``Y`` and
 the initial parameters, for ours and the straightforward loop; both are compared with the

@@ -55,6 +55,8 @@ PARALLEL_MIN_SIZE = 1 << 20  # numbers in an array from which element-wise work 
 _BLOCK_BYTES = 1 << 19  # rows taken together: about 512 KiB of an array, half of a 1 MiB L2 cache
 _BITS = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32}
 _POOLS = {}
+SPLIT_MIN_PRODUCT = 1 << 25  # multiply-adds of a wide X's product from which our threads share it (see _split)
+_CONTROLLER = []
 
 
 def available_cores():
@@ -72,6 +74,18 @@ def default_threads():
         except (KeyError, ValueError):
             pass
     return max(1, n)
+
+
+def _blas_controller():
+    """threadpoolctl's controller of numpy's BLAS, made once; None without threadpoolctl."""
+    if not _CONTROLLER:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _CONTROLLER.append(None)
+        else:
+            _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0]
 
 
 def _bias_relu(Z, b):
@@ -168,6 +182,14 @@ class TrainingStep:
         zero, one = self.dtype.type(0), self.dtype.type(1)
         self._lo, self._hi = np.nextafter(zero, one), np.nextafter(one, zero)
         self._one_minus_Y = 1 - Y
+        # A wide X's two products, W1 X and dZ1 X^T, shared out by columns over our threads, each running
+        # the BLAS on one thread: see _split.
+        self._split = (
+            self.threads > 1
+            and X.shape[0] > X.shape[1]
+            and self.W[1].shape[0] * X.shape[0] * X.shape[1] >= SPLIT_MIN_PRODUCT
+            and _blas_controller() is not None
+        )
 
     def parameters(self):
         """Return the current parameters as a new dict of new arrays ``W1, b1, ..., WL, bL``."""
@@ -182,7 +204,10 @@ class TrainingStep:
             A = self.X
             for l in range(1, self.L):
                 Z = self.A[l]
-                np.matmul(self.W[l], A, out=Z)
+                if l == 1 and self._split:
+                    self._split_matmul(self.W[1], A, Z)
+                else:
+                    np.matmul(self.W[l], A, out=Z)
                 self._by_rows(_bias_relu, Z, self.b[l])
                 A = Z
             AL = self.AL
@@ -228,7 +253,10 @@ class TrainingStep:
             self.db[L] /= m
             for l in range(L, 0, -1):
                 A_prev, W, dW, db = self.A[l - 1], self.W[l], self.dW[l], self.db[l]
-                np.matmul(dZ, A_prev.T, out=dW)
+                if l == 1 and self._split:
+                    self._split_matmul(dZ, A_prev.T, dW)
+                else:
+                    np.matmul(dZ, A_prev.T, out=dW)
                 if l > 1:
                     # dZ_prev = relu_backward(W^T dZ, Z_prev) over A_prev's buffer, and its row sums, the
                     # next layer's db, in the same pass. The slope 1[Z > 0] is 1[A > 0], saved before
@@ -249,6 +277,27 @@ class TrainingStep:
                 self._by_rows(partial(_descend, m=m, learning_rate=lr), W, dW)
                 db *= lr
                 self.b[l] -= db
+
+    def _split_matmul(self, A, B, out):
+        """``out = A @ B``, its columns shared out over the threads, each product on one BLAS thread.
+
+        OpenBLAS's own threads wait for their work spinning, and every product ends in a barrier where the
+        first thread done spins until the last is: on a machine whose cores other processes also want, a
+        thread of a two-thread product is often off its core, and the product waits a time slice. Our
+        threads instead sleep until they have work; each computes whole dot products of ``out``'s columns.
+        """
+        cols = out.shape[1]
+        step = -(-cols // self.threads)
+        parts = [(lo, min(lo + step, cols)) for lo in range(0, cols, step)]
+        if self.threads not in _POOLS:
+            _POOLS[self.threads] = ThreadPoolExecutor(self.threads, thread_name_prefix="dl_bench")
+
+        def run(part):
+            with np.errstate(over="ignore", invalid="ignore"):  # the error state is per thread
+                np.matmul(A, B[:, part[0] : part[1]], out=out[:, part[0] : part[1]])
+
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            list(_POOLS[self.threads].map(run, parts))
 
     def _by_rows(self, fn, *arrays):
         """``fn(*arrays)``, or, for arrays of at least ``PARALLEL_MIN_SIZE`` numbers, ``fn`` on blocks of

@@ -248,3 +248,28 @@ def test_bench_smoke_prints_a_table_of_positive_finite_numbers():
         for key in ("ours_s", "ours_gflops", "straightforward_s", "straightforward_over_ours"):
             assert math.isfinite(row[key]) and row[key] > 0, key
     assert "memory tiny float32: activations" in text
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_wide_products_shared_over_our_threads_give_the_numbers_of_the_loop(monkeypatch, dtype):
+    # What the image-size workload runs on two threads or more (W1 X and dZ1 X^T by columns, one BLAS thread
+    # each), forced here on a small wide X and 3 threads.
+    pytest.importorskip("threadpoolctl")
+    monkeypatch.setattr(fast, "SPLIT_MIN_PRODUCT", 0)
+    layers_dims = [70, 8, 4, 1]
+    X, Y = problem(layers_dims, 31, dtype=dtype)
+    parameters = initialize_parameters_deep(layers_dims, seed=3, dtype=dtype)
+    step = TrainingStep(X, Y, parameters, threads=3)
+    assert step._split
+    expected, expected_costs = straightforward(X, Y, layers_dims, 0.1, 201, seed=3)
+    costs = []
+    for i in range(201):
+        cost = step.forward()
+        if i % 100 == 0 or i == 200:
+            costs.append(cost)
+        step.backward_update(0.1)
+    tolerance = EQUAL if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-6}
+    np.testing.assert_allclose(costs, expected_costs, **tolerance)
+    for key, value in step.parameters().items():
+        assert value.dtype == dtype, key
+        np.testing.assert_allclose(value, expected[key], **tolerance, err_msg=key)

@@ -1,0 +1,188 @@
+"""Measure how fast the JupyterLite site starts: a revision's site against the working tree's, alternately.
+
+Usage, from the repository's root, with requirements-lite.txt and requirements-e2e.txt installed and
+Debian's chromium (as .ci/lite.sh)::
+
+    python tests/lite/measure_startup.py                     # HEAD's site against the working tree's, 5 rounds
+    python tests/lite/measure_startup.py --baseline REV --rounds 7 --pyodide DIR --json out.json
+
+A measurement, never a test: it asserts nothing about time. Both sites are built with a local
+Pyodide (``--pyodide``, or one assembled by tests/lite/local_pyodide.py, every file verified) and
+served on localhost by the offline test's server; the baseline is built by its own revision's
+``dl_instructor.lite`` from ``git archive REV`` (no checkout touched). Each round loads each site
+once, the order alternating between rounds, in a fresh Chromium profile (cold: nothing cached),
+then again in the same profile (warm: the browser's cache and the site's storage kept). What a
+learner waits for, from the page's first request, in ``02_forward`` (the offline test's notebook):
+
+* shown: every cell of the notebook laid out;
+* idle: the kernel idle (Pyodide, its packages and the kernel's own installs loaded);
+* first cell: Run All Above the exercise, the first code cell done (its prompt numbered);
+* check: the right answer typed into ``linear_forward`` and its check's success line shown.
+
+It prints the load average before each load and a table of min / median per site and phase, with
+the bytes the server sent per load. The machine's load moves every figure: say with each figure
+how busy the machine was.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "lite"))
+
+import test_jupyterlite as lite_test  # noqa: E402
+
+import conftest as lite_conftest  # noqa: E402  (the offline test's server and browser launch)
+
+lab = lite_test.lab
+PHASES = ("shown", "idle", "first_cell", "check")
+FIRST_CELL_RAN_JS = """(i) => {
+  const cells = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell');
+  return /\\[\\d+\\]:/.test(cells[i].querySelector('.jp-InputArea-prompt').innerText);
+}"""
+
+
+def build_site(source_root, out, pyodide):
+    subprocess.run(
+        [sys.executable, "-m", "dl_instructor.lite", "build", "--out", str(out), "--pyodide", str(pyodide)],
+        cwd=source_root, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return out
+
+
+def export_revision(revision, dest):
+    """The files of ``revision`` in ``dest`` (git archive: no checkout, no worktree)."""
+    archive = dest.with_suffix(".tar")
+    subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), revision], cwd=REPO, check=True)
+    dest.mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def load_once(context, server):
+    """One load of 02_forward up to the check's success line; the seconds of each phase since the request."""
+    cells = lab.load_notebook(REPO / lab.LEARNER_NOTEBOOK)["cells"]
+    ids = [lab.grade_id(c) for c in cells]
+    exercise, check = ids.index(f"ex_{lab.LEARNER_EXERCISE}"), ids.index(f"check_{lab.LEARNER_EXERCISE}")
+    above = lite_test.code_cells(cells[:exercise])
+    server.reset_count()
+    page = context.new_page()
+    page.set_default_timeout(lite_test.KERNEL_TIMEOUT_MS)
+    times = {}
+    started = time.monotonic()
+    page.goto(f"{server.base_url}/lab/index.html?path={Path(lab.LEARNER_NOTEBOOK).name}")
+    page.wait_for_function(lite_test.ALL_CELLS_SHOWN_JS, arg=len(cells))
+    times["shown"] = time.monotonic() - started
+    lite_test.wait_for_idle_kernel(page)
+    times["idle"] = time.monotonic() - started
+    before = lab.prompts(page, above)
+    lab.cell_locator(page, exercise).locator(".jp-InputArea-prompt").click()
+    lab.menu(page, "Run", "Run All Above Selected Cell")
+    page.wait_for_function(FIRST_CELL_RAN_JS, arg=above[0], timeout=lite_test.RUN_TIMEOUT_MS)
+    times["first_cell"] = time.monotonic() - started
+    page.wait_for_function(
+        lab.RUN_FINISHED_JS, arg={"indices": above, "before": before}, timeout=lite_test.RUN_TIMEOUT_MS
+    )
+    lab.replace_cell_source(page, exercise, lab.CORRECT_ANSWER)
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)
+    lab.cell_locator(page, check).get_by_text(success).wait_for(timeout=lite_test.RUN_TIMEOUT_MS)
+    times["check"] = time.monotonic() - started
+    times["bytes"] = server.bytes_sent
+    page.close()
+    return times
+
+
+def serve(site):
+    server = lite_conftest.SiteServer(site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def table(results):
+    lines = [
+        "| site | load | " + " | ".join(PHASES) + " | MB per load |",
+        "| --- | --- |" + " --- |" * (len(PHASES) + 1),
+    ]
+    for (site, kind), runs in sorted(results.items()):
+        cells = []
+        for phase in PHASES:
+            values = [r[phase] for r in runs]
+            cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} s")
+        mb = statistics.median(r["bytes"] for r in runs) / 1e6
+        lines.append(f"| {site} | {kind} | " + " | ".join(cells) + f" | {mb:.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", default="HEAD", help="the revision whose site is today's (default HEAD)")
+    parser.add_argument("--rounds", type=int, default=5, help="loads of each site, cold and warm (at least 5)")
+    parser.add_argument("--pyodide", type=Path, help="a local Pyodide (default: assembled and verified here)")
+    parser.add_argument("--json", type=Path, help="write every load's figures there")
+    args = parser.parse_args(argv)
+    if args.rounds < 5:
+        parser.error("--rounds: at least 5, a min and a median of fewer say little on a shared machine")
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="lite-measure-") as tmp:
+        tmp = Path(tmp)
+        pyodide = args.pyodide
+        if pyodide is None:
+            pyodide = tmp / "pyodide"
+            subprocess.run(
+                [sys.executable, str(REPO / "tests/lite/local_pyodide.py"), "--out", str(pyodide)], check=True
+            )
+        sites = {
+            f"baseline {args.baseline}": build_site(
+                export_revision(args.baseline, tmp / "baseline"), tmp / "site-a", pyodide
+            ),
+            "working tree": build_site(REPO, tmp / "site-b", pyodide),
+        }
+        servers = {name: serve(site) for name, site in sites.items()}
+        results = {}
+        with sync_playwright() as playwright:
+            names = list(sites)
+            for round_ in range(args.rounds):
+                for name in names if round_ % 2 == 0 else names[::-1]:
+                    context = lite_conftest.launch_chromium(
+                        playwright, tmp / f"profile-{round_}-{len(results)}-{name[:4]}"
+                    )
+                    try:
+                        for kind in ("cold", "warm"):
+                            load = os.getloadavg()
+                            figures = load_once(context, servers[name])
+                            figures["loadavg"] = load
+                            results.setdefault((name, kind), []).append(figures)
+                            print(
+                                f"round {round_ + 1} {name} {kind}: "
+                                + ", ".join(f"{p} {figures[p]:.2f} s" for p in PHASES)
+                                + f", {figures['bytes'] / 1e6:.1f} MB; load average "
+                                + " ".join(f"{x:.2f}" for x in load),
+                                flush=True,
+                            )
+                    finally:
+                        context.close()
+        for server in servers.values():
+            server.shutdown()
+    loads = [r["loadavg"][0] for runs in results.values() for r in runs]
+    print(f"\nmin / median of {args.rounds} loads, headless Chromium, localhost; "
+          f"1-minute load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")  # fmt: skip
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({f"{s} {k}": v for (s, k), v in results.items()}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,13 @@ the site never loads Pyodide's h5py (docs/lite.md says why). The site serves the
 beyond Pyodide's distribution itself (``SITE_WHEELS``, downloaded from the package index with their
 sha256 checked), and the kernel never reaches the package index at run time.
 
+Every page of the app loads the site's own script (``lite/storage.js``, ``STORAGE_SCRIPT``): it asks
+the browser for persistent storage, so the learner's work is not evicted, and tells the learner in
+a notification whether the browser agreed and how to download their work. The settings overrides
+(``OVERRIDES``) hide the menu entries that mean nothing without a server (File > Log Out, Shut
+Down) and take "Clear Browser Data" out of the file browser's context menu (Help keeps it; it asks
+before deleting anything).
+
 A local Pyodide (``--pyodide``) is a folder with ``pyodide.js`` and ``pyodide-lock.json`` and the
 package files; the site then needs no network at all. ``tests/lite/local_pyodide.py`` assembles
 one from registry packages, every file checked against the official release's hashes.
@@ -79,7 +86,9 @@ and `data/` holds the datasets; you do not need to open either.
 **Your work is saved in this browser**, on this computer, when you save a notebook (Ctrl+S, or File >
 Save): come back with the same browser and it is there. It is not saved anywhere else: another
 browser, a private window or clearing this site's data will not have it. To keep a copy, or to hand
-your work in, download the notebook (right-click it in the file browser > Download).
+your work in, download the notebook (right-click it in the file browser > Download). The site asks
+the browser to keep this storage (persistent storage); a notification says, each time the site
+opens, whether the browser agreed. Help > Clear Browser Data deletes your work, after asking.
 
 **Grading is your instructor's**: this site checks each answer as you go, but it does not score or
 collect your work. Hand in the downloaded `.ipynb` files the way your instructor asks; they grade
@@ -166,6 +175,8 @@ def site_config(pyodide_url):
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "Deep neural networks from scratch",
+            # window.jupyterapp, which the site's own script (STORAGE_SCRIPT) tells the learner through.
+            "exposeAppInBrowser": "true",
             "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
         },
     }
@@ -173,12 +184,54 @@ def site_config(pyodide_url):
 
 # JupyterLab settings for the site: a Markdown file (the landing README) opens rendered; every cell
 # of a notebook is laid out once the browser is idle ("defer"), not only the cells in view ("full",
-# JupyterLite's default); the UI does not fetch news from the internet.
+# JupyterLite's default); the UI does not fetch news from the internet. File > Log Out and Shut Down
+# mean nothing without a server: hidden. "Clear Browser Data", which deletes the learner's work (after
+# a dialog that says so), leaves the file browser's context menu, where it sat below "Download"; it
+# stays in the Help menu.
+HIDDEN_FILE_MENU_COMMANDS = ("filemenu:logout", "filemenu:shutdown")
+CLEAR_BROWSER_DATA = "application:clear-browser-data"
 OVERRIDES = {
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"},
     "@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}},
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/mainmenu-extension:plugin": {
+        "menus": [
+            {
+                "id": "jp-mainmenu-file",
+                "items": [{"command": command, "disabled": True} for command in HIDDEN_FILE_MENU_COMMANDS],
+            }
+        ]
+    },
+    "@jupyterlab/application-extension:context-menu": {
+        "contextMenu": [{"command": CLEAR_BROWSER_DATA, "selector": ".jp-BrowserStorageDrive", "disabled": True}]
+    },
 }
+# The site's own script (lite/storage.js), added to every page of the app: it asks the browser for
+# persistent storage and tells the learner where their work lives and how to download it.
+STORAGE_SCRIPT = ROOT / "lite" / "storage.js"
+STORAGE_SCRIPT_NAME = "course-storage.js"
+
+
+def add_storage_script(out, script=STORAGE_SCRIPT):
+    """Copy the storage script into the built site ``out`` and load it from every page of the app.
+
+    Returns the pages changed (each ``index.html`` holding the app's page config).
+    """
+    shutil.copy2(script, out / STORAGE_SCRIPT_NAME)
+    pages = []
+    for page in [out / "index.html", *sorted(out.glob("*/index.html"))]:
+        html = page.read_text(encoding="utf-8")
+        if 'id="jupyter-config-data"' not in html:
+            continue
+        up = "../" * (len(page.relative_to(out).parts) - 1)
+        if html.count("</head>") != 1:
+            raise ValueError(f"{page} has no single </head> to add the storage script before")
+        tag = f'  <script src="{up}{STORAGE_SCRIPT_NAME}"></script>\n  </head>'
+        page.write_text(html.replace("</head>", tag), encoding="utf-8")
+        pages.append(page)
+    if not pages:
+        raise ValueError(f"no page of {out} holds the app's config: is it a JupyterLite build?")
+    return pages
 
 
 # The one JupyterLab extension the site needs. Others installed in the same environment (nbgrader's
@@ -234,6 +287,7 @@ def build(out, pyodide=None, root=ROOT):
              "--lite-dir", str(lite_dir), "--contents", str(lite_dir / "contents"), "--output-dir", str(out)],
             cwd=lite_dir, check=True,
         )  # fmt: skip
+    add_storage_script(out)
     return out
 
 

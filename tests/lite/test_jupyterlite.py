@@ -4,6 +4,12 @@ The site is built by ``python -m dl_instructor.lite build`` with a local, verifi
 (tests/lite/conftest.py). In headless Chromium, each test on a fresh profile (a cold load):
 
 * the landing text is in the file browser, with the notebooks, the library and the data;
+* the site asks the browser for persistent storage (lite/storage.js) and tells the learner what it
+  got: with the permission granted the storage is persistent; refused, as headless Chromium does for
+  a site it has no history with, the learner is told the browser may delete the work; both say how
+  to download it;
+* the File menu offers no Log Out or Shut Down, the file browser's context menu has Download but no
+  Clear Browser Data, and Help > Clear Browser Data asks first (cancelled, nothing is deleted);
 * in a learner version, a right answer typed into an exercise shows the check's success line, a
   known mistake shows its hint, and the work saved (Ctrl+S) is there after a reload;
 * 06_application runs to the end: no traceback, every figure of the saved notebook, the
@@ -95,6 +101,87 @@ def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_conte
     ]
     missing = sorted(set(expected) - set(listing))
     assert not missing, f"the file browser lacks {missing}; it shows {listing}"
+
+
+STORAGE_STATUS_JS = "() => window.dlCourseStorage && window.dlCourseStorage.told !== null"
+NOTIFICATION = ".Toastify__toast"
+
+
+def open_lab_and_read_storage_status(context, base_url):
+    """Open the site's lab page; wait until its storage script asked the browser and told the learner."""
+    page = context.new_page()
+    page.set_default_timeout(lab.UI_TIMEOUT_MS)
+    page.goto(f"{base_url}/lab/index.html")
+    page.wait_for_function(STORAGE_STATUS_JS, timeout=KERNEL_TIMEOUT_MS)  # the app is up: slow on a busy machine
+    status = page.evaluate("() => window.dlCourseStorage")
+    toast = page.locator(NOTIFICATION, has_text=status["told"][:40])
+    toast.wait_for()
+    page.wait_for_timeout(1000)  # the notification slides in: screenshot it in place
+    told = toast.inner_text()
+    return page, status, told
+
+
+def test_the_site_asks_to_keep_the_work_and_the_browser_grants_it(site_server, lite_context, lite_artifacts):
+    # Headless Chromium refuses persistent storage to a site it has no history with (the next test);
+    # with the permission granted, as a browser does for a site it deems important, the site's
+    # request makes its storage persistent, and the learner is told so.
+    cdp = lite_context.new_cdp_session(lite_context.pages[0] if lite_context.pages else lite_context.new_page())
+    cdp.send("Browser.grantPermissions", {"origin": site_server.base_url, "permissions": ["durableStorage"]})
+    page, status, told = open_lab_and_read_storage_status(lite_context, site_server.base_url)
+    persisted = page.evaluate("() => navigator.storage.persisted()")
+    page.screenshot(path=str(lite_artifacts / "storage_granted.png"))
+    page.close()
+    assert status["requested"] is True and status["error"] is None, status
+    assert status["persisted"] is True and persisted is True, (status, persisted)
+    assert status["told"] in told, f"the notification shows {told!r}, not the whole of {status['told']!r}"
+    assert "kept in this browser" in told and "Download" in told, told
+
+
+def test_the_site_says_when_the_browser_may_delete_the_work(site_server, lite_context, lite_artifacts):
+    page, status, told = open_lab_and_read_storage_status(lite_context, site_server.base_url)
+    persisted = page.evaluate("() => navigator.storage.persisted()")
+    page.screenshot(path=str(lite_artifacts / "storage_refused.png"))
+    page.close()
+    assert status["requested"] is True and status["error"] is None, status
+    assert status["persisted"] is False and persisted is False, (status, persisted)
+    assert status["told"] in told, f"the notification shows {told!r}, not the whole of {status['told']!r}"
+    assert "may delete it" in told and "Download" in told, told
+
+
+def menu_items(page, top):
+    """The labels of a menu bar entry's items, read with the menu open, then closed again."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{re.escape(top)}$")).click()
+    labels = page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()
+    page.keyboard.press("Escape")
+    return [label.strip() for label in labels]
+
+
+def test_menus_hold_no_entry_that_does_nothing_and_clearing_asks_first(site_server, lite_context, lite_artifacts):
+    page = lite_context.new_page()
+    page.set_default_timeout(lab.UI_TIMEOUT_MS)
+    page.goto(f"{site_server.base_url}/lab/index.html")
+    page.locator(".jp-DirListing-itemText", has_text=NOTEBOOK_06).wait_for()
+    file_menu = menu_items(page, "File")
+    help_menu = menu_items(page, "Help")
+    page.locator(".jp-DirListing-itemText", has_text=NOTEBOOK_06).click(button="right")
+    context_menu = [t.strip() for t in page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()]
+    page.screenshot(path=str(lite_artifacts / "file_browser_context_menu.png"))
+    page.keyboard.press("Escape")
+    lab.menu(page, "Help", "Clear Browser Data")
+    dialog = page.locator(".jp-Dialog").inner_text()
+    page.screenshot(path=str(lite_artifacts / "clear_browser_data_asks.png"))
+    page.locator(".jp-Dialog .jp-mod-reject").click()
+    page.locator(".jp-Dialog").wait_for(state="detached")
+    still_listed = page.locator(".jp-DirListing-itemText", has_text=NOTEBOOK_06).count()
+    page.close()
+    assert "Save Notebook" in file_menu or "Save" in " ".join(file_menu), f"the File menu did not open: {file_menu}"
+    for nothing in ("Log Out", "Shut Down"):
+        assert nothing not in file_menu, f"the File menu offers {nothing!r}: {file_menu}"
+    assert "Download" in context_menu, f"the file browser's context menu lacks Download: {context_menu}"
+    assert "Clear Browser Data" not in context_menu, f"Clear Browser Data sits beside Download: {context_menu}"
+    assert "Clear Browser Data" in help_menu, help_menu
+    assert "cannot be undone" in dialog, f"Clear Browser Data does not ask first: {dialog!r}"
+    assert still_listed == 1, "cancelling Clear Browser Data deleted the course's files"
 
 
 UNSAVED_TAB_JS = "!!document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')"

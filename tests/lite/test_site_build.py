@@ -6,6 +6,9 @@
   ``PYODIDE_VERSION`` from its CDN, serves its pinned wheels itself, never falls back on the
   package index, and holds the course: the learner versions, 06 without outputs, the library,
   the data, the landing text. .ci/lite.sh names the built site in ``LITE_CDN_SITE``.
+* Every page of the app loads the site's storage script, the page config exposes the app to it,
+  and the settings overrides hide File > Log Out and Shut Down and take Clear Browser Data out of
+  the file browser's context menu.
 * tests/lite/local_pyodide.py refuses a package file whose sha256 is not the official lock's, and
   one the registries lack, naming it, and leaves no Pyodide behind.
 """
@@ -168,3 +171,25 @@ def test_local_pyodide_keeps_the_verified_files(tmp_path, monkeypatch):
     verified = module.assemble(tmp_path / "pyodide", tmp_path / "cache")
     assert sorted(verified) == ["micropip-1.0-py3-none-any.whl", "numpy-1.0-py3-none-any.whl"]
     assert (tmp_path / "pyodide" / "numpy-1.0-py3-none-any.whl").read_bytes() == b"official numpy bytes"
+
+
+def test_every_page_of_the_app_loads_the_storage_script_and_menus_that_do_nothing_are_hidden(cdn_site):
+    from dl_instructor import lite
+
+    pages = [
+        p for p in [cdn_site / "index.html", *cdn_site.glob("*/index.html")] if "jupyter-config-data" in p.read_text()
+    ]
+    assert {p.parent.name for p in pages} >= {"lab", "notebooks", "tree"}, pages
+    for page in pages:
+        up = "../" * (len(page.relative_to(cdn_site).parts) - 1)
+        assert f'<script src="{up}{lite.STORAGE_SCRIPT_NAME}"></script>' in page.read_text(), page
+    script = (cdn_site / lite.STORAGE_SCRIPT_NAME).read_text()
+    assert "navigator.storage.persist()" in script
+    config = json.loads((cdn_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert config["exposeAppInBrowser"] == "true"  # the script reaches the app through window.jupyterapp
+    overrides = json.loads((cdn_site / "overrides.json").read_text())
+    file_menu = overrides["@jupyterlab/mainmenu-extension:plugin"]["menus"][0]
+    assert file_menu["id"] == "jp-mainmenu-file"
+    assert {i["command"] for i in file_menu["items"] if i["disabled"]} == {"filemenu:logout", "filemenu:shutdown"}
+    context = overrides["@jupyterlab/application-extension:context-menu"]["contextMenu"]
+    assert [(i["command"], i["disabled"]) for i in context] == [("application:clear-browser-data", True)]

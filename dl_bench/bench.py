@@ -138,11 +138,12 @@ class _Ours:
         self.step = TrainingStep(X, Y, parameters, threads=threads)
 
     def run(self, iterations):
-        for _ in range(iterations):
-            cost = self.step.forward()
-            if not np.isfinite(cost):
-                raise FloatingPointError("diverged")
-            self.step.backward_update(LEARNING_RATE)
+        with self.step.blas_threads():
+            for _ in range(iterations):
+                cost = self.step.forward()
+                if not np.isfinite(cost):
+                    raise FloatingPointError("diverged")
+                self.step.backward_update(LEARNING_RATE)
         return cost
 
 

@@ -43,6 +43,7 @@ proves it). What changes is only how the work is laid out:
 Everything follows the dtype of ``X`` (float32 stays float32 end to end).
 """
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -190,6 +191,19 @@ class TrainingStep:
             and self.W[1].shape[0] * X.shape[0] * X.shape[1] >= SPLIT_MIN_PRODUCT
             and _blas_controller() is not None
         )
+
+    def blas_threads(self):
+        """A context in which to run iterations: one BLAS thread if every product of the network is small.
+
+        The rule of :mod:`dl_utils._threads` (the course's trainers): below ``SPLIT_MIN_PRODUCT``
+        multiply-adds, a product split over OpenBLAS's threads costs as much in handing work over and
+        spinning at the barrier as it saves, and on a busy machine many times more. Without threadpoolctl,
+        or when a product is large, the BLAS is left as it is.
+        """
+        largest = max(W.shape[0] * W.shape[1] * self.m for W in self.W[1:])
+        if largest >= SPLIT_MIN_PRODUCT or _blas_controller() is None:
+            return contextlib.nullcontext()
+        return _blas_controller().limit(limits=1, user_api="blas")
 
     def parameters(self):
         """Return the current parameters as a new dict of new arrays ``W1, b1, ..., WL, bL``."""
@@ -340,11 +354,12 @@ def train(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, seed=0):
     X = X.astype(dtype, copy=False)
     step = TrainingStep(X, Y, initialize_parameters_deep(layers_dims, seed=seed, dtype=dtype))
     costs = []
-    for i in range(num_iterations):
-        cost = step.forward()
-        if not np.isfinite(cost):
-            raise FloatingPointError(f"training diverged: the cost became {cost} at iteration {i}")
-        if i % 100 == 0 or i == num_iterations - 1:
-            costs.append(cost)
-        step.backward_update(learning_rate)
+    with step.blas_threads():
+        for i in range(num_iterations):
+            cost = step.forward()
+            if not np.isfinite(cost):
+                raise FloatingPointError(f"training diverged: the cost became {cost} at iteration {i}")
+            if i % 100 == 0 or i == num_iterations - 1:
+                costs.append(cost)
+            step.backward_update(learning_rate)
     return step.parameters(), costs

@@ -273,3 +273,13 @@ def test_the_wide_products_shared_over_our_threads_give_the_numbers_of_the_loop(
     for key, value in step.parameters().items():
         assert value.dtype == dtype, key
         np.testing.assert_allclose(value, expected[key], **tolerance, err_msg=key)
+
+
+def test_a_small_network_trains_on_one_blas_thread_and_gives_the_threads_back():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [info["num_threads"] for info in threadpoolctl.threadpool_info()]
+    X, Y = problem([4, 3, 1], 20)
+    step = TrainingStep(X, Y, initialize_parameters_deep([4, 3, 1]))
+    with step.blas_threads():
+        assert {info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"} == {1}
+    assert [info["num_threads"] for info in threadpoolctl.threadpool_info()] == before

@@ -35,6 +35,14 @@ proves it). What changes is only how the work is laid out:
   ``(n_x, m)``, as :func:`dl_utils.load_dataset` returns it, and as PyTorch stores ``(m, n_x)``)
   is where OpenBLAS multiplies it fastest; a wide ``X`` in the other layout is copied once,
   costing its size in memory, because that makes both of its products 20 to 30% faster.
+- **OpenBLAS's threads only where they pay, and never spinning at a barrier.** A network whose
+  products are all small (below ``SPLIT_MIN_PRODUCT`` multiply-adds, the digits) runs on one BLAS
+  thread (:meth:`TrainingStep.blas_threads`, the rule of ``dl_utils._threads``); a wide ``X``'s two
+  products are shared out by columns over the step's own threads, each on one BLAS thread
+  (:meth:`TrainingStep._split_matmul`). OpenBLAS's threads spin while they wait, and each of its
+  products ends in a barrier: on a machine whose cores other processes also want, that made the
+  two-thread step lose to PyTorch (docs/benchmark.md). Each number is still one dot product, so
+  the results agree with the loop to rounding.
 - **No validation.** The step trusts its arguments (the benchmark makes them); checking a learner's
   is :func:`dl_utils.L_layer_model`'s work.
 - **The output layer** starts from ``dZ = AL - Y`` as ``L_model_backward`` does, and its cost is

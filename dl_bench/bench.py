@@ -4,7 +4,8 @@ Trains full-batch gradient descent for a fixed number of iterations on three wor
 prints, for each workload and dtype, the seconds per iteration, the GFLOP/s and the share of
 numpy's own matrix-multiply peak measured in the same run, for
 
-- ``ours``: the fast training step, :class:`dl_bench.TrainingStep`;
+- ``ours``: the fast training step, :class:`dl_bench.TrainingStep`, run as :func:`dl_bench.train` runs
+  it (on one BLAS thread when all of the network's products are small, see ``TrainingStep.blas_threads``);
 - ``straightforward``: the same iteration written with the public reference functions,
   ``L_model_forward``, ``compute_cost``, ``L_model_backward``, ``update_parameters``: the loop
   of :func:`dl_utils.L_layer_model`;

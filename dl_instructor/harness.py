@@ -225,7 +225,32 @@ class Session:
             for module_name, module in list(sys.modules.items()):
                 if module_name.split(".")[0] == "dl_utils" and callable(getattr(module, name, None)):
                     setattr(module, name, getattr(package, name))
+        if "allowed" in request:
+            _deny(self.ns, set(request["library"]) - set(request["allowed"]), request["denied"])
         return {"ok": True}
+
+
+def _denied(name, text):
+    def stand_in(*args, **kwargs):
+        raise RuntimeError(text)
+
+    stand_in.__name__ = stand_in.__qualname__ = name
+    return stand_in
+
+
+def _deny(ns, names, message):
+    """Every function of the library in ``names``, wherever the notebook reaches it by name, raises ``message``."""
+    stand_ins = {name: _denied(name, message.replace("{name}", name)) for name in names}
+    for module_name, module in list(sys.modules.items()):
+        if module_name.split(".")[0] == "dl_utils" and module_name.split(".")[:2] != ["dl_utils", "checks"]:
+            for name in names & set(vars(module)):
+                if not isinstance(vars(module)[name], type(sys)):
+                    setattr(module, name, stand_ins[name])
+    for name in names & set(ns):
+        value = ns[name]
+        if str(getattr(value, "__module__", "") or "").split(".")[0] == "dl_utils" or \
+                str(getattr(value, "__module__", "") or "").startswith("dl_stage_"):
+            ns[name] = stand_ins[name]
 
 
 def _processes():

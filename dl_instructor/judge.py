@@ -56,6 +56,7 @@ class Verdict:
     status: str
     message: str
     seconds: float = 0.0
+    mistake: str = ""  # the catalogued mistake the check named (CheckFailed.mistake), if any
 
 
 @dataclass
@@ -341,8 +342,7 @@ class NotebookRun:
             self._replace()
         self._copy()
         try:
-            if self.judged:
-                self._request(self.graded.stage_request(self.judged), in_copy=self.copy_seq is not None)
+            self._request(self.graded.stage_request(self.judged, exercise.function), in_copy=self.copy_seq is not None)
             fn = Remote(self, exercise.function) if found.get("callable") else wire.opaque(found.get("type", "?"))
             return self._run_check(exercise, fn)
         finally:
@@ -355,8 +355,8 @@ class NotebookRun:
             with contextlib.redirect_stdout(printed):
                 exercise.check(fn, **hook)
                 exercise.check(fn, hidden=True, **hook)
-        except AssertionError as e:
-            return Verdict(0.0, "failed", str(e))
+        except AssertionError as e:  # checks.CheckFailed: with the id of the catalogued mistake it names, if any
+            return Verdict(0.0, "failed", str(e), mistake=getattr(e, "mistake", None) or "")
         except Abort as e:
             if self.sandbox is not None and (not self.in_copy or e.status == "out_of_time"):
                 self.sandbox.kill()  # judged in the notebook's process itself (no copy could be made), or time is up

@@ -13,6 +13,7 @@ and docstrings are gone from the text a learner could read, not merely hidden.
 """
 
 import ast
+import functools
 from pathlib import Path
 
 ENGINES = ("_train", "bench")  # modules that compute the whole network their own way
@@ -67,10 +68,29 @@ def _names_used(node):
     return used
 
 
+@functools.lru_cache(maxsize=2048)
+def _parsed(source):
+    # For reading only: strip and deny parse their own trees, since they rewrite them.
+    return ast.parse(source)
+
+
 def _uses(sources):
+    return _cached(_uses_of, sources)
+
+
+def _cached(function, sources):
+    return _memo(function, tuple(sources.items()))
+
+
+@functools.lru_cache(maxsize=64)
+def _memo(function, items):
+    return function(dict(items))
+
+
+def _uses_of(sources):
     uses = {}
     for source in sources.values():
-        for node in _defs(ast.parse(source)):
+        for node in _defs(_parsed(source)):
             uses.setdefault(node.name, set()).update(_names_used(node) - {node.name})
     return uses
 
@@ -111,7 +131,7 @@ def strip(sources, names, notebook):
     out = {}
     for path, source in sources.items():
         module = Path(path).stem
-        if not (gone & {n.name for n in _defs(ast.parse(source))} or (names and module in ENGINES)):
+        if not (gone & {n.name for n in _defs(_parsed(source))} or (names and module in ENGINES)):
             out[path] = source
             continue
         tree = ast.parse(source)
@@ -129,3 +149,108 @@ def _empty(node, text):
         node.body, node.decorator_list, node.bases, node.keywords = init, [], [], []
     else:
         node.body, node.decorator_list = body, []
+
+
+# ---------------------------------------------------------------- deny by default
+
+# The reviewed list: modules whose functions answer no exercise (loading data, plotting, checking arguments, reading
+# files, the test functions of gradient checking) and which every sandbox may hold, with what they use. A function
+# of these that calls an answer (plot_decision_boundary is handed a predict function, it calls none) is still
+# emptied, by the rule below: nothing reached through an answer is held.
+UTILITY_MODULES = ("data", "plots", "_validate", "_hdf5", "_threads", "_introspect", "_testfunctions")
+
+
+def defined(sources):
+    """``{name: module path}`` of every top-level function and class of the library (the checks' stand-in aside)."""
+    return dict(_cached(_defined, sources))
+
+
+def _defined(sources):
+    out = {}
+    for path, source in sources.items():
+        if "/checks/" in path:
+            continue
+        for node in _defs(_parsed(source)):
+            out.setdefault(node.name, path)
+    return out
+
+
+def utilities(sources):
+    """The functions of :data:`UTILITY_MODULES`."""
+    return {name for name, path in defined(sources).items() if Path(path).stem in UTILITY_MODULES}
+
+
+def held(sources, uses, hidden, with_utilities=True):
+    """What a sandbox may hold: ``uses`` and the utilities, and what they use, never through an answer in ``hidden``.
+
+    Parameters
+    ----------
+    sources : dict of str to str
+        The library (:func:`library_sources`).
+    uses : iterable of str
+        The library functions the exercise's text hands the learner (its record's ``uses``).
+    hidden : iterable of str
+        The exercises whose answers must stay out of reach (the judged one and those not yet judged).
+
+    Returns
+    -------
+    set of str
+        Top-level names of the library; a name that is, or uses, one of ``hidden`` never is one.
+    """
+    names = defined(sources)
+    graph = _references(sources)
+    bad = stripped_names(sources, set(hidden)) if hidden else set()
+    todo = [n for n in set(uses) | (utilities(sources) if with_utilities else set()) if n in names and n not in bad]
+    found = set()
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        todo += [n for n in graph.get(name, ()) if n in names and n not in bad and n not in found]
+    return found
+
+
+def _references(sources):
+    return _cached(_references_of, sources)
+
+
+def _references_of(sources):
+    # The names each top-level function reads as plain names: the library imports what it calls by name
+    # (from .forward import linear_forward), so an attribute (x.kind) is not a reference to a function kind.
+    # A name the function assigns or takes as an argument (kind = ...) is its own, not the library's.
+    refs = {}
+    for source in sources.values():
+        for node in _defs(_parsed(source)):
+            names = [child for child in ast.walk(node) if isinstance(child, ast.Name)]
+            own = {child.id for child in names if not isinstance(child.ctx, ast.Load)}
+            own |= {a.arg for child in ast.walk(node) if isinstance(child, ast.arguments)
+                    for a in child.posonlyargs + child.args + child.kwonlyargs + [child.vararg, child.kwarg] if a}
+            refs.setdefault(node.name, set()).update(child.id for child in names
+                                                     if child.id not in own and child.id != node.name)
+    return refs
+
+
+def deny_message(name, notebook, exercise=None, uses=()):
+    """Why ``dl_utils.<name>`` raises in the sandbox: what the judged exercise (or the notebook) may use instead."""
+    if exercise is None:
+        why = "no exercise of it is handed it"
+    else:
+        why = f"{exercise} is handed {', '.join(uses) if uses else 'no library function'}"
+    return (f"dl_utils.{name} is not available while {notebook} is graded: {why} (and the course's utilities: "
+            "data, plots); write the rest yourself")
+
+
+def deny(sources, keep, notebook, exercise=None, uses=()):
+    """``sources`` with every top-level function and class not in ``keep`` emptied (it raises, saying why)."""
+    out = {}
+    for path, source in sources.items():
+        tree = ast.parse(source)
+        gone = [node for node in _defs(tree) if node.name not in keep]
+        if "/checks/" in path or not gone:
+            out[path] = source
+            continue
+        for node in gone:
+            _empty(node, deny_message(node.name, notebook, exercise, uses))
+        out[path] = ast.unparse(tree) + "\n"
+    return out

@@ -1,0 +1,131 @@
+"""Deny by default: while an exercise is judged, its sandbox's library holds only what the exercise may use.
+
+Issue 24, point 1. What an exercise may use is declared once, next to its record
+(``checks.exercise(name).uses``: the library functions its text hands the learner), and the
+reviewed utilities that answer no exercise (:data:`REVIEWED`: loading data, plotting, checking
+arguments) are listed here. Every other function of the library keeps its name and raises the
+message that says why (``dl_instructor.strip.deny``), on disk (the notebook's copy holds what some
+exercise of the notebook may use) and in the exercise's copy of the process (the names the
+notebook can reach). The first tests list what each sandbox holds; the last grades notebook 09
+with the issue's example, ``compute_cost_with_regularization`` written as ``compute_cost + l2_penalty``.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from sandboxed import require_sandbox
+
+import dl_utils
+from dl_instructor import grade, strip
+from dl_instructor.submission import grade_id
+from dl_utils import checks
+
+COURSE = Path(__file__).resolve().parents[1] / "notebooks"
+# The reviewed list: every function of dl_instructor.strip.UTILITY_MODULES. A function added to one of those
+# modules fails the first test until it is reviewed here (does it answer, or help answer, an exercise?).
+REVIEWED = {
+    "data": {"dataset_names", "load_dataset", "_read", "_listing"},
+    "plots": {"cost_iterations", "plot_costs", "plot_examples", "plot_decision_boundary", "plot_network_flow"},
+    "_validate": {"as_matrix", "same_shape", "as_number", "_number_kind", "as_choice", "activation_name",
+                  "layers_dims", "num_layers"},
+    "_hdf5": {"open_hdf5"},
+    "_threads": {"_threadpools", "small_blas", "largest_product"},
+    "_introspect": {"globals_read"},
+    "_testfunctions": {"Cubic"},
+}
+
+
+def library():
+    return strip.library_sources(Path(dl_utils.__file__).resolve().parent)
+
+
+def sandboxes():
+    """``[(notebook, exercise, uses, holds)]``: each exercise's sandbox, the exercises before it judged."""
+    course = grade.course_for(COURSE, "dl_utils.checks")
+    lib, out = library(), []
+    for notebook in course.names:
+        graded = course[notebook]
+        order = [ex.function for ex in graded.exercises]
+        for k, ex in enumerate(graded.exercises):
+            hidden = graded.hidden - set(order[:k])
+            out.append((notebook, ex.function, ex.uses, strip.held(lib, ex.uses, hidden), hidden))
+    return out
+
+
+def test_the_utilities_are_the_reviewed_list_and_reach_no_answer():
+    lib = library()
+    names = strip.defined(lib)
+    found = {module: {n for n, path in names.items() if Path(path).stem == module} for module in strip.UTILITY_MODULES}
+    assert found == REVIEWED
+    answers = strip.stripped_names(lib, set(checks.EXERCISE_NAMES))  # the references, and what calls one
+    assert strip.held(lib, (), set()) & answers == set()
+
+
+def test_each_exercise_sandbox_holds_only_what_it_is_handed_and_the_utilities():
+    lib = library()
+    utilities = strip.held(lib, (), set())
+    lines, wrong = [], []
+    for notebook, exercise, uses, holds, hidden in sandboxes():
+        handed = strip.held(lib, uses, hidden, with_utilities=False)  # its uses, and what they use
+        lines.append(f"{notebook} {exercise}: {len(holds)} = {len(handed)} handed {sorted(handed)} "
+                     f"+ {len(holds - handed)} utilities")
+        wrong += [(exercise, name) for name in holds - handed - utilities]
+        assert exercise not in holds and not holds & hidden, (exercise, holds & (hidden | {exercise}))
+        assert set(uses) <= holds, (exercise, set(uses) - holds)
+    print("\n" + "\n".join(lines))
+    assert wrong == []
+    assert len(lines) == len(checks.EXERCISE_NAMES)
+
+
+def test_l2_penalty_is_not_held_while_compute_cost_with_regularization_is_judged():
+    holds = {exercise: h for _, exercise, _, h, _ in sandboxes()}
+    assert "compute_cost" in holds["compute_cost_with_regularization"]
+    assert "l2_penalty" not in holds["compute_cost_with_regularization"]
+    assert "l2_penalty" in strip.defined(library())
+
+
+# ---------------------------------------------------------------- the issue's example, graded
+
+
+CCR = "def compute_cost_with_regularization(AL, Y, parameters, lambd):\n"
+
+
+@pytest.fixture(scope="module")
+def report_09(tmp_path_factory):
+    require_sandbox()
+    folder = tmp_path_factory.mktemp("deny")
+    attempts = {
+        "library_sum": CCR + "    return compute_cost(AL, Y) + l2_penalty(parameters, lambd, Y.shape[1])\n",
+        "library_sum_by_module": CCR + (
+            "    import dl_utils.regularization as R\n"
+            "    return compute_cost(AL, Y) + R.l2_penalty(parameters, lambd, Y.shape[1])\n"),
+        "library_reloaded": CCR + (
+            "    import importlib, dl_utils.regularization as R\n    R = importlib.reload(R)\n"
+            "    return compute_cost(AL, Y) + R.l2_penalty(parameters, lambd, Y.shape[1])\n"),
+    }
+    for learner, source in attempts.items():
+        nb = nbformat.read(COURSE / "09_regularization.ipynb", as_version=4)
+        next(c for c in nb.cells if grade_id(c) == "ex_compute_cost_with_regularization").source = source
+        setup = next(k for k, c in enumerate(nb.cells) if grade_id(c) == "setup")
+        nb.cells.insert(setup + 1, nbformat.v4.new_code_cell("from dl_utils import l2_penalty"))
+        (folder / learner).mkdir()
+        nbformat.write(nb, folder / learner / "09_regularization.ipynb")
+    (folder / "solved").mkdir()
+    (folder / "solved" / "09_regularization.ipynb").write_bytes((COURSE / "09_regularization.ipynb").read_bytes())
+    rows = grade.grade(folder, COURSE, timeout=60, jobs=2, notebooks=["09_regularization"])
+    return {(r.learner, r.exercise): r for r in rows}
+
+
+@pytest.mark.parametrize("learner", ["library_sum", "library_sum_by_module", "library_reloaded"])
+def test_compute_cost_plus_l2_penalty_scores_zero(report_09, learner):
+    r = report_09[learner, "compute_cost_with_regularization"]
+    assert (r.points, r.status) == (0.0, "failed"), r
+    assert "dl_utils.l2_penalty is not available while 09_regularization is graded" in r.message, r
+    others = [row for (lr, ex), row in report_09.items() if lr == learner and ex != "compute_cost_with_regularization"]
+    assert others and all((row.points, row.status) == (row.max_points, "passed") for row in others), others
+
+
+def test_the_solved_notebook_09_still_scores_full_marks(report_09):
+    solved = [r for (lr, _), r in report_09.items() if lr == "solved"]
+    assert len(solved) == 4 and all((r.points, r.status) == (r.max_points, "passed") for r in solved), solved

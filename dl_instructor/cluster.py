@@ -19,11 +19,14 @@ import hashlib
 RETRIES = 2  # more tries of a task that raised, on top of Dask's own re-runs after a lost worker
 
 
-def run(scheduler, tasks, source_dir, checks_module, options, read):
-    """``{(learner, notebook): (rows, executed)}`` for ``tasks``, computed by the workers of ``scheduler``."""
-    from distributed import Client, as_completed
+def run(scheduler, tasks, source_dir, checks_module, options, read, task, failed_rows):
+    """``{(learner, notebook): (rows, executed)}`` for ``tasks``, computed by the workers of ``scheduler``.
 
-    from .grade import Row, grade_task
+    ``task`` is the grading task (``tasks.grade_task``) and ``failed_rows(source_dir, checks_module,
+    learner, notebook, message)`` the rows of a task that failed on every try: handed in, so that this
+    module imports nothing of the grader's.
+    """
+    from distributed import Client, as_completed
 
     results = {}
     with Client(scheduler, timeout=30) as client:
@@ -31,7 +34,7 @@ def run(scheduler, tasks, source_dir, checks_module, options, read):
         for learner, notebook, path in tasks:
             data = read(path)
             key = "grade-" + hashlib.sha256(f"{learner}\0{notebook}\0{options.secret}".encode()).hexdigest()[:24]
-            future = client.submit(grade_task, str(source_dir), checks_module, learner, notebook, data, options,
+            future = client.submit(task, str(source_dir), checks_module, learner, notebook, data, options,
                                    key=key, retries=RETRIES, pure=False)
             futures[future] = (learner, notebook)
         for future in as_completed(futures):
@@ -39,10 +42,7 @@ def run(scheduler, tasks, source_dir, checks_module, options, read):
             try:
                 results[learner, notebook] = future.result()
             except Exception as e:  # noqa: BLE001 - the task failed on every worker that tried it
-                from .grade import course_for
-
                 message = f"the grading task failed on the cluster ({type(e).__name__}: {e})"
-                results[learner, notebook] = ([Row(learner, notebook, ex.name, 0.0, ex.points, "grader_error", message)
-                                               for ex in course_for(source_dir, checks_module)[notebook].exercises],
+                results[learner, notebook] = (failed_rows(source_dir, checks_module, learner, notebook, message),
                                               None)
     return results

@@ -86,7 +86,15 @@ def available():
 
 def _python_paths():
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent}
-    return sorted({p.resolve() for p in paths if p.exists()})
+    return sorted({p.resolve() for p in paths if _visible(p)})
+
+
+def _visible(path):
+    # A normal user may not see a prefix that root's environment names (/root/.pyenv): then it is not needed.
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _installed_copies():

@@ -93,8 +93,10 @@ def main(argv=None):
             tree, module = _baseline(args.baseline, workdir)
             baseline = tree
             base_env = {**env, "PYTHONPATH": str(tree)}
-            modes[f"baseline {args.baseline}"] = ([sys.executable, "-m", module, *common, "--source",
-                                                   str(tree / "notebooks")], tree, base_env)
+            # The same assignment (a grader from before --notebooks would grade every notebook and refuse here).
+            modes[f"baseline {args.baseline}"] = ([sys.executable, "-m", module, *common, "--notebooks",
+                                                   *args.notebooks, "--source", str(tree / "notebooks")], tree,
+                                                  base_env)
         clusters = []
         for n in args.dask_workers:
             from distributed import LocalCluster

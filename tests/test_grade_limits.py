@@ -1,0 +1,123 @@
+"""The sandbox's writable places are the documented ones, of the documented sizes, whoever runs the grader.
+
+Issue 24, point 5. A sandbox is made (``dl_instructor.sandbox.Sandbox``, as the grader makes
+it) and a cell inside writes as much as it can into every place it might: its scratch folder,
+``/tmp``, ``/dev/shm``, ``/dev``, ``/var/tmp``, ``/run``, ``/course`` (the library, the grader's
+program). The sizes hold with no cgroup: they are the tmpfs's own (``--size``) and the file size
+limit (``RLIMIT_FSIZE``). The same probe runs as root (the grader as CI runs it) and, when this
+machine lets an unprivileged user make user namespaces, as user ``nobody`` (``setpriv``), with no
+cgroup at all.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from sandboxed import require_sandbox
+
+REPO = Path(__file__).resolve().parents[1]
+MiB = 2**20
+PLACES = ("/dev/shm", "/dev", "/var/tmp", "/run", "/course", "/course/lib/dl_utils", "/course/grader", "/tmp", ".")
+SCRATCH = ("/tmp", ".")  # the documented writable folders (256 MB each)
+FILL = """
+import json, os
+written = {}
+for folder in %r:
+    total, largest = 0, 0
+    for i in range(8):
+        size = 0
+        try:
+            with open(os.path.join(folder, f"fill{i}"), "wb") as f:
+                for _ in range(80):
+                    f.write(b"x" * 2**20)
+                    f.flush()
+                    size += 2**20
+        except OSError:
+            pass
+        total, largest = total + size, max(largest, size)
+        if size < 80 * 2**20:
+            break
+    written[folder] = [total, largest]
+print("WRITTEN" + json.dumps(written))
+""" % (PLACES,)
+
+
+def probe():
+    """Run in a process of its own (as root or as nobody): the bytes each place took, as JSON on stdout."""
+    import dl_utils
+    from dl_instructor import sandbox, strip
+
+    folder = Path(tempfile.mkdtemp(prefix="dl_limits_"))
+    os.chmod(folder, 0o755)
+    try:
+        for relative, text in strip.library_sources(Path(dl_utils.__file__).resolve().parent).items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(text)
+        for path in folder.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        box = sandbox.Sandbox(folder, None, sandbox.Limits())
+        try:
+            mark = box.output_mark()
+            box.request({"op": "run", "index": 0, "code": FILL}, 300)
+            output, _ = box.output_since(mark)
+        finally:
+            box.kill()
+        line = next(x for x in output.splitlines() if x.startswith("WRITTEN"))
+        print(line)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_probe(prefix=()):
+    done = subprocess.run([*prefix, sys.executable, __file__, "--probe"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRITTEN"))
+    return json.loads(line.removeprefix("WRITTEN"))
+
+
+def check(written):
+    from dl_instructor.sandbox import Limits
+
+    limits = Limits()
+    assert written["/dev/shm"][0] <= limits.shm and written["/dev/shm"][0] > 0, written
+    for place in ("/dev", "/var/tmp", "/run", "/course", "/course/lib/dl_utils", "/course/grader"):
+        assert written[place] == [0, 0], (place, written)
+    for place in SCRATCH:
+        assert 0 < written[place][1] <= limits.file_size and written[place][0] <= limits.scratch, (place, written)
+    outside = max(largest for place, (_, largest) in written.items() if place not in SCRATCH)
+    print(f"\nlargest file outside the scratch folders: {outside / MiB:.0f} MiB; {written}")
+    assert outside <= limits.shm
+
+
+def test_the_writable_places_and_their_sizes_as_root():
+    require_sandbox()
+    if os.geteuid() != 0:
+        pytest.skip("runs as root (the next test runs as the user it is)")
+    check(run_probe())
+
+
+def test_the_writable_places_and_their_sizes_as_a_normal_user_without_a_cgroup():
+    require_sandbox()
+    prefix = ()
+    if os.geteuid() == 0:
+        prefix = ("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups")
+        probe_userns = subprocess.run([*prefix, "bwrap", "--unshare-all", "--ro-bind", "/", "/", "true"],
+                                      capture_output=True, text=True)
+        if probe_userns.returncode != 0:
+            pytest.skip(f"this machine does not let user nobody make a sandbox: {probe_userns.stderr.strip()}")
+        stat = "import os, sys; os.stat(os.path.realpath(sys.executable))"
+        sees = subprocess.run([*prefix, sys.executable, "-c", stat], capture_output=True, text=True)
+        if sees.returncode != 0:  # e.g. a Python under /root/.pyenv, mode 700: a normal user's grader needs its own
+            pytest.skip(f"user nobody cannot see this Python's files ({os.path.realpath(sys.executable)}), so it "
+                        "cannot bind them into a sandbox")
+    check(run_probe(prefix))
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--probe"]:
+    probe()

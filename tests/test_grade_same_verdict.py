@@ -1,8 +1,9 @@
 """The grade equals the notebook's verdict: every answer the checks' tests know, judged both ways.
 
 Issue 24, point 3. Every valid alternative answer of the checks' tests (``CORRECT`` of
-tests/test_checks_answers.py and its kin, one per notebook) and every catalogued mistake
-(``dl_utils.checks.mistakes.CATALOGUE``) is judged twice, with the same secret seed:
+tests/test_checks_answers.py and its kin, one per notebook), every catalogued mistake
+(``dl_utils.checks.mistakes.CATALOGUE``) and every wrong answer as a learner typed it
+(tests/wrong_answers.py) is judged twice, with the same secret seed:
 
 - as the notebook's check cell judges it: the course's check, visible and hidden, calling the
   function in this process;
@@ -30,6 +31,7 @@ from types import SimpleNamespace
 import nbformat
 import numpy as np
 import pytest
+import wrong_answers
 from sandboxed import require_sandbox
 
 import dl_utils
@@ -61,7 +63,26 @@ def answers():
             out += [(exercise, f"{module_name}.{fn.__name__}", fn) for fn in fns
                     if fn is not getattr(dl_utils, exercise, None)]
     out += [(m.exercise, f"mistake {m.id}", m.fn) for m in mistakes.CATALOGUE]
+    out += [(w.exercise, f"wrong {w.id}", WrittenAnswer(w)) for w in wrong_answers.WRONG]
     return out
+
+
+class WrittenAnswer:
+    """A wrong answer of tests/wrong_answers.py: a learner's cell as typed, called as the notebook would call it."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.fn = wrong_answers.learner_function(entry)
+        self.__name__ = entry.exercise
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def source(self, unique):
+        # The notebook's names (its setup's imports, the global A some answers read), then the cell, in a scope.
+        body = textwrap.indent(self.entry.source, "    ")
+        return (f"A = np.ones((3, 4))\nfrom dl_utils import {', '.join(wrong_answers.HELPERS)}\n\n\n"
+                f"def _make_{unique}():\n{body}\n    return {self.entry.exercise}\n\n\n{unique} = _make_{unique}()\n")
 
 
 def _names(code):
@@ -156,6 +177,8 @@ def _marshalled(fn, as_name):
 
 def as_source(fn, unique):
     """Source defining ``unique`` as ``fn``, each answer's helpers in a scope of its own."""
+    if isinstance(fn, WrittenAnswer):
+        return fn.source(unique)
     lines, data = [], []
     try:
         inspect.getsource(fn)
@@ -201,9 +224,10 @@ def graded(notebook, items):
             continue
         exercises.append((exercise, label, grade.GradedExercise(label, "", "", 1.0, unique, check_of[exercise])))
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    exercise_of = {g.function: exercise for exercise, _, g in exercises}
     course_nb = SimpleNamespace(exercises=[g for _, _, g in exercises], library_dir=real.library_dir,
-                                data_dir=real.data_dir, stage_request=real.stage_request,
-                                function_names=lambda: [g.function for _, _, g in exercises])
+                                data_dir=real.data_dir, function_names=lambda: [g.function for _, _, g in exercises],
+                                stage_request=lambda judged, unique: real.stage_request(judged, exercise_of[unique]))
     options = grade.Options(timeout=60, isolate=True, limits=sandbox.Limits(), secret=SECRET, budget=10_000)
     run = NotebookRun(course_nb, SimpleNamespace(nb=nb, index_of={}, notes={}), options)
     out = {}
@@ -237,7 +261,7 @@ def verdicts():
         uncarried.update(skipped)
         for exercise, label, fn in items:
             if label in grader:
-                rows.append((notebook, exercise, label, in_kernel(exercise, fn), *grader[label]))
+                rows.append((notebook, exercise, label, in_kernel(exercise, getattr(fn, "fn", fn)), *grader[label]))
     return rows, uncarried
 
 
@@ -246,8 +270,10 @@ def test_every_answer_and_mistake_gets_the_same_verdict_in_the_notebook_and_from
     differ = [(label, f"notebook {'passed' if kernel else 'failed'}, grader {'passed' if passed else 'failed'}: "
                f"{message[:300]}") for _, _, label, kernel, passed, message in rows if kernel != passed]
     exercises = {exercise for _, exercise, *_ in rows}
-    right = sum(1 for _, _, label, *_ in rows if not label.startswith("mistake"))
-    print(f"\n{len(rows)} answers ({right} right, {len(rows) - right} catalogued mistakes) x their "
+    right = sum(1 for _, _, label, *_ in rows if not label.startswith(("mistake", "wrong")))
+    typed = sum(1 for _, _, label, *_ in rows if label.startswith("wrong"))
+    print(f"\n{len(rows)} answers ({right} right, {len(rows) - right - typed} catalogued mistakes, {typed} wrong "
+          f"answers as typed) x their "
           f"{len(exercises)} exercises, judged in the notebook and by the grader: {len(differ)} differences; "
           f"{len(uncarried)} not carried into a sandbox")
     assert uncarried == {}

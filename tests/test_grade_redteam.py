@@ -441,7 +441,7 @@ def make_cases():
     case("honest_forward_loops_where_matmul", "02_forward", submission(
         "02_forward",
         linear_forward=LF + (
-            "    n, m = W.shape[0], A_prev.shape[1]\n    Z = np.zeros((n, m))\n"
+            "    n, m = W.shape[0], A_prev.shape[1]\n    Z = np.zeros((n, m), dtype=np.result_type(W, A_prev))\n"
             "    for i in range(n):\n        for j in range(m):\n"
             "            Z[i, j] = sum(W[i, k] * A_prev[k, j] for k in range(W.shape[1])) + b[i, 0]\n"
             "    return Z, (A_prev, W, b)\n"),
@@ -909,3 +909,46 @@ def test_a_fifo_and_a_symlink_to_dev_zero_are_invalid_rows(tmp_path):
     rows, _ = read_report(tmp_path / "report")
     assert {lr: (r["points"], r["status"]) for (lr, nb, _), r in rows.items() if nb == "03_cost"} == {
         "fifo": (0.0, "invalid"), "zero": (0.0, "invalid"), "honest": (2.0, "passed")}
+
+
+# ---------------------------------------------------------------- the budget: a notebook's whole time (issue 24, 4)
+
+
+# Seconds per call or cell (the setup cell took 4.7 s on a busy machine), and the notebook's whole time in timeouts.
+BUDGET_TIMEOUT, BUDGET = 8, 6  # 48 s
+
+
+def sleepy(notebook, name, head):
+    """The solved exercise ``name`` whose every call first sleeps 0.9 timeouts."""
+    source = cell_of(course_nb(notebook), f"ex_{name}").source
+    return source.replace(head, head + f"    import time\n    time.sleep({0.9 * BUDGET_TIMEOUT})\n", 1)
+
+
+def test_a_notebook_gets_its_budget_and_no_more(tmp_path):
+    subs = tmp_path / "submissions"
+    sleeps_late = submission("02_forward",
+                             linear_activation_forward=sleepy("02_forward", "linear_activation_forward", LAF),
+                             L_model_forward=sleepy("02_forward", "L_model_forward", LMF))
+    slow_cells = submission("02_forward", after={"setup": [f"import time\ntime.sleep({0.9 * BUDGET_TIMEOUT})"] * 40})
+    for learner, nb in (("sleeps_in_every_call_of_the_later_exercises", sleeps_late), ("slow_cells", slow_cells)):
+        (subs / learner).mkdir(parents=True)
+        nbformat.write(nb, subs / learner / "02_forward.ipynb")
+    started = time.monotonic()
+    result = finish(run_grader(subs, tmp_path / "report", tmp_path / "tmp",
+                               args=("--timeout", str(BUDGET_TIMEOUT), "--budget", str(BUDGET), "--jobs", "2")), 600)
+    seconds = time.monotonic() - started
+    assert result is not None and result[0] == 0, result
+    rows, data = read_report(tmp_path / "report")
+    got = {(lr, ex): (r["points"], r["status"]) for (lr, nb, ex), r in rows.items() if nb == "02_forward"}
+    assert got == {
+        ("sleeps_in_every_call_of_the_later_exercises", "linear_forward"): (1.0, "passed"),  # judged: kept
+        ("sleeps_in_every_call_of_the_later_exercises", "linear_activation_forward"): (0.0, "out_of_time"),
+        ("sleeps_in_every_call_of_the_later_exercises", "L_model_forward"): (0.0, "out_of_time"),
+        ("slow_cells", "linear_forward"): (0.0, "out_of_time"),
+        ("slow_cells", "linear_activation_forward"): (0.0, "out_of_time"),
+        ("slow_cells", "L_model_forward"): (0.0, "out_of_time"),
+    }, {k: r["message"] for k, r in rows.items()}
+    assert "out of time: this notebook used its 48 s in the grader" in rows[
+        "slow_cells", "02_forward", "L_model_forward"]["message"]
+    assert data["grading"]["budget_timeouts"] == BUDGET
+    print(f"\ntwo notebooks of 48 s each, graded at once, in {seconds:.1f} s (the command's start and report included)")

@@ -196,3 +196,18 @@ def test_plot_network_flow_rejects_bad_input():
         plot_network_flow([5], 7)
     with pytest.raises(ValueError, match=r"m must be a positive whole number \(the number of examples\)"):
         plot_network_flow([5, 1], 0)
+
+
+@pytest.mark.parametrize("cvd_type", CVD)
+def test_every_colour_map_a_notebook_names_keeps_its_ends_apart_for_colour_blind_readers(cvd_type):
+    # a map's two ends stand for the two classes (05's RdBu_r: the network's output near 0 and near 1)
+    import nbformat
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    maps = {name for path in sorted(root.glob("[0-9][0-9]_*.ipynb")) for cell in nbformat.read(path, 4).cells
+            if cell.cell_type == "code" for name in re.findall(r"cmap=[\"'](\w+)[\"']", cell.source)}
+    assert "RdBu_r" in maps  # the test reads the notebooks as they are
+    for name in sorted(maps):
+        low, high = matplotlib.colormaps[name]([0.0, 1.0])[:, :3]
+        distance, _, _ = _closest_pair([tuple(low), tuple(high)], cvd_type)
+        assert distance > DISTINCT, f"the ends of {name} are {distance:.1f} apart for {cvd_type}"

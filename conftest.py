@@ -39,8 +39,9 @@ if _WORKERS:
 
 # The slowest files, slowest first (python -m pytest -n 0 --durations=0, summed per file).
 SLOW_FIRST = (
-    "tests/test_grade_nbgrader.py", "tests/test_grade_redteam.py", "tests/test_grade_cluster.py", "tests/test_grade.py",
-    "tests/test_grade_course.py", "tests/test_install.py", "tests/test_build_datasets.py", "tests/test_regrade.py",
+    "tests/test_grade_nbgrader.py", "tests/test_grade_redteam.py", "tests/test_grade_same_verdict.py",
+    "tests/test_grade_cluster.py", "tests/test_grade.py", "tests/test_grade_course.py", "tests/test_grade_deny.py",
+    "tests/test_grade_limits.py", "tests/test_install.py", "tests/test_build_datasets.py", "tests/test_regrade.py",
     "tests/test_distribute.py",
 )
 

@@ -211,7 +211,12 @@ class TrainingStep:
         largest = max(W.shape[0] * W.shape[1] * self.m for W in self.W[1:])
         if largest >= SPLIT_MIN_PRODUCT or _blas_controller() is None:
             return contextlib.nullcontext()
-        return _blas_controller().limit(limits=1, user_api="blas")
+        from threadpoolctl import threadpool_limits
+
+        # A controller of its own, made now: the cached one knows only the BLAS libraries loaded when it was
+        # made, and a library loaded since (scipy's OpenBLAS, say) would keep its threads. Once per run, not
+        # per iteration, so the scan costs nothing that matters.
+        return threadpool_limits(limits=1, user_api="blas")
 
     def parameters(self):
         """Return the current parameters as a new dict of new arrays ``W1, b1, ..., WL, bL``."""

@@ -268,11 +268,24 @@ def test_the_wide_products_shared_over_our_threads_give_the_numbers_of_the_loop(
         if i % 100 == 0 or i == 200:
             costs.append(cost)
         step.backward_update(0.1)
-    tolerance = EQUAL if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-6}
-    np.testing.assert_allclose(costs, expected_costs, **tolerance)
+    if dtype == np.float64:
+        np.testing.assert_allclose(costs, expected_costs, **EQUAL)
+        for key, value in step.parameters().items():
+            assert value.dtype == dtype, key
+            np.testing.assert_allclose(value, expected[key], **EQUAL, err_msg=key)
+        return
+    # In float32 the split products sum in another order than the loop's (and, under another BLAS kernel,
+    # with other blocking), and 201 steps carry the rounding on: no fixed tolerance is right on every kernel
+    # (rtol 1e-5 failed under Prescott by 2.6e-6 in W1). The yardstick is float32's own rounding: the split step
+    # may stand no further from the float32 loop than a few times the float32 loop stands from the float64 one.
+    exact, exact_costs = straightforward(X.astype(np.float64), Y.astype(np.float64), layers_dims, 0.1, 201, seed=3)
+    rounding = max(abs(a - b) for a, b in zip(expected_costs, exact_costs, strict=True))
+    assert max(abs(a - b) for a, b in zip(costs, expected_costs, strict=True)) <= 4 * rounding + 1e-7
     for key, value in step.parameters().items():
         assert value.dtype == dtype, key
-        np.testing.assert_allclose(value, expected[key], **tolerance, err_msg=key)
+        rounding = np.max(np.abs(expected[key] - exact[key]))
+        assert 0 < rounding < 1e-3, key  # float32 rounding, not a bug in the loop
+        assert np.max(np.abs(value - expected[key])) <= 4 * rounding, key
 
 
 def test_a_small_network_trains_on_one_blas_thread_and_gives_the_threads_back():

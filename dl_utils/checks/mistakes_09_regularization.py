@@ -169,6 +169,9 @@ def df_rng_per_layer(X, parameters, keep_prob, seed):
 
 # -- backward_propagation_with_dropout --------------------------------------------------------------
 
+NO_MASK = "the units dropped in the forward pass get no gradient: multiply dA by the mask D stored in the cache"
+
+
 def _dropout_backward(AL, Y, caches, keep_prob, mask=lambda D, l: D, scale=lambda dA, p: dA / p):
     L = len(caches)
     grads = {}
@@ -188,9 +191,14 @@ def db_no_scale(AL, Y, caches, keep_prob):
     return _dropout_backward(AL, Y, caches, keep_prob, scale=lambda dA, p: dA)
 
 
-@mistake(DB, "the units dropped in the forward pass get no gradient: multiply dA by the mask D stored in the cache")
+@mistake(DB, NO_MASK)
 def db_no_mask(AL, Y, caches, keep_prob):
     return _dropout_backward(AL, Y, caches, keep_prob, mask=lambda D, l: 1)
+
+
+@mistake(DB, NO_MASK)
+def db_plain_backward(AL, Y, caches, keep_prob):
+    return bwd.L_model_backward(AL, Y, [cache for cache, _ in caches])
 
 
 @mistake(DB, "divide by keep_prob, dA = dA * D / keep_prob, as in the forward pass; not multiply")
@@ -298,48 +306,36 @@ def df_mask_on_Z(X, parameters, keep_prob, seed):
     return _dropout_variant(X, parameters, keep_prob, seed, _mask_on_Z)
 
 
-@mistake(DB, "dA{l} takes layer l's own mask Dl, stored with layer l's cache in caches[l - 1]: another layer's mask "
-         "drops other units")
-def db_mask_of_layer_above(AL, Y, caches, keep_prob):
+def _backward_loop(AL, Y, caches, keep_prob, output="sigmoid", mask_of=lambda l: l - 1, store_unmasked=False):
+    # backward_propagation_with_dropout as a learner writes it, L_model_backward's loop from dAL with dA{l-1}
+    # masked by layer l-1's mask (caches[l - 2][1]): each mistake below changes one of the three choices.
     grads, L = {}, len(caches)
     dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     for l in reversed(range(1, L + 1)):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
-            dA, caches[l - 1][0], "sigmoid" if l == L else "relu")
+            dA, caches[l - 1][0], output if l == L else "relu")
+        masked = dA
         if l > 1:
-            D = caches[l - 1][1] if caches[l - 1][1] is not None else 1
-            dA = dA * D / keep_prob
-        grads[f"dA{l - 1}"] = dA
+            D = caches[mask_of(l) - 1][1]
+            masked = dA * (1 if D is None else D) / keep_prob
+        grads[f"dA{l - 1}"] = dA if store_unmasked else masked
+        dA = masked
     return grads
+
+
+@mistake(DB, "dA{l} takes layer l's own mask Dl, stored with layer l's cache in caches[l - 1]: another layer's mask "
+         "drops other units")
+def db_mask_of_layer_above(AL, Y, caches, keep_prob):
+    return _backward_loop(AL, Y, caches, keep_prob, mask_of=lambda l: l)
 
 
 @mistake(DB, "the output layer is a sigmoid: its step is linear_activation_backward(dAL, caches[L - 1][0], 'sigmoid'); "
          "relu is for the hidden layers")
 def db_all_relu(AL, Y, caches, keep_prob):
-    grads, L = {}, len(caches)
-    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
-    for l in reversed(range(1, L + 1)):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(dA, caches[l - 1][0], "relu")
-        if l > 1:
-            dA = dA * caches[l - 2][1] / keep_prob
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    return _backward_loop(AL, Y, caches, keep_prob, output="relu")
 
 
 @mistake(DB, "apply the mask as soon as dA{l} is computed, before it is stored: grads['dA' + str(l)] holds "
          "dA * Dl / keep_prob, the gradient the forward pass's masked A receives")
 def db_mask_after_storing(AL, Y, caches, keep_prob):
-    grads, L = {}, len(caches)
-    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
-    for l in reversed(range(1, L + 1)):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = bwd.linear_activation_backward(
-            dA, caches[l - 1][0], "sigmoid" if l == L else "relu")
-        grads[f"dA{l - 1}"] = dA
-        if l > 1:
-            dA = dA * caches[l - 2][1] / keep_prob
-    return grads
-
-
-@mistake(DB, "the units dropped in the forward pass get no gradient: multiply dA by the mask D stored in the cache")
-def db_plain_backward(AL, Y, caches, keep_prob):
-    return bwd.L_model_backward(AL, Y, [cache for cache, _ in caches])
+    return _backward_loop(AL, Y, caches, keep_prob, store_unmasked=True)

@@ -70,11 +70,16 @@ def sm_global_max(Z):
     return E / np.sum(E, axis=0, keepdims=True), Z
 
 
+def _divided_by(Z, total):
+    # The shift and the exponent right, then E divided by total(E) instead of each column's own sum.
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    return E / total(E), Z
+
+
 @mistake(SM, "np.sum(E) adds up the whole array: divide each column by its own sum, np.sum(E, axis=0, "
          "keepdims=True), so that every column sums to 1")
 def sm_sum_everything(Z):
-    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
-    return E / np.sum(E), Z
+    return _divided_by(Z, np.sum)
 
 
 @mistake(SM, "the cache is Z, the input, as relu and sigmoid keep it: return A, Z")
@@ -188,8 +193,7 @@ EQUATIONS.update({
 @mistake(SM, "divide each column by its own sum, np.sum(E, axis=0, keepdims=True), not by its max: then the column "
          "sums to 1")
 def sm_over_max(Z):
-    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
-    return E / np.max(E, axis=0, keepdims=True), Z
+    return _divided_by(Z, lambda E: np.max(E, axis=0, keepdims=True))
 
 
 @mistake(SM, "softmax is np.exp(Z - max) divided by the column's sum: the sigmoid of each entry, 1 / (1 + "

@@ -28,23 +28,19 @@ import numpy as np
 # Where between the two one thread stops paying on a quiet machine has not been measured.
 SMALL_PRODUCT = 1 << 25  # about 33.5 million
 
-_controller = None
-
-
 def _threadpools():
-    """The controller of numpy's BLAS threads, made once; None without threadpoolctl.
+    """A controller of the BLAS libraries loaded now; None without threadpoolctl.
 
-    In the browser (the JupyterLite site, Pyodide) numpy's BLAS runs on the page's one thread:
-    there is nothing to limit, and the site does not ship threadpoolctl.
+    Made at each call, not once: a BLAS loaded after the first training (scipy's, PyTorch's) is
+    limited too. Making one reads the process's loaded libraries (10 ms measured on a busy 2-core
+    machine), once per training. In the browser (the JupyterLite site, Pyodide) numpy's BLAS runs on the page's one
+    thread: there is nothing to limit, and the site does not ship threadpoolctl.
     """
-    global _controller
-    if _controller is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            return None
-        _controller = ThreadpoolController()  # finds the BLAS numpy loaded
-    return _controller
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 
 
 def largest_product(X, layers_dims):

@@ -105,7 +105,6 @@ def test_without_threadpoolctl_the_trainers_train_unbounded(monkeypatch):
     X = rng.standard_normal((4, 50))
     Y = (rng.random((1, 50)) > 0.5).astype(float)
     bounded, _ = dl_utils.L_layer_model(X, Y, [4, 3, 1], learning_rate=0.1, num_iterations=20)
-    monkeypatch.setattr(_threads, "_controller", None)
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import threadpoolctl now raises ImportError
     assert _threads._threadpools() is None
     unbounded, _ = dl_utils.L_layer_model(X, Y, [4, 3, 1], learning_rate=0.1, num_iterations=20)

@@ -22,13 +22,13 @@ def sigmoid(Z):
     Parameters
     ----------
     Z : ndarray of shape (n_l, m)
-        Pre-activation.
+        Pre-activation, any finite values: however negative, no overflow warning.
 
     Returns
     -------
     A : ndarray of shape (n_l, m)
         Output, strictly in (0, 1) except where it rounds to 0 or 1; same dtype as ``Z``
-        (float64 for integer ``Z``). No overflow warning for any finite ``Z``.
+        (float64 for integer ``Z``).
     cache : ndarray of shape (n_l, m)
         ``Z``, kept for the backward pass.
     """
@@ -68,9 +68,10 @@ def sigmoid_backward(dA, cache):
     Parameters
     ----------
     dA : ndarray of shape (n_l, m)
-        Gradient of the loss with respect to the activation ``A = sigmoid(Z)``.
+        Gradient of the loss with respect to the activation ``A = sigmoid(Z)``; at the output layer,
+        ``dAL = -(Y / AL - (1 - Y) / (1 - AL))`` for the cross-entropy cost.
     cache : ndarray of shape (n_l, m)
-        ``Z`` from :func:`sigmoid`.
+        ``Z`` from :func:`sigmoid`: the slope is computed again from it, so the forward pass keeps no ``A``.
 
     Returns
     -------
@@ -90,7 +91,7 @@ def relu_backward(dA, cache):
     dA : ndarray of shape (n_l, m)
         Gradient of the loss with respect to the activation ``A = relu(Z)``.
     cache : ndarray of shape (n_l, m)
-        ``Z`` from :func:`relu`.
+        ``Z`` from :func:`relu`; only its sign is used.
 
     Returns
     -------

@@ -75,7 +75,7 @@ def predict(X, parameters):
     Parameters
     ----------
     X : ndarray of shape (n_x, m)
-        Inputs, one example per column.
+        Examples to label, one per column, with the n_x features the network was trained on.
     parameters : dict
         Trained ``W1, b1, ..., WL, bL``, e.g. from :func:`L_layer_model`, with one output unit
         (``WL`` of shape (1, n_{L-1})).

@@ -9,6 +9,15 @@ own parser (``ast.unparse``: no comments, one layout) without its docstring, the
 copydetect, which writes every name as ``V``, so renamed variables change nothing; fingerprints that
 the starter code of the learner version has (the ``def`` line) are left out.
 
+Code that much of the class wrote alike is weak evidence, and is left out the way MOSS (its ``-m``:
+"ignore matches that appear in more than m programs") and Dolos (fingerprints found in more than a
+count or share of the files are "ignored") leave it out: per exercise, a fingerprint that more than
+``COMMON_SHARE`` of the learners' functions have (and more than ``COMMON_FLOOR`` of them) is treated as
+boilerplate, copydetect's word for it, like the starter code. Two learners who both wrote the class's
+common answer then share nothing that counts, and score 0; two who share code that few others wrote
+score high. A copy of the common answer, by someone who could have written it, looks exactly like it:
+no comparison of text can tell the two apart, and the page says so.
+
 The course's answers are short and canonical: many honest learners write ``Z = W @ A_prev + b``. So a
 pair is reported only when it stands far above *this class's* pairs for *this exercise*: above the
 median of the exercise's pair scores plus ``SPREAD`` robust standard deviations (1.4826 times the median
@@ -21,6 +30,7 @@ import ast
 import io
 import statistics
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 K = 9  # copydetect's k: characters of the tokenized code in one fingerprint (its noise threshold)
@@ -28,6 +38,8 @@ WINDOW = 3  # the winnowing window: a copy of K + WINDOW - 1 characters is alway
 SPREAD = 3.0  # robust standard deviations above the median that make a pair stand out
 MINIMUM = 0.8  # and never below this score: where every pair differs, nothing is "far above"
 ROBUST = 1.4826  # MAD to standard deviation, for normal data
+COMMON_SHARE = 0.1  # fingerprints in more than this share of the class's functions are the class's common code
+COMMON_FLOOR = 2  # ... and in more than this many: code that two learners alone share is never common
 MAX_CHARS = 20_000  # an exercise cell longer than this is no one's answer to compare (the course's are < 2,000)
 
 
@@ -53,6 +65,9 @@ class ExerciseSimilarity:
     threshold: float
     flagged: list = field(default_factory=list)  # Pair, learner with learner
     reference: list = field(default_factory=list)  # Pair, learner (a) with a course answer (b)
+    common_limit: int = 0  # a fingerprint in more than this many learners' functions is common (left out)
+    common_fingerprints: int = 0
+    only_common: int = 0  # learners whose whole function is the class's common code (nothing left to compare)
 
 
 def function_source(cell_source, name):
@@ -91,17 +106,38 @@ def _fingerprint(code, boilerplate=None):
                            language="python")
 
 
-def score(first, second):
+def score(first, second, common=frozenset()):
     """The share of the two functions' fingerprints that both have: 2 |A & B| / (|A| + |B|), 1 for the same code.
+
+    Fingerprints in ``common`` (the class's common code, see :func:`common_limit`) are left out of both;
+    a function with none left shares nothing that counts, and scores 0.
 
     MOSS's and Dolos's measure, on copydetect's winnowed fingerprints: a set intersection, microseconds
     a pair, where copydetect's own ``compare_files`` (which also locates the copied slices, for its
     highlighting) takes about a millisecond.
     """
-    a, b = first.hashes, second.hashes
+    a, b = first.hashes - common, second.hashes - common
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
+
+
+def common_limit(learners):
+    """How many of ``learners`` functions may share a fingerprint before it is the class's common code."""
+    return max(COMMON_FLOOR, int(COMMON_SHARE * learners))
+
+
+def common_code(prints, writers, learners):
+    """The fingerprints more than :func:`common_limit` of the class's functions have (each learner counted once).
+
+    ``prints``: distinct normalised text -> its CodeFingerprint; ``writers``: text -> how many learners wrote it.
+    """
+    count = Counter()
+    for text, fingerprint in prints.items():
+        for h in fingerprint.hashes:
+            count[h] += writers[text]
+    limit = common_limit(learners)
+    return frozenset(h for h, n in count.items() if n > limit)
 
 
 def threshold(scores):
@@ -119,7 +155,10 @@ def stands_out(value, median, bar):
 
 
 def scores(functions, references, starter):
-    """Every pair's score, and every learner's with each course answer: ``({(a, b): s}, {(learner, answer): s})``.
+    """Every pair's score, every learner's with each course answer, and the class's common code.
+
+    Returns ``({(a, b): s}, {(learner, answer): s}, common, bare)``: ``common`` the fingerprints of
+    :func:`common_code`, left out of every score; ``bare`` the learners with no other fingerprint.
 
     Parameters
     ----------
@@ -135,17 +174,19 @@ def scores(functions, references, starter):
     # canonical answers repeat, and a class of 1,000 has far fewer distinct functions than learners.
     texts = sorted({normalised for _, normalised in functions.values()})
     prints = {text: _fingerprint(text, boilerplate) for text in texts}
+    learners = sorted(functions)
+    text = {learner: functions[learner][1] for learner in learners}
+    common = common_code(prints, Counter(text.values()), len(learners))
     by_text = {}
     for i, t in enumerate(texts):
         for u in texts[i:]:
-            by_text[t, u] = by_text[u, t] = score(prints[t], prints[u])
-    learners = sorted(functions)
-    text = {learner: functions[learner][1] for learner in learners}
+            by_text[t, u] = by_text[u, t] = score(prints[t], prints[u], common)
+    bare = {learner for learner in learners if not prints[text[learner]].hashes - common}
     pairs = {(a, b): by_text[text[a], text[b]] for i, a in enumerate(learners) for b in learners[i + 1:]}
     answers = {name: _fingerprint(normalised, boilerplate) for name, (_, normalised) in references.items()}
-    with_text = {(t, name): score(prints[t], answer) for name, answer in answers.items() for t in texts}
+    with_text = {(t, name): score(prints[t], answer, common) for name, answer in answers.items() for t in texts}
     with_answers = {(learner, name): with_text[text[learner], name] for name in answers for learner in learners}
-    return pairs, with_answers
+    return pairs, with_answers, common, bare
 
 
 def compare_exercise(notebook, exercise, functions, references, starter):
@@ -153,10 +194,11 @@ def compare_exercise(notebook, exercise, functions, references, starter):
 
     The arguments are those of :func:`scores`. Returns an :class:`ExerciseSimilarity`.
     """
-    pairs, with_answers = scores(functions, references, starter)
+    pairs, with_answers, common, bare = scores(functions, references, starter)
     median, mad, bar = threshold(list(pairs.values()))
     result = ExerciseSimilarity(notebook, exercise, len(functions), len(pairs), round(median, 4), round(mad, 4),
-                                round(bar, 4))
+                                round(bar, 4), common_limit=common_limit(len(functions)),
+                                common_fingerprints=len(common), only_common=len(bare))
     for (a, b), s in sorted(pairs.items(), key=lambda t: -t[1]):
         if stands_out(s, median, bar):
             result.flagged.append(Pair(a, b, round(s, 4), functions[a][0], functions[b][0]))
@@ -243,14 +285,35 @@ def collect(submissions_dir, source_dir, notebooks, match):
     return results
 
 
+def across(results):
+    """The pairs that stand out, ranked by their evidence over every exercise: ``[(a, b, sum, [exercise, ...])]``.
+
+    A pair's evidence is the sum of its scores on the exercises where it stands out (the course's answers
+    count as one "learner" each, by their name). A copier who hands in another's work stands out on
+    every exercise whose copied code few others wrote; two honest learners who happen to write one
+    short function alike, on that one. The pairs come most evidence first.
+    """
+    found = {}
+    for r in results:
+        for pair in r.flagged + r.reference:
+            key = (pair.a, pair.b)
+            total, exercises = found.get(key, (0.0, []))
+            found[key] = (total + pair.score, exercises + [r.exercise])
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    return [(a, b, round(total, 4), exercises) for (a, b), (total, exercises) in ranked]
+
+
 def as_json(results, seconds):
     """The ``"similarity"`` entry of ``REPORT.json``."""
     return {"about": "pairs of learners whose functions for an exercise are far more alike than the class's other "
                      "pairs, and learners whose function matches the course's own answer: evidence for a person "
-                     "to read, not a verdict (short canonical answers can coincide honestly)",
+                     "to read, not a verdict (short canonical answers can coincide honestly; code much of the "
+                     "class wrote alike is left out, so a copy of it is not found)",
             "method": {"library": "copydetect (winnowing)", "k": K, "window": WINDOW, "spread": SPREAD,
-                       "minimum": MINIMUM},
+                       "minimum": MINIMUM, "common_share": COMMON_SHARE, "common_floor": COMMON_FLOOR},
             "seconds": round(seconds, 3),
+            "pairs": [{"a": a, "b": b, "evidence": total, "exercises": exercises}
+                      for a, b, total, exercises in across(results)],
             "exercises": [asdict(r) for r in results]}
 
 
@@ -276,22 +339,33 @@ def html_section(results):
     parts = [f"<style>{STYLE}</style><h2 id=\"similarity\">Similar submissions</h2>",
              "<p>This is <b>evidence for a person to read, not a verdict</b>. For each exercise, every learner's "
              "function (comments, docstring and names left out) was compared with every other learner's and with the "
-             "course's own answers (copydetect's winnowing). Listed are the pairs far above this class's own pairs "
-             "for that exercise (above the median plus three robust standard deviations, and at least "
-             f"{MINIMUM:.1f}), and the learners whose function matches a course answer as closely. The course's "
-             "answers are short and canonical: two learners can write the same lines honestly, and a pair that "
-             "is listed says only that the two functions are alike. Read them side by side, and ask.</p>"]
+             "course's own answers (copydetect's winnowing). Code that more than "
+             f"{COMMON_SHARE:.0%} of the class wrote alike is the class's common code and counts for nothing (as "
+             "MOSS and Dolos ignore it): two learners who both wrote the answer most of the class wrote are not "
+             "listed, and neither is a copy of it, which no comparison of text can tell from honest work. Listed "
+             "are the pairs far above this class's own pairs for that exercise (above the median plus three "
+             f"robust standard deviations, and at least {MINIMUM:.1f}), and the learners whose function matches a "
+             "course answer as closely. The course's answers are short: two learners can write the same lines "
+             "honestly, and a pair that is listed says only that the two functions are alike. A pair alike on "
+             "many exercises is stronger evidence than a pair alike on one. Read them side by side, and ask.</p>"]
+    ranked = across(results)
+    if ranked:
+        rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{len(exercises)}</td><td>{total:.2f}</td>"
+                       f"<td>{escape(', '.join(exercises))}</td></tr>" for a, b, total, exercises in ranked[:SHOWN])
+        parts.append("<h3>Pairs over all exercises</h3><table><tr><th>learner</th><th>with</th><th>exercises</th>"
+                     f"<th>scores summed</th><th>which</th></tr>{rows}</table>")
     for r in results:
         if not r.flagged and not r.reference:
             continue
         parts.append(f"<h3>{escape(r.notebook)}: {escape(r.exercise)}</h3><p>{r.learners} learners' functions, "
                      f"{r.pairs} pairs; the class's median score {r.median:.2f}, the bar {min(r.threshold, 1):.2f}; "
-                     f"{len(r.flagged)} pair(s) above it, {len(r.reference)} match(es) of a course answer.</p>")
+                     f"{len(r.flagged)} pair(s) above it, {len(r.reference)} match(es) of a course answer; "
+                     f"{r.only_common} function(s) hold nothing but the class's common code.</p>")
         parts += [_side_by_side(p, p.a, p.b) for p in r.flagged[:SHOWN]]
         parts += [_side_by_side(p, p.a, f"the course's answer: {p.b}") for p in r.reference[:SHOWN]]
         if len(r.flagged) > SHOWN or len(r.reference) > SHOWN:
             parts.append("<p>(more in REPORT.json, under \"similarity\")</p>")
-    if len(parts) == 2:
+    if not ranked:
         parts.append("<p>No pair stands out from the class for any exercise.</p>")
     return "".join(parts)
 

@@ -272,41 +272,57 @@ def make_class(folder, notebooks=NOTEBOOKS, honest=3):
     return kinds
 
 
+COPIERS = ("solution_as_shipped", "copy_of_reference")  # who copy the course's answers; copy_of_<peer> copy a peer
+
+
 def copies_ranked(folder, notebooks=NOTEBOOKS):
     """Per exercise, how far the copies' scores rank above every honest pair's (similarity, on this class).
 
     The copies: each ``copy_of_honest_k`` with ``honest_k``, ``copy_of_reference`` with the library's
     reference, ``solution_as_shipped`` with the course's answers. The honest pairs: every other two
-    learners, and every other learner with the course's answers. Returns one dict per exercise:
-    ``lowest_copy``, ``highest_honest``, ``margin`` (the first less the second: above 0, every copy
+    learners, and every other learner with the course's answers. A copy of code that an honest learner
+    also wrote token for token (names set aside), or of the course's own answer, is the same text as
+    honest work: no comparison of text can tell the two apart, so such copies are counted apart
+    (``indistinguishable``) and the margin is over the others. Returns one dict per exercise:
+    ``lowest_copy``, ``highest_honest``, ``margin`` (the first less the second: above 0, every such copy
     ranks above every honest pair) and the honest pair that came closest.
     """
     from . import similarity
 
-    copiers = {"solution_as_shipped", "copy_of_reference"}
+    def copier(who):
+        return who in COPIERS or who.startswith("copy_of_")
+
     out = []
     for notebook, exercise, functions, references, starter in similarity.collect(
             folder, ROOT / "notebooks", notebooks, lambda f: Path(f).stem if Path(f).stem in notebooks else None):
-        pairs, with_answers = similarity.scores(functions, references, starter)
-        copy_scores = [s for (a, b), s in pairs.items() if a == f"copy_of_{b}" or b == f"copy_of_{a}"]
-        copy_scores += [max(s for (lr, _), s in with_answers.items() if lr == learner)
-                        for learner in copiers if learner in functions and references]
-        honest = {k: s for k, s in pairs.items() if not (set(k) & copiers or any(x.startswith("copy_of_") for x in k))}
-        honest.update({k: s for k, s in with_answers.items() if k[0] not in copiers and
-                       not k[0].startswith("copy_of_")})
-        closest = max(honest, key=honest.get) if honest else None
+        pairs, with_answers, _, bare = similarity.scores(functions, references, starter)
         # The code as compared (names written V, no comments, one layout): the same token for token, or not.
         text = {who: similarity._fingerprint(f[1]).filtered_code for who, f in {**functions, **references}.items()}
-        distinct = [s for k, s in honest.items() if text[k[0]] != text[k[1]]]
-        lowest = min(copy_scores) if copy_scores else None
+        honest_texts = [text[who] for who in functions if not copier(who)]
+        canonical = {text[name] for name in references}
+        copies, indistinguishable = [], []
+        for (a, b), s in pairs.items():
+            if a == f"copy_of_{b}" or b == f"copy_of_{a}":
+                original = b if a == f"copy_of_{b}" else a
+                alike = honest_texts.count(text[original]) > 1 or text[original] in canonical
+                (indistinguishable if alike else copies).append(s)
+        for learner in COPIERS:
+            if learner in functions and references:
+                s = max(s for (who, _), s in with_answers.items() if who == learner)
+                (indistinguishable if text[learner] in honest_texts else copies).append(s)
+        honest = {k: s for k, s in pairs.items() if not any(map(copier, k))}
+        honest.update({k: s for k, s in with_answers.items() if not copier(k[0])})
+        closest = max(honest, key=honest.get) if honest else None
+        lowest = min(copies) if copies else None
         highest = honest[closest] if closest else None
         out.append({"notebook": notebook, "exercise": exercise, "learners": len(functions),
-                    "copies": len(copy_scores), "lowest_copy": lowest, "highest_honest": highest,
+                    "copies": len(copies), "indistinguishable_copies": len(indistinguishable),
+                    "lowest_copy": None if lowest is None else round(lowest, 4),
+                    "highest_honest": None if highest is None else round(highest, 4),
                     "margin": None if lowest is None or highest is None else round(lowest - highest, 4),
                     "closest_honest_pair": closest, "honest_pairs": len(honest),
-                    "honest_tied_with_a_copy": sum(s >= lowest for s in honest.values()) if lowest else 0,
-                    "identical_honest_pairs": len(honest) - len(distinct),
-                    "highest_honest_of_different_code": round(max(distinct), 4) if distinct else None})
+                    "identical_honest_pairs": sum(text[a] == text[b] for a, b in honest),
+                    "only_common_code": len(bare)})
     return out
 
 
@@ -372,11 +388,11 @@ def main(argv=None):
     similarity.attach(results, seconds, args.out / "standalone" / "report")
     print(f"similarity: {seconds:.1f} s for {len(kinds)} learners; how far the copies rank above every honest pair:")
     for r in copies_ranked(folder, args.notebooks):
-        print(f"  {r['notebook']} {r['exercise']}: lowest copy {r['lowest_copy']}, highest honest pair "
-              f"{r['highest_honest']} {r['closest_honest_pair']}, margin {r['margin']}; "
-              f"{r['honest_tied_with_a_copy']} of {r['honest_pairs']} honest pairs score as high as a copy, "
-              f"{r['identical_honest_pairs']} of them the same code token for token; the highest honest pair of "
-              f"different code {r['highest_honest_of_different_code']}")
+        print(f"  {r['notebook']} {r['exercise']}: lowest copy {r['lowest_copy']} ({r['copies']} copies), highest "
+              f"honest pair {r['highest_honest']} {r['closest_honest_pair']}, margin {r['margin']}; "
+              f"{r['indistinguishable_copies']} copies of code honest learners also wrote (no text tells them "
+              f"apart), {r['identical_honest_pairs']} of {r['honest_pairs']} honest pairs the same code, "
+              f"{r['only_common_code']} of {r['learners']} functions only the class's common code")
     print(f"standalone grader: {standalone:.1f} s ({60 * submitted / standalone:.1f} notebooks per minute); "
           f"report and class page in {args.out / 'standalone'}")
     named = sum(1 for r in rows if r.mistake)

@@ -56,8 +56,12 @@ def analysed(tmp_path_factory):
         "def compute_cost(AL, Y):\n    total = 0.0\n    m = Y.shape[1]\n    for i in range(m):\n"
         "        y, a = Y[0, i], AL[0, i]\n        total += y * np.log(a) + (1 - y) * np.log(1 - a)\n"
         "    return float(-total / m)\n")}})
+    # own_7's functions are its own alone; own_3's compute_cost is also own_5's, token for token (their
+    # styles drew the same choices): a copy of it is a third learner with the same code, common code.
     _write(folder, "copier", {nb: {g: synthetic_class.renamed(src, "all mine") for g, src in cells.items()}
-                              for nb, cells in own[3].items()})
+                              for nb, cells in own[7].items()})
+    _write(folder, "copier_of_common", {"03_cost": {"ex_compute_cost": synthetic_class.renamed(
+        own[3]["03_cost"]["ex_compute_cost"], "mine too")}})
     _write(folder, "pasted", {"03_cost": {"ex_compute_cost": synthetic_class.renamed(
         synthetic_class.reference_source("compute_cost"), "my answer")}})
     blank = nbformat.read(ROOT / "notebooks" / "exercises" / "03_cost.ipynb", as_version=4)
@@ -83,13 +87,51 @@ def test_the_copy_of_a_peer_stands_out_and_the_blank_starter_is_left_out(analyse
     _, by_exercise, _ = analysed
     cost = by_exercise["compute_cost"]
     assert "blank" not in {p.a for p in cost.flagged} | {p.b for p in cost.flagged}
-    assert cost.learners == 11  # 8 own styles, the loop, the copier, the paster; not the blank
+    assert cost.learners == 12  # 8 own styles, the loop, the two copiers, the paster; not the blank
     flagged = {(p.a, p.b): p for p in cost.flagged}
-    assert ("copier", "own_3") in flagged and flagged["copier", "own_3"].score == 1.0
-    pair = flagged["copier", "own_3"]
+    assert ("copier", "own_7") in flagged and flagged["copier", "own_7"].score == 1.0
+    pair = flagged["copier", "own_7"]
     assert "cost_mine" in pair.a_source and "cost_value" in pair.b_source  # as written: the renamed copy, its source
     assert not any("own_loop" in k for k in flagged)  # a different honest answer is no one's copy
     assert cost.threshold > cost.median
+
+
+def test_code_that_much_of_the_class_wrote_counts_for_nothing(analysed):
+    """Three learners with one compute_cost (two honest, one copy): above the share, so common code, not listed.
+
+    A copy of code that honest learners also wrote is the same text as theirs: the comparison cannot
+    find it, and says so, rather than list the honest learners with it.
+    """
+    _, by_exercise, _ = analysed
+    cost = by_exercise["compute_cost"]
+    assert cost.common_limit == 2 and cost.common_fingerprints > 0 and cost.only_common >= 3
+    listed = {p.a for p in cost.flagged} | {p.b for p in cost.flagged}
+    assert not listed & {"copier_of_common", "own_3", "own_5"}
+    pairs, _, common, bare = similarity.scores(*_found(analysed, "compute_cost"))
+    assert {"copier_of_common", "own_3", "own_5"} <= bare
+    assert pairs["copier_of_common", "own_3"] == pairs["own_3", "own_5"] == 0.0
+
+
+def test_pairs_are_ranked_by_their_evidence_over_all_exercises(analysed):
+    """A pair alike on two exercises ranks above a pair alike on one, however high that one's score."""
+    _, by_exercise, _ = analysed
+    ranked = {(a, b): (total, exercises) for a, b, total, exercises in similarity.across(by_exercise.values())}
+    assert ranked["copier", "own_7"] == (1.0, ["compute_cost"])  # linear_forward: one line, all common code
+    assert ranked["own_0", "own_4"] == (1.0, ["compute_cost"])  # an honest coincidence, as strong on its own
+    pair = similarity.Pair
+    made = [similarity.ExerciseSimilarity("02_forward", "L_model_forward", 9, 36, 0.1, 0.1, 0.8,
+                                          [pair("copier", "own", 0.9)], [pair("pasted", "dl_utils.f", 0.95)]),
+            similarity.ExerciseSimilarity("03_cost", "compute_cost", 9, 36, 0.1, 0.1, 0.8,
+                                          [pair("own_0", "own_4", 1.0), pair("copier", "own", 0.85)])]
+    assert similarity.across(made) == [("copier", "own", 1.75, ["L_model_forward", "compute_cost"]),
+                                       ("own_0", "own_4", 1.0, ["compute_cost"]),
+                                       ("pasted", "dl_utils.f", 0.95, ["L_model_forward"])]
+
+
+def _found(analysed, exercise):
+    folder, _, _ = analysed
+    found = similarity.collect(folder, ROOT / "notebooks", NOTEBOOKS, match)
+    return next(f[2:] for f in found if f[1] == exercise)
 
 
 def test_the_pasted_reference_is_named_as_matching_the_course_answer(analysed):
@@ -111,7 +153,9 @@ def test_the_report_section_shows_both_functions_side_by_side_as_evidence(analys
     data = json.loads((tmp_path / "r.json").read_text())["similarity"]
     assert data["method"]["library"].startswith("copydetect")
     cost = next(e for e in data["exercises"] if e["exercise"] == "compute_cost")
-    assert {"a": "copier", "b": "own_3"}.items() <= next(p for p in cost["flagged"] if p["a"] == "copier").items()
+    assert {"a": "copier", "b": "own_7"}.items() <= next(p for p in cost["flagged"] if p["a"] == "copier").items()
+    assert {"a": "copier", "b": "own_7", "evidence": 1.0, "exercises": ["compute_cost"]} in data["pairs"]
+    assert "Pairs over all exercises" in page
     assert "not a verdict" in data["about"]
 
 

@@ -1,7 +1,7 @@
 """The class report's similarity section opens in headless Chromium with its side-by-side view (a screenshot).
 
 A class of notebook 03 made here without running the grader (eight learners who write
-``compute_cost`` each in a style of their own, one who hands in another's work renamed, one who
+``compute_cost`` each in a style of their own, one who hands in another's (unique) work renamed, one who
 pastes the library's reference): what is tested is the page the grader writes, and that its two
 functions of a pair stand side by side.
 """
@@ -25,7 +25,7 @@ def _class(folder):
     for k in range(8):
         own[k] = synthetic_class.restyled(answer, np.random.default_rng(100 + k))
     cells = {f"learner_{k}": source for k, source in own.items()}
-    cells["learner_8"] = synthetic_class.renamed(own[3], "all mine")
+    cells["learner_8"] = synthetic_class.renamed(own[7], "all mine")  # learner_7's code is its own alone
     cells["learner_9"] = synthetic_class.renamed(synthetic_class.reference_source("compute_cost"), "my answer")
     for learner, source in cells.items():
         copy = nbformat.from_dict(nb)

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("02_forward", "03_cost", "04_backward")
 PRELUDE = ("import numpy as np\nimport dl_utils.activations as act\nimport dl_utils.forward as fwd\n"
            "import dl_utils.backward as bwd\nfrom dl_utils import relu, sigmoid\n")
+PRELUDE_NAMES = {"np", "act", "fwd", "bwd", "relu", "sigmoid"}
 HOSTILE = {
     "hostile_displayhook": ("compute_cost", "def compute_cost(AL, Y):\n    import sys\n    sys.displayhook('x')\n"
                                             "    raise NotImplementedError()"),
@@ -50,15 +51,14 @@ def _cell(nb, grade_id):
 
 def _helpers(fn, seen):
     """The sources of the catalogue's own helper functions that ``fn`` uses, helpers first (transitively)."""
-    import ast
-
     module = sys.modules[fn.__module__]
     out = []
     for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn)))):
         name = node.id if isinstance(node, ast.Name) else None
         helper = getattr(module, name, None) if name else None
-        if name and name not in seen and inspect.isfunction(helper) and helper.__module__ == module.__name__ \
-                and name.startswith("_"):
+        # The catalogue's helpers: the module's own, and those it imports from its siblings (mistakes._sigmoid).
+        if name and name not in seen and inspect.isfunction(helper) and name.startswith("_") \
+                and helper.__module__.startswith("dl_utils.checks.mistakes"):
             seen.add(name)
             out += _helpers(helper, seen) + [textwrap.dedent(inspect.getsource(helper))]
     return out
@@ -73,9 +73,11 @@ def mistake_source(entry):
     try:
         source = textwrap.dedent(inspect.getsource(entry.fn))
         helpers = _helpers(entry.fn, set())
+        imports = _imports(entry.fn)
     except (OSError, TypeError, KeyError):
         return None
-    if re.search(rf"\b(act|fwd|bwd)\.{entry.exercise}\b", source + "".join(helpers)):
+    if imports is None or re.search(rf"\b\w+\.{entry.exercise}\b|import {entry.exercise}\b",
+                                    source + "".join(helpers) + imports):
         return None
     lines = source.splitlines()
     while lines and lines[0].lstrip().startswith("@"):
@@ -83,7 +85,35 @@ def mistake_source(entry):
     if not lines or not lines[0].startswith("def "):
         return None
     lines[0] = re.sub(r"^def \w+\(", f"def {entry.exercise}(", lines[0])
-    return PRELUDE + "\n".join(helpers) + "\n" + "\n".join(lines)
+    return PRELUDE + imports + "\n".join(helpers) + "\n" + "\n".join(lines)
+
+
+def _imports(fn):
+    """The lines that give the mistake the course's modules and names its catalogue module imported (``cst``).
+
+    None when the mistake's code uses a variable of an enclosing function (a mistake made by a factory):
+    such code is not what a learner's cell could hold as written.
+    """
+    seen, lines, todo = set(), [], [fn]
+    while todo:
+        f = todo.pop()
+        found = inspect.getclosurevars(f)
+        if found.nonlocals:
+            return None
+        for name, value in found.globals.items():
+            if name in seen or name in PRELUDE_NAMES:
+                continue
+            seen.add(name)
+            if inspect.ismodule(value):
+                lines.append(f"import {value.__name__} as {name}")
+            elif inspect.isfunction(value) and value.__module__.startswith("dl_utils.checks.mistakes") \
+                    and name.startswith("_"):
+                todo.append(value)  # a helper (its source comes with _helpers): what it uses comes too
+            elif inspect.isfunction(value) and not value.__module__.startswith("dl_utils.checks"):
+                lines.append(f"from {value.__module__} import {value.__name__} as {name}")
+            elif isinstance(value, (int, float, str)):
+                lines.append(f"{name} = {value!r}")
+    return "".join(line + "\n" for line in sorted(lines))
 
 
 class _Style(ast.NodeTransformer):

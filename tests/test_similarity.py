@@ -171,3 +171,27 @@ def test_hostile_cells_are_left_out_not_fatal():
     deep = similarity.function_source("def f():\n    return " + "[" * 5000 + "]" * 5000 + "\n", "f")
     assert deep == (None, None) or deep[1].startswith("def f")  # parsed or left out, never an exception
     assert similarity.function_source("def f():\n    x = 1\n" + "#" * similarity.MAX_CHARS, "f") == (None, None)
+
+
+def test_every_synthetic_mistake_runs_as_written():
+    """Each catalogued mistake the synthetic class hands in names only what its own cell defines or imports.
+
+    (The four sigmoid_backward mistakes used the catalogue's ``_sigmoid`` without its source: NameError.)
+    """
+    import builtins
+    import dis
+
+    from dl_utils.checks import mistakes
+
+    written = [(entry, synthetic_class.mistake_source(entry)) for entry in mistakes.CATALOGUE]
+    written = [(entry, source) for entry, source in written if source is not None]
+    assert len(written) > 100 and any(entry.id == "sb_s_squared" for entry, _ in written)
+    for entry, source in written:
+        namespace = {}
+        exec(compile(source, entry.id, "exec"), namespace)  # noqa: S102 - the course's own catalogue
+        for fn in [v for v in namespace.values() if callable(v) and getattr(v, "__code__", None)
+                   and v.__code__.co_filename == entry.id]:
+            codes = [fn.__code__] + [c for c in fn.__code__.co_consts if hasattr(c, "co_code")]
+            missing = {i.argval for code in codes for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"
+                       and i.argval not in namespace and not hasattr(builtins, i.argval)}
+            assert not missing, (entry.id, fn.__name__, missing)

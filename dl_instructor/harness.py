@@ -15,8 +15,9 @@ Requests (``op``):
   answer what it returned or raised, its warnings, its arguments after the call, and the
   global variables it reads.
 - ``stage``: import a further copy of the course library (sent as source, holding the
-  reference functions of the exercises judged so far) and bind those names in the notebook's
-  namespace, so that the next exercise calls the reference helpers.
+  reference functions of the exercises judged so far and what the exercise may use that the
+  copy on disk lacks) and bind those names in the notebook's namespace and the library's modules,
+  so that the next exercise calls the reference helpers; every other library function there raises.
 - ``fork``: make a copy of this process as it stands (``os.fork``), in which one exercise is
   judged: the copy answers this request and every request after it until ``end``, when it
   exits; meanwhile this process waits, and answers ``child_ended`` (with the copy's exit
@@ -225,9 +226,38 @@ class Session:
             for module_name, module in list(sys.modules.items()):
                 if module_name.split(".")[0] == "dl_utils" and callable(getattr(module, name, None)):
                     setattr(module, name, getattr(package, name))
+        # What this exercise may use that the copy on disk lacks (it holds only what every exercise of the
+        # notebook may use): the staged functions, wherever the notebook reaches the disk's stand-in of them.
+        for name in request.get("extras", ()):
+            for module_name, module in list(sys.modules.items()):
+                if _library_module(module_name) and name in vars(module):
+                    _rebind(module, name, _twin(request["package"], module_name))
+            origin = str(getattr(self.ns.get(name), "__module__", "") or "")
+            if _library_module(origin):
+                twin = _twin(request["package"], origin)
+                if twin is not None and name in vars(twin):
+                    self.ns[name] = vars(twin)[name]
         if "allowed" in request:
             _deny(self.ns, set(request["library"]) - set(request["allowed"]), request["denied"])
         return {"ok": True}
+
+
+def _library_module(module_name):
+    parts = module_name.split(".")
+    return parts[0] == "dl_utils" and parts[:2] != ["dl_utils", "checks"]
+
+
+def _twin(package, module_name):
+    """The staged package's module standing for the library's ``module_name`` (dl_utils.forward: dl_stage_0.forward)."""
+    try:
+        return importlib.import_module(package + module_name[len("dl_utils"):])
+    except Exception:  # noqa: BLE001 - a module of the library the stage lacks, or the learner broke importing
+        return None
+
+
+def _rebind(module, name, twin):
+    if twin is not None and name in vars(twin) and not isinstance(vars(module)[name], type(sys)):
+        setattr(module, name, vars(twin)[name])
 
 
 def _denied(name, text):

@@ -170,6 +170,8 @@ class NotebookRun:
         self.copy_seq = None  # the request that made the copy of the harness judging the current exercise
         self.out_of_time = False
         self.in_copy = False  # whether the exercise being judged is judged in a copy
+        self.given = set()
+        self.replaced_clean = 0  # sandboxes replaced because an earlier exercise was handed more (see _judge)
 
     # -------------------------------------------------------- the budget
 
@@ -205,12 +207,18 @@ class NotebookRun:
         self.sandbox = Sandbox(self.graded.library_dir, self.graded.data_dir, self.options.limits,
                                isolate=self.options.isolate, start_timeout=start_timeout)
         self.copy_seq = None
+        self.given = set()  # every library function sent into this sandbox by a stage (see _judge)
 
-    def _replace(self):
-        """A new sandbox in the state of the old one after the cells ran: the cells that ran replayed, the probe."""
+    def _replace(self, counted=True):
+        """A new sandbox in the state of the old one after the cells ran: the cells that ran replayed, the probe.
+
+        ``counted``: a sandbox stopped or dead (:data:`MAX_RESTARTS` of them per notebook); a sandbox replaced
+        because it was sent more of the library than the next exercise may hold is not counted.
+        """
         if self.sandbox is not None:
             self.sandbox.kill()
-        self.restarts += 1
+        self.restarts += counted
+        self.replaced_clean += not counted
         self._start()
         for index in self.code:
             if self.cells.get(index, CellResult("not_run")).status in ("ok", "error"):
@@ -338,11 +346,18 @@ class NotebookRun:
         if not (isinstance(found, dict) and found.get("defined")):
             return Verdict(0.0, "failed", f"{exercise.function} is not defined in the notebook: keep the "
                                            f"exercise's def line as it is (NameError)")
+        stage = self.graded.stage_request(self.judged, exercise.function)
         if self.sandbox is None or self.sandbox.closed:
             self._replace()
+        elif self.given - set(stage["allowed"]):
+            # An earlier exercise's copy held a function this one may not: whatever it left behind (a file in the
+            # scratch folder, /tmp or /dev/shm, shared memory or a pipe made by a cell before the fork, a thread
+            # of the notebook's process that read its stage) could hand it over. Nothing of that sandbox survives.
+            self._replace(counted=False)
         self._copy()
         try:
-            self._request(self.graded.stage_request(self.judged, exercise.function), in_copy=self.copy_seq is not None)
+            self.given |= set(stage["allowed"])
+            self._request(stage, in_copy=self.copy_seq is not None)
             fn = Remote(self, exercise.function) if found.get("callable") else wire.opaque(found.get("type", "?"))
             return self._run_check(exercise, fn)
         finally:

@@ -96,11 +96,12 @@ class CourseNotebook:
         self.hidden = set(later_functions)  # the answers out of reach while this notebook is graded
         self.library = library
         self.library_dir = Path(workdir) / name
-        # Deny by default: the copy on disk holds what some exercise of this notebook may use, and the utilities;
-        # each exercise's copy of the process then holds only what that exercise may use (stage_request).
+        # Deny by default: the copy on disk, which every exercise's copy of the process can reload or read, holds
+        # only what EVERY exercise of this notebook may use (the utilities, and what all are handed); each
+        # exercise's copy of the process is then sent the rest of what that exercise may use (stage_request).
         self.held = {ex.function: strip.held(library, ex.uses, self.hidden) for ex in self.exercises}
-        keep = set().union(*self.held.values()) if self.held else strip.held(library, (), self.hidden)
-        self._write(self.library_dir, strip.deny(strip.strip(library, self.hidden, name), keep, name))
+        self.on_disk = set.intersection(*self.held.values()) if self.held else strip.held(library, (), self.hidden)
+        self._write(self.library_dir, strip.deny(strip.strip(library, self.hidden, name), self.on_disk, name))
         # The datasets (package data of dl_utils): mounted read-only where the library copy looks for them.
         self.data_dir = Path(dl_utils.__file__).resolve().parent / DATASETS_PACKAGE_DIR
         (self.library_dir / "dl_utils" / DATASETS_PACKAGE_DIR).mkdir(parents=True, exist_ok=True)
@@ -120,9 +121,12 @@ class CourseNotebook:
         """The request that makes the library of the copy judging ``function`` hold only what it may use.
 
         It loads a copy of the library holding the references of the ``judged`` exercises that
-        ``function`` may use (and what they use), binds the judged names to it, and turns every other
-        function of the library, wherever the notebook can reach it by name (its namespace, the
-        modules of ``dl_utils``), into one that raises the message saying why.
+        ``function`` may use (and what they use), binds the judged names to it, binds the functions
+        ``function`` may use that the copy on disk lacks (``extras``) wherever the notebook reaches the
+        library's stand-in of them, and turns every other function of the library, wherever the
+        notebook can reach it by name (its namespace, the modules of ``dl_utils``), into one that
+        raises the message saying why. Its ``allowed`` is everything the sandbox holds once it is
+        applied: the judge replaces a sandbox that was sent more than the next exercise may hold.
         """
         key = (tuple(judged), function)
         if key not in self._stages:
@@ -135,6 +139,7 @@ class CourseNotebook:
                                  "files": {package + rel[rel.index("/"):]: text for rel, text in files.items()
                                            if rel.startswith("dl_utils/")},
                                  "library": sorted(strip.defined(self.library)), "allowed": sorted(keep),
+                                 "extras": sorted(keep - self.on_disk - set(judged)),
                                  "denied": strip.deny_message("{name}", self.name, function, ex.uses)}
         return self._stages[key]
 

@@ -85,6 +85,36 @@ def test_l2_penalty_is_not_held_while_compute_cost_with_regularization_is_judged
     assert "l2_penalty" in strip.defined(library())
 
 
+
+def _working_on_disk(folder):
+    """The top-level functions and classes of the library copy in ``folder`` whose body is not the stand-in's raise."""
+    import ast
+
+    found = set()
+    for path in (folder / "dl_utils").rglob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                body = node.body[0].body if isinstance(node, ast.ClassDef) and len(node.body) == 1 and \
+                    isinstance(node.body[0], ast.FunctionDef) else node.body
+                if not (len(body) == 1 and isinstance(body[0], ast.Raise)):
+                    found.add(node.name)
+    return found
+
+
+def test_the_library_on_disk_holds_only_what_every_exercise_of_the_notebook_may_use():
+    # A reload, a read of the file or an import of it under another name finds what is on disk, whichever exercise
+    # is judged: so it holds no more than every exercise's sandbox holds (the rest is sent to each copy in memory).
+    course = grade.course_for(COURSE, "dl_utils.checks")
+    holds = {}
+    for notebook, exercise, _, h, _ in sandboxes():
+        holds.setdefault(notebook, []).append(h)
+    for notebook, sets in holds.items():
+        graded = course[notebook]
+        disk = _working_on_disk(graded.library_dir) - {"__getattr__"}  # the checks' stand-in
+        assert disk == graded.on_disk and all(disk <= h for h in sets), (notebook, disk - set.intersection(*sets))
+    assert "relu" not in course["02_forward"].on_disk and "compute_cost" not in course["09_regularization"].on_disk
+
+
 # ---------------------------------------------------------------- the issue's example, graded
 
 

@@ -648,6 +648,67 @@ def make_isolation_and_plain_data_cases():
 make_isolation_and_plain_data_cases()
 
 
+# ---------------------------------------------------------------- the library on disk (issue 24, 1)
+# The sandbox's copy of dl_utils on disk holds only what EVERY exercise of the notebook may use; each exercise's
+# copy of the process is sent the rest of what it may use. In 02_forward linear_forward is handed nothing, while
+# the exercises after it are handed relu and sigmoid: each learner below looks for a working relu while
+# linear_forward is judged, and gives a wrong answer if it finds one (so full marks mean it found none).
+WORKS = ("    def works(f):\n        try:\n            return float(np.sum(f(np.ones((1, 1)))[0])) == 1.0\n"
+         "        except Exception:\n            return False\n")
+WRONG_IF_LEAKED = "    Z = W @ A_prev + b\n    return (Z + 1.0 if leaked else Z), (A_prev, W, b)\n"
+# 04_backward: sigmoid_backward is handed sigmoid (and _sigmoid), linear_backward, judged after it, nothing.
+# sigmoid_backward's calls leave the working _sigmoid (its code, marshalled) everywhere a later copy of the
+# notebook's process could look: the scratch folder, /tmp, /dev/shm, an environment variable, shared memory and
+# a pipe a cell made before the copies were forked. It computes its own answer with what it stashed (so the
+# stash works); linear_backward answers wrong if it finds a working _sigmoid in any of them.
+STASH_CELL = ("import mmap, os\nshared = mmap.mmap(-1, 1 << 20)\npipe_r, pipe_w = os.pipe()\n"
+              "os.set_blocking(pipe_r, False)\nos.set_blocking(pipe_w, False)")
+STASHING_SIGMOID_BACKWARD = (
+    "def sigmoid_backward(dA, cache):\n    import marshal, os, types, dl_utils.activations as act\n"
+    "    blob = marshal.dumps(act._sigmoid.__code__)\n"
+    "    for path in ('/tmp/stash', 'stash', '/dev/shm/stash'):\n"
+    "        with open(path, 'wb') as f:\n            f.write(blob)\n"
+    "    os.environ['STASH'] = blob.hex()\n    os.putenv('STASH', blob.hex())\n"
+    "    shared.seek(0)\n    shared.write(len(blob).to_bytes(4, 'big') + blob)\n"
+    "    try:\n        os.write(pipe_w, len(blob).to_bytes(4, 'big') + blob)\n    except OSError:\n        pass\n"
+    "    s = types.FunctionType(marshal.loads(blob), {'np': np})(cache)\n    return dA * s * (1 - s)\n")
+LOOKING_LINEAR_BACKWARD = (
+    "def linear_backward(dZ, cache):\n    import marshal, os, types\n    blobs = []\n"
+    "    for path in ('/tmp/stash', 'stash', '/dev/shm/stash'):\n"
+    "        if os.path.exists(path):\n            blobs.append(open(path, 'rb').read())\n"
+    "    if os.environ.get('STASH'):\n        blobs.append(bytes.fromhex(os.environ['STASH']))\n"
+    "    n = int.from_bytes(shared[:4], 'big')\n    blobs.append(shared[4:4 + n])\n"
+    "    try:\n        got = os.read(pipe_r, 1 << 20)\n        blobs.append(got[4:])\n    except OSError:\n        pass\n"
+    "    leaked = False\n    for blob in blobs:\n        try:\n"
+    "            f = types.FunctionType(marshal.loads(blob), {'np': np})\n"
+    "            leaked = leaked or float(f(np.zeros((1, 1)))[0, 0]) == 0.5\n"
+    "        except Exception:\n            pass\n"
+    "    A_prev, W, b = cache\n    m = A_prev.shape[1]\n"
+    "    dW = dZ @ A_prev.T / m + (1.0 if leaked else 0.0)\n"
+    "    return W.T @ dZ, dW, np.sum(dZ, axis=1, keepdims=True) / m\n")
+
+
+def make_library_on_disk_cases():
+    case("disk_reload_finds_no_relu_while_linear_forward_is_judged", "02_forward", submission(
+        "02_forward", linear_forward=LF + "    import importlib, dl_utils.activations as act\n" + WORKS +
+        "    leaked = works(importlib.reload(act).relu)\n" + WRONG_IF_LEAKED))
+    case("disk_exec_of_the_file_finds_no_relu", "02_forward", submission(
+        "02_forward", linear_forward=LF + "    import dl_utils.activations as act\n" + WORKS +
+        "    ns = {'__name__': 'dl_utils.activations', '__package__': 'dl_utils'}\n"
+        "    exec(open(act.__file__).read(), ns)\n    leaked = works(ns['relu'])\n" + WRONG_IF_LEAKED))
+    case("disk_spec_from_file_location_finds_no_relu", "02_forward", submission(
+        "02_forward", linear_forward=LF + "    import importlib.util, dl_utils.activations as act\n" + WORKS +
+        "    spec = importlib.util.spec_from_file_location('dl_utils.activations_again', act.__file__)\n"
+        "    again = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(again)\n"
+        "    leaked = works(again.relu)\n" + WRONG_IF_LEAKED))
+    case("stash_left_by_an_earlier_exercise_copy_is_gone", "04_backward", submission(
+        "04_backward", after={"ex_relu_backward": [STASH_CELL]}, sigmoid_backward=STASHING_SIGMOID_BACKWARD,
+        linear_backward=LOOKING_LINEAR_BACKWARD))
+
+
+make_library_on_disk_cases()
+
+
 # ---------------------------------------------------------------- running the grader
 
 

@@ -6,9 +6,13 @@ it) and a cell inside writes as much as it can into every place it might: its sc
 program). The sizes hold with no cgroup: they are the tmpfs's own (``--size``) and the file size
 limit (``RLIMIT_FSIZE``). The same probe runs as root (the grader as CI runs it) and, when this
 machine lets an unprivileged user make user namespaces, as user ``nobody`` (``setpriv``), with no
-cgroup at all.
+cgroup at all. Here and on CI the test environment's Python lives under ``/root/.pyenv`` (mode 700),
+which user ``nobody`` cannot read: that run uses the system's ``/usr/bin/python3`` instead, in a
+virtual environment made in a world-readable temporary folder holding links to (or copies of) the
+packages the probe and the sandbox import from the test environment; nothing of root's is chmod-ed.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -73,9 +77,9 @@ def probe():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_probe(prefix=()):
-    done = subprocess.run([*prefix, sys.executable, __file__, "--probe"], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=600)
+def run_probe(prefix=(), python=sys.executable):
+    done = subprocess.run([*prefix, python, __file__, "--probe"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": "/tmp"}, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRITTEN"))
     return json.loads(line.removeprefix("WRITTEN"))
@@ -113,10 +117,62 @@ def test_the_writable_places_and_their_sizes_as_a_normal_user_without_a_cgroup()
             pytest.skip(f"this machine does not let user nobody make a sandbox: {probe_userns.stderr.strip()}")
         stat = "import os, sys; os.stat(os.path.realpath(sys.executable))"
         sees = subprocess.run([*prefix, sys.executable, "-c", stat], capture_output=True, text=True)
-        if sees.returncode != 0:  # e.g. a Python under /root/.pyenv, mode 700: a normal user's grader needs its own
-            pytest.skip(f"user nobody cannot see this Python's files ({os.path.realpath(sys.executable)}), so it "
-                        "cannot bind them into a sandbox")
+        if sees.returncode != 0:  # a Python under /root/.pyenv, mode 700: a normal user's grader needs its own
+            with readable_python() as python:
+                check(run_probe(prefix, python))
+            return
     check(run_probe(prefix))
+
+
+IMPORTED = ("import sys, sysconfig\nimport pytest, dl_utils, dl_instructor.sandbox, dl_instructor.strip\n"
+            "purelib = sysconfig.get_paths()['purelib']\n"
+            "print(purelib)\nprint(*sorted({m.__file__[len(purelib) + 1:].split('/')[0] for m in list(sys.modules.values())"
+            "\n             if (getattr(m, '__file__', None) or '').startswith(purelib + '/')}), sep='\\n')\n")
+
+
+@contextlib.contextmanager
+def readable_python():
+    """The system's Python in a virtual environment user ``nobody`` can read, with the test environment's packages
+    that the probe and the sandbox import (and their ``.libs`` folders of shared libraries), linked or copied."""
+    system = shutil.which("python3", path="/usr/bin")
+    if system is None:
+        pytest.skip("user nobody cannot read this Python (under /root), and there is no /usr/bin/python3 to use")
+    version = subprocess.run([system, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+    if version.stdout.strip() != str(tuple(sys.version_info[:2])):
+        pytest.skip(f"user nobody cannot read this Python (under /root), and /usr/bin/python3 is "
+                    f"{version.stdout.strip()}, not {tuple(sys.version_info[:2])}: the test environment's compiled "
+                    "packages would not load in it")
+    folder = Path(tempfile.mkdtemp(prefix="dl_limits_python_", dir="/tmp"))
+    try:
+        subprocess.run([system, "-m", "venv", "--without-pip", str(folder / "venv")], check=True, capture_output=True)
+        listed = subprocess.run([sys.executable, "-c", IMPORTED], cwd=REPO, check=True, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split()
+        purelib, names = Path(listed[0]), listed[1:]
+        target = Path(subprocess.run([str(folder / "venv" / "bin" / "python"), "-c",
+                                      "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                     check=True, capture_output=True, text=True).stdout.strip())
+        names += [p.name for p in purelib.glob("*.libs") if p.name.removesuffix(".libs") in names]
+        for name in names:
+            if name.startswith("__editable__") or name.endswith(".pth"):
+                continue  # the course's packages come from the repository (PYTHONPATH), as the grader's do
+            source = purelib / name
+            if source.is_dir():
+                shutil.copytree(source, target / name, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(source, target / name)
+        for path in [folder, *folder.rglob("*")]:
+            if not path.is_symlink():
+                os.chmod(path, 0o755 if path.is_dir() else (path.stat().st_mode | 0o444))
+        yield str(folder / "venv" / "bin" / "python")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)  # same file system: no copy, and the file's own mode (readable by all) holds
+    except OSError:
+        shutil.copy2(source, target)
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--probe"]:

@@ -14,9 +14,9 @@ import base64
 import html
 import io
 from collections import Counter
-from pathlib import Path
 
 from .files import learner_path
+from .report import beside
 
 PROBLEM_STATUSES = ("timeout", "crashed", "out_of_time", "not_run", "grader_error", "invalid")
 
@@ -129,11 +129,10 @@ def learner_file(learner):
 
 def write(rows, basename):
     """Write ``basename.html`` and ``basename_learners/``; return the class summary (for the JSON)."""
-    basename = Path(basename)
     summary = summarize(rows)
     passed, mistakes, timing = _plots(summary) if summary else (None, None, None)
     learners = list(dict.fromkeys(r.learner for r in rows))
-    folder = basename.with_name(basename.name + "_learners")
+    folder = beside(basename, "_learners")
     folder.mkdir(parents=True, exist_ok=True)
     table = ["<table><tr><th>notebook</th><th>exercise</th><th>passed</th><th>handed in</th>"
              "<th>mistakes named, most common first</th><th>timeouts, crashes</th></tr>"]
@@ -158,8 +157,7 @@ def write(rows, basename):
     body = (f"<h1>The class: {len(learners)} learners</h1>"
             f"<h2>Who passed what</h2>{figures}<h2>Each exercise</h2>{''.join(table)}"
             f"<h2>Each learner</h2>{''.join(people)}")
-    basename.with_name(basename.name + ".html").write_text(_page("Class report", body), encoding="utf-8",
-                                                              errors="backslashreplace")
+    beside(basename, ".html").write_text(_page("Class report", body), encoding="utf-8", errors="backslashreplace")
     for learner in learners:
         mine = [r for r in rows if r.learner == learner]
         lines = [f"<h1>{html.escape(learner)}: {totals[learner][0]:g} / {totals[learner][1]:g} points</h1>",

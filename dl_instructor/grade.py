@@ -122,9 +122,7 @@ def write_report(rows, basename, grading=None):
     its numbers go into the JSON under ``"class"``, and ``grading`` (how the run was made) under ``"grading"``.
     Returns the CSV's and the JSON's paths.
     """
-    basename = Path(basename)
-    if basename.suffix in (".csv", ".json"):
-        basename = basename.with_suffix("")
+    basename = report.beside(basename, "")
     basename.parent.mkdir(parents=True, exist_ok=True)
     summary = class_report.write(rows, basename)
     return report.write_report(rows, basename, COLUMNS, extra={"grading": grading or {}, "class": summary})

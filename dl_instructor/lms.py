@@ -31,7 +31,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .report import csv_cell, totals
+from .report import beside, csv_cell, totals
 
 FORMATS = ("canvas", "moodle")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -194,10 +194,7 @@ def export(rows, roster, basename, assignment):
         for index, person in enumerate(roster.people):
             writer.writerow([csv_cell(person.get(c, "")) for c in MOODLE_COLUMNS]
                             + [_number(given[index]) if index in given else ""])
-    basename = Path(basename)
-    if basename.suffix in (".csv", ".json"):
-        basename = basename.with_suffix("")
-    path = basename.with_name(f"{basename.name}.{roster.lms}.csv")
+    path = beside(basename, f".{roster.lms}.csv")
     path.write_text(buffer.getvalue(), encoding="utf-8")
     missing = [_name(p, roster.lms) for i, p in enumerate(roster.people) if i not in given]
     return Export(path, column, len(given), unknown, missing)

@@ -18,7 +18,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .report import csv_cell
+from .report import beside, csv_cell
 
 COLUMNS = ("learner", "notebook", "exercise", "old_points", "new_points", "max_points", "old_status", "new_status",
            "old_message", "new_message")
@@ -132,15 +132,11 @@ def describe(changes, old_name="the old report"):
 
 def write(changes, basename, old_path):
     """Write ``basename.changes.csv`` and ``basename.changes.json``; return their paths."""
-    basename = Path(basename)
-    if basename.suffix in (".csv", ".json"):
-        basename = basename.with_suffix("")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     writer.writerows([csv_cell("" if v is None else v) for v in asdict(c).values()] for c in changes)
-    csv_path = basename.with_name(basename.name + ".changes.csv")
-    json_path = basename.with_name(basename.name + ".changes.json")
+    csv_path, json_path = beside(basename, ".changes.csv"), beside(basename, ".changes.json")
     csv_path.write_text(buffer.getvalue(), encoding="utf-8", errors="backslashreplace")
     json_path.write_text(json.dumps({"compared_to": str(old_path), "columns": list(COLUMNS),
                                      "learners": list(dict.fromkeys(c.learner for c in changes)),

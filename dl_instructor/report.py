@@ -63,6 +63,17 @@ def totals(rows):
     return out
 
 
+def beside(basename, ending):
+    """The report's file that ends in ``ending``: ``beside("out/R.json", ".canvas.csv")`` is ``out/R.canvas.csv``.
+
+    ``basename`` is what ``--out`` was given: the report's name, with or without ``.csv`` or ``.json``.
+    """
+    basename = Path(basename)
+    if basename.suffix in (".csv", ".json"):
+        basename = basename.with_suffix("")
+    return basename.with_name(basename.name + ending)
+
+
 def write_report(rows, basename, columns, extra=None):
     """Write ``basename.csv`` and ``basename.json``, both or neither; return their paths.
 
@@ -93,11 +104,8 @@ def write_report(rows, basename, columns, extra=None):
     if not {"learner", "points", "max_points"} <= set(columns):
         raise ValueError(f"the columns {columns} lack one of learner, points and max_points (for the totals)")
     rows = [_as_dict(r, columns) for r in rows]
-    basename = Path(basename)
-    if basename.suffix in (".csv", ".json"):
-        basename = basename.with_suffix("")
-    folder = basename.parent
-    csv_path, json_path = folder / (basename.name + ".csv"), folder / (basename.name + ".json")
+    csv_path, json_path = beside(basename, ".csv"), beside(basename, ".json")
+    folder = csv_path.parent
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

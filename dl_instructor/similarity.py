@@ -374,13 +374,10 @@ def attach(results, seconds, basename):
     """Add the section to ``basename.html`` and ``"similarity"`` to ``basename.json``, each file replaced whole."""
     import json
     import os
-    from pathlib import Path
 
-    basename = Path(basename)
-    if basename.suffix in (".csv", ".json"):
-        basename = basename.with_suffix("")
-    page = basename.with_name(basename.name + ".html")
-    report = basename.with_name(basename.name + ".json")
+    from .report import beside
+
+    page, report = beside(basename, ".html"), beside(basename, ".json")
     data = json.loads(report.read_text(encoding="utf-8"))
     data["similarity"] = as_json(results, seconds)
     text = page.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import nbformat
 
 from . import lms, regrade
 from .release import course_notebooks, has_exercises
+from .report import beside
 
 
 def add_arguments(parser):
@@ -57,17 +58,15 @@ def before(parser, args):
 
 def after(args, rows, state):
     """Compare with the old report and write the LMS's file, as ``before`` prepared; print what was done."""
-    out = Path(args.out)
-    if out.suffix in (".csv", ".json"):
-        out = out.with_suffix("")
+    out = beside(args.out, "")
     if not args.no_similarity:
         similar(args, out)
     if "old" in state:
         changes = regrade.compare(state["old"], rows, str(args.compare_to))
         for line in regrade.describe(changes, str(args.compare_to)):
             print(line)
-        csv_path, _ = regrade.write(changes, out, args.compare_to)
-        print(f"wrote the changes to {csv_path} and {csv_path.with_suffix('.json')}")
+        csv_path, json_path = regrade.write(changes, out, args.compare_to)
+        print(f"wrote the changes to {csv_path} and {json_path}")
     if "roster" in state:
         result = lms.export(rows, state["roster"], out, args.lms_column or out.name)
         for line in lms.describe(result):

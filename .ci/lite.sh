@@ -30,6 +30,6 @@ python -m dl_instructor.lite build --out "$work/site" --pyodide "$work/pyodide" 
 echo "== site sizes: deployment $(du -sh "$work/site-cdn" | cut -f1), offline (with Pyodide) $(du -sh "$work/site" | cut -f1)"
 
 echo "== python -m pytest tests/lite (the site in headless Chromium, offline)"
-LITE_SITE="$work/site" LITE_CDN_SITE="$work/site-cdn" \
+LITE_SITE="$work/site" LITE_CDN_SITE="$work/site-cdn" LITE_PYODIDE="$work/pyodide" \
     python -m pytest -o addopts="" -p no:cacheprovider tests/lite -m lite -v -rs "$@"
 echo "== lite total took $(( $(date +%s) - start )) s"

@@ -32,16 +32,20 @@ Down) and take "Clear Browser Data" out of the file browser's context menu (Help
 before deleting anything).
 
 A local Pyodide (``--pyodide``) is a folder with ``pyodide.js`` and ``pyodide-lock.json`` and the
-package files; the site then needs no network at all. ``tests/lite/local_pyodide.py`` assembles
+package files; the site then needs no network at all, and serves matplotlib's wheel with a font
+cache that matches it (``add_font_cache``), so no kernel start rebuilds it or prints that it does. ``tests/lite/local_pyodide.py`` assembles
 one from registry packages, every file checked against the official release's hashes.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -93,10 +97,12 @@ opens, whether the browser agreed. Help > Clear Browser Data deletes your work, 
 **Grading is your instructor's**: this site checks each answer as you go, but it does not score or
 collect your work. Hand in the downloaded `.ipynb` files the way your instructor asks; they grade
 them with the course's grading tool on their own machine.
-
+"""
+# Only a site whose Pyodide comes from the CDN (the official matplotlib wheel) prints this.
+FONT_CACHE_LANDING = """
 The first cell that imports matplotlib may print `Matplotlib is building the font cache; this may
-take a moment.` each time a notebook starts: the browser's Python keeps no font cache between
-sessions. It is harmless.
+take a moment.` each time a notebook starts: the matplotlib of the browser's Python ships a font
+cache it cannot use (docs/lite.md). It is harmless.
 """
 
 
@@ -127,8 +133,12 @@ def learner_notebooks(source_dir, exercises_dir):
     return notebooks
 
 
-def stage_contents(contents, root=ROOT):
-    """Write what the learner's file browser shows into the folder ``contents``."""
+def stage_contents(contents, root=ROOT, font_cache_notice=False):
+    """Write what the learner's file browser shows into the folder ``contents``.
+
+    ``font_cache_notice``: the landing text says what matplotlib's font-cache line on stderr means
+    (a site on the CDN's Pyodide, whose matplotlib rebuilds its font cache at each start).
+    """
     contents.mkdir(parents=True)
     for name, nb in learner_notebooks(root / "notebooks", root / "notebooks" / "exercises").items():
         nbformat.write(nb, contents / name)
@@ -139,7 +149,7 @@ def stage_contents(contents, root=ROOT):
         for pattern in DATA_FILES:
             for path in sorted(data.glob(pattern)):
                 shutil.copy2(path, contents / "data" / path.name)
-    (contents / "README.md").write_text(LANDING, encoding="utf-8")
+    (contents / "README.md").write_text(LANDING + (FONT_CACHE_LANDING if font_cache_notice else ""), encoding="utf-8")
 
 
 def download_wheels(dest):
@@ -234,6 +244,77 @@ def add_storage_script(out, script=STORAGE_SCRIPT):
     return pages
 
 
+# Pyodide 0.27.7's matplotlib 3.8.4 reads its font cache from matplotlib/fontlist.json, beside its
+# code, but ships another machine's (cache version 390, a desktop's fonts) while it wants version
+# 330: it rebuilt the cache at every kernel start, seconds of it, and printed "Matplotlib is building
+# the font cache" on stderr in the learner's first cell. lite/font_cache.mjs makes the right file
+# with that matplotlib in that Pyodide; a site that serves Pyodide itself (--pyodide) serves
+# matplotlib's wheel with it, under a build tag of its own, and its lock gives the new sha256.
+FONT_CACHE = ROOT / "lite" / "matplotlib-fontlist.json"
+FONT_CACHE_MEMBER = "matplotlib/fontlist.json"
+FONT_CACHE_MATPLOTLIB = "3.8.4"  # the matplotlib whose font_manager made FONT_CACHE
+SITE_BUILD_TAG = "1course"
+
+
+def sha256_file(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def rewrite_wheel(wheel, out_dir, replacements, build_tag):
+    """Copy ``wheel`` into ``out_dir`` with some members' bytes replaced and its RECORD to match.
+
+    The copy's name carries ``build_tag`` (the wheel name's build field), so it never shares a URL,
+    and a browser's cache entry, with the official file. Returns the copy's path.
+    """
+    name, version, *tags = Path(wheel).name[: -len(".whl")].split("-")
+    if len(tags) != 3:
+        raise ValueError(f"{Path(wheel).name} already has a build tag")
+    out = Path(out_dir) / ("-".join([name, version, build_tag, *tags]) + ".whl")
+    with zipfile.ZipFile(wheel) as source:
+        names = source.namelist()
+        missing = sorted(set(replacements) - set(names))
+        if missing:
+            raise ValueError(f"{Path(wheel).name} has no {missing}")
+        record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        lines = source.read(record).decode().splitlines()
+        for member, data in replacements.items():
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            new_line = f"{member},sha256={digest},{len(data)}"
+            lines = [new_line if line.split(",")[0] == member else line for line in lines]
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in source.infolist():
+                if info.filename == record:
+                    data = ("\n".join(lines) + "\n").encode()
+                elif info.filename in replacements:
+                    data = replacements[info.filename]
+                else:
+                    data = source.read(info)
+                copy.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out
+
+
+def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
+    """Give the site's Pyodide in ``pyodide_dir`` a matplotlib wheel holding ``font_cache``.
+
+    The official wheel must be the lock's (its sha256); the new one replaces it in the folder and
+    in ``pyodide-lock.json``, which Pyodide checks each file against as it loads it.
+    """
+    pyodide_dir = Path(pyodide_dir)
+    lock_path = pyodide_dir / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text())
+    entry = lock["packages"]["matplotlib"]
+    if entry["version"] != FONT_CACHE_MATPLOTLIB:
+        raise ValueError(f"{font_cache} is matplotlib {FONT_CACHE_MATPLOTLIB}'s, the lock has {entry['version']}")
+    official = pyodide_dir / entry["file_name"]
+    if sha256_file(official) != entry["sha256"]:
+        raise ValueError(f"{official} is not the file pyodide-lock.json names (sha256 differs)")
+    wheel = rewrite_wheel(official, pyodide_dir, {FONT_CACHE_MEMBER: Path(font_cache).read_bytes()}, SITE_BUILD_TAG)
+    official.unlink()
+    entry["file_name"], entry["sha256"] = wheel.name, sha256_file(wheel)
+    lock_path.write_text(json.dumps(lock))
+    return wheel
+
+
 # The one JupyterLab extension the site needs. Others installed in the same environment (nbgrader's
 # needs its server, the notebook and widgets ones are unused) are left out of the site.
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
@@ -267,7 +348,7 @@ def build(out, pyodide=None, root=ROOT):
     with tempfile.TemporaryDirectory(prefix="lite-build-") as tmp:
         lite_dir = Path(tmp) / "lite"
         lite_dir.mkdir()
-        stage_contents(lite_dir / "contents", root)
+        stage_contents(lite_dir / "contents", root, font_cache_notice=pyodide is None)
         download_wheels(lite_dir / "pypi")
         if pyodide is not None:
             pyodide = Path(pyodide)
@@ -276,6 +357,7 @@ def build(out, pyodide=None, root=ROOT):
                     raise FileNotFoundError(f"--pyodide {pyodide} has no {required}")
             # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
+            add_font_cache(lite_dir / "static" / "pyodide")
         config = site_config(None if pyodide is not None else PYODIDE_CDN_URL)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
         (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))

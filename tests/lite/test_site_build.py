@@ -9,15 +9,20 @@
 * Every page of the app loads the site's storage script, the page config exposes the app to it,
   and the settings overrides hide File > Log Out and Shut Down and take Clear Browser Data out of
   the file browser's context menu.
+* A site that serves Pyodide itself serves matplotlib's wheel with the font cache matplotlib makes
+  there (lite/font_cache.mjs), under a build tag of its own, the lock's sha256 updated; a wheel
+  that is not the lock's is refused.
 * tests/lite/local_pyodide.py refuses a package file whose sha256 is not the official lock's, and
   one the registries lack, naming it, and leaves no Pyodide behind.
 """
 
+import base64
 import hashlib
 import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -104,6 +109,7 @@ def test_the_site_holds_the_course(cdn_site):
         assert (files / "data" / path.name).read_bytes() == path.read_bytes(), path
     landing = (files / "README.md").read_text()
     assert "Grading is your instructor's" in landing and "saved in this browser" in landing
+    assert "Matplotlib is building the font cache" in landing  # the CDN's matplotlib still rebuilds it
 
 
 def _local_pyodide():
@@ -193,3 +199,64 @@ def test_every_page_of_the_app_loads_the_storage_script_and_menus_that_do_nothin
     assert {i["command"] for i in file_menu["items"] if i["disabled"]} == {"filemenu:logout", "filemenu:shutdown"}
     context = overrides["@jupyterlab/application-extension:context-menu"]["contextMenu"]
     assert [(i["command"], i["disabled"]) for i in context] == [("application:clear-browser-data", True)]
+
+
+def _fake_pyodide(folder, wheel_bytes_of_lock=None):
+    """A Pyodide folder whose lock names a matplotlib 3.8.4 wheel holding a stale fontlist.json."""
+    from dl_instructor import lite
+
+    folder.mkdir()
+    wheel = folder / "matplotlib-3.8.4-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("matplotlib/__init__.py", "")
+        z.writestr(lite.FONT_CACHE_MEMBER, '{"_version": 390}')
+        z.writestr(
+            "matplotlib-3.8.4.dist-info/RECORD",
+            f"matplotlib/__init__.py,sha256=x,0\n{lite.FONT_CACHE_MEMBER},sha256=stale,17\n"
+            "matplotlib-3.8.4.dist-info/RECORD,,\n",
+        )
+    sha256 = hashlib.sha256(wheel_bytes_of_lock or wheel.read_bytes()).hexdigest()
+    entry = {"name": "matplotlib", "version": "3.8.4", "file_name": wheel.name, "sha256": sha256, "depends": []}
+    (folder / "pyodide-lock.json").write_text(json.dumps({"packages": {"matplotlib": entry}}))
+    return wheel
+
+
+def test_the_site_serves_matplotlib_with_a_font_cache_that_matches_and_its_lock_says_so(tmp_path):
+    from dl_instructor import lite
+
+    official = _fake_pyodide(tmp_path / "pyodide")
+    wheel = lite.add_font_cache(tmp_path / "pyodide")
+    assert not official.exists() and wheel.name == "matplotlib-3.8.4-1course-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    entry = json.loads((tmp_path / "pyodide" / "pyodide-lock.json").read_text())["packages"]["matplotlib"]
+    assert entry["file_name"] == wheel.name and entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    font_cache = lite.FONT_CACHE.read_bytes()
+    with zipfile.ZipFile(wheel) as z:
+        assert z.read(lite.FONT_CACHE_MEMBER) == font_cache
+        assert z.read("matplotlib/__init__.py") == b""
+        record = z.read("matplotlib-3.8.4.dist-info/RECORD").decode().splitlines()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(font_cache).digest()).rstrip(b"=").decode()
+    assert f"{lite.FONT_CACHE_MEMBER},sha256={digest},{len(font_cache)}" in record, record
+    assert json.loads(font_cache)["_version"] == 330  # what matplotlib 3.8.4's FontManager.__version__ reads
+
+
+def test_the_site_refuses_a_matplotlib_wheel_that_is_not_the_locks(tmp_path):
+    from dl_instructor import lite
+
+    official = _fake_pyodide(tmp_path / "pyodide", wheel_bytes_of_lock=b"another file")
+    with pytest.raises(ValueError, match="sha256 differs"):
+        lite.add_font_cache(tmp_path / "pyodide")
+    assert official.exists()
+
+
+def test_the_font_cache_is_the_one_matplotlib_makes_in_the_sites_pyodide(tmp_path):
+    """lite/font_cache.mjs, run in Node on the local Pyodide .ci/lite.sh assembles, writes the committed file."""
+    from dl_instructor import lite
+
+    pyodide = os.environ.get("LITE_PYODIDE")
+    if not pyodide or not shutil.which("node"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("LITE_PYODIDE (a local Pyodide) and node are needed under CI")
+        pytest.skip("set LITE_PYODIDE to a local Pyodide (tests/lite/local_pyodide.py) and install node")
+    out = tmp_path / "fontlist.json"
+    subprocess.run(["node", str(REPO / "lite" / "font_cache.mjs"), pyodide, str(out)], check=True)
+    assert out.read_bytes() == lite.FONT_CACHE.read_bytes(), "regenerate lite/matplotlib-fontlist.json"

@@ -40,6 +40,7 @@ MINIMUM = 0.8  # and never below this score: where every pair differs, nothing i
 ROBUST = 1.4826  # MAD to standard deviation, for normal data
 COMMON_SHARE = 0.1  # fingerprints in more than this share of the class's functions are the class's common code
 COMMON_FLOOR = 2  # ... and in more than this many: code that two learners alone share is never common
+COURSE = "the course's answers"  # the author of the references and solutions, in the ranking over exercises
 MAX_CHARS = 20_000  # an exercise cell longer than this is no one's answer to compare (the course's are < 2,000)
 
 
@@ -288,17 +289,21 @@ def collect(submissions_dir, source_dir, notebooks, match):
 def across(results):
     """The pairs that stand out, ranked by their evidence over every exercise: ``[(a, b, sum, [exercise, ...])]``.
 
-    A pair's evidence is the sum of its scores on the exercises where it stands out (the course's answers
-    count as one "learner" each, by their name). A copier who hands in another's work stands out on
-    every exercise whose copied code few others wrote; two honest learners who happen to write one
-    short function alike, on that one. The pairs come most evidence first.
+    A pair's evidence is the sum of its scores on the exercises where it stands out; the course's answers
+    (the library's references and the notebooks' solutions) count as one author, ``COURSE``, with the
+    best match per exercise. A copier who hands in another's work stands out on every exercise whose
+    copied code few others wrote; two honest learners who happen to write one short function alike, on
+    that one. The pairs come most evidence first.
     """
     found = {}
     for r in results:
-        for pair in r.flagged + r.reference:
-            key = (pair.a, pair.b)
+        best = {}
+        for pair in r.reference:
+            best[pair.a] = max(best.get(pair.a, 0.0), pair.score)
+        for a, b, value in [(p.a, p.b, p.score) for p in r.flagged] + [(a, COURSE, v) for a, v in best.items()]:
+            key = (a, b)
             total, exercises = found.get(key, (0.0, []))
-            found[key] = (total + pair.score, exercises + [r.exercise])
+            found[key] = (total + value, exercises + [r.exercise])
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
     return [(a, b, round(total, 4), exercises) for (a, b), (total, exercises) in ranked]
 

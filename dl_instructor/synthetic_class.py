@@ -356,6 +356,31 @@ def copies_ranked(folder, notebooks=NOTEBOOKS):
     return out
 
 
+def copies_ranked_across(folder, notebooks=NOTEBOOKS):
+    """How the copiers rank among the pairs of the report's "over all exercises" table (:func:`similarity.across`).
+
+    Returns ``{"copies": [(a, b, evidence, exercises)], "honest": [...], "lowest_copy", "highest_honest",
+    "margin"}``: a copier with whom they copied (a peer, or a course answer), and every pair of two
+    learners who copy no one, with their evidence summed over the exercises where the pair stands out.
+    """
+    from . import similarity
+
+    results, _ = similarity.analyse(folder, ROOT / "notebooks", notebooks,
+                                    lambda f: Path(f).stem if Path(f).stem in notebooks else None)
+    ranked = similarity.across(results)
+
+    def copier(who):
+        return who in COPIERS or who.startswith("copy_of_")
+
+    copies = [r for r in ranked if r[0] == f"copy_of_{r[1]}" or r[1] == f"copy_of_{r[0]}"
+              or (r[0] in COPIERS and r[1] == similarity.COURSE)]
+    honest = [r for r in ranked if not copier(r[0]) and not copier(r[1])]
+    lowest = min((r[2] for r in copies), default=None)
+    highest = max((r[2] for r in honest), default=None)
+    return {"copies": copies, "honest": honest, "lowest_copy": lowest, "highest_honest": highest,
+            "margin": None if lowest is None or highest is None else round(lowest - highest, 4)}
+
+
 def nbgrader_points(root, folder, notebooks, timeout):
     """Grade ``folder`` with nbgrader's workflow in a course directory at ``root``; ``{(learner, nb, ex): points}``."""
     root = Path(root)
@@ -423,6 +448,11 @@ def main(argv=None):
               f"{r['indistinguishable_copies']} copies of code honest learners also wrote (no text tells them "
               f"apart), {r['identical_honest_pairs']} of {r['honest_pairs']} honest pairs the same code, "
               f"{r['only_common_code']} of {r['learners']} functions only the class's common code")
+    over = copies_ranked_across(folder, args.notebooks)
+    print(f"  over all exercises (evidence summed where a pair stands out): lowest copy {over['lowest_copy']}, "
+          f"highest honest pair {over['highest_honest']}, margin {over['margin']}")
+    for a, b, evidence, exercises in over["copies"] + over["honest"][:3]:
+        print(f"    {a} with {b}: {evidence} over {len(exercises)} exercise(s)")
     print(f"standalone grader: {standalone:.1f} s ({60 * submitted / standalone:.1f} notebooks per minute); "
           f"report and class page in {args.out / 'standalone'}")
     named = sum(1 for r in rows if r.mistake)

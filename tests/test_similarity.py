@@ -120,12 +120,13 @@ def test_pairs_are_ranked_by_their_evidence_over_all_exercises(analysed):
     assert ranked["own_0", "own_4"] == (1.0, ["compute_cost"])  # an honest coincidence, as strong on its own
     pair = similarity.Pair
     made = [similarity.ExerciseSimilarity("02_forward", "L_model_forward", 9, 36, 0.1, 0.1, 0.8,
-                                          [pair("copier", "own", 0.9)], [pair("pasted", "dl_utils.f", 0.95)]),
+                                          [pair("copier", "own", 0.9)],
+                                          [pair("pasted", "dl_utils.f", 0.95), pair("pasted", "solution", 0.9)]),
             similarity.ExerciseSimilarity("03_cost", "compute_cost", 9, 36, 0.1, 0.1, 0.8,
                                           [pair("own_0", "own_4", 1.0), pair("copier", "own", 0.85)])]
     assert similarity.across(made) == [("copier", "own", 1.75, ["L_model_forward", "compute_cost"]),
                                        ("own_0", "own_4", 1.0, ["compute_cost"]),
-                                       ("pasted", "dl_utils.f", 0.95, ["L_model_forward"])]
+                                       ("pasted", similarity.COURSE, 0.95, ["L_model_forward"])]
 
 
 def _found(analysed, exercise):

@@ -229,14 +229,16 @@ class Session:
         # What this exercise may use that the copy on disk lacks (it holds only what every exercise of the
         # notebook may use): the staged functions, wherever the notebook reaches the disk's stand-in of them.
         for name in request.get("extras", ()):
+            staged = None
             for module_name, module in list(sys.modules.items()):
                 if _library_module(module_name) and name in vars(module):
-                    _rebind(module, name, _twin(request["package"], module_name))
-            origin = str(getattr(self.ns.get(name), "__module__", "") or "")
-            if _library_module(origin):
-                twin = _twin(request["package"], origin)
-                if twin is not None and name in vars(twin):
-                    self.ns[name] = vars(twin)[name]
+                    staged = _rebind(module, name, _twin(request["package"], module_name)) or staged
+            # The notebook's own name for it, if it is the library's (or an earlier stage's stand-in, when the
+            # exercises are judged in this process itself because no copy could be made).
+            value = self.ns.get(name)
+            if staged is not None and (getattr(value, "_dl_stand_in", False) or _library_module(
+                    str(getattr(value, "__module__", "") or ""))):
+                self.ns[name] = staged
         if "allowed" in request:
             _deny(self.ns, set(request["library"]) - set(request["allowed"]), request["denied"])
         return {"ok": True}
@@ -258,6 +260,8 @@ def _twin(package, module_name):
 def _rebind(module, name, twin):
     if twin is not None and name in vars(twin) and not isinstance(vars(module)[name], type(sys)):
         setattr(module, name, vars(twin)[name])
+        return vars(twin)[name]
+    return None
 
 
 def _denied(name, text):
@@ -265,6 +269,7 @@ def _denied(name, text):
         raise RuntimeError(text)
 
     stand_in.__name__ = stand_in.__qualname__ = name
+    stand_in._dl_stand_in = True
     return stand_in
 
 

@@ -688,6 +688,12 @@ LOOKING_LINEAR_BACKWARD = (
     "    return W.T @ dZ, dW, np.sum(dZ, axis=1, keepdims=True) / m\n")
 
 
+FILL_PROCESSES = ("import os, time\nfrom dl_utils import sigmoid\nnotebook_pid = os.getpid()\nsleepers = []\nwhile len(sleepers) < 400:\n"
+                  "    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
+                  "    if pid == 0:\n        time.sleep(10 ** 6)\n        os._exit(0)\n    sleepers.append(pid)\n"
+                  "print(len(sleepers) < 400)")
+
+
 def make_library_on_disk_cases():
     case("disk_reload_finds_no_relu_while_linear_forward_is_judged", "02_forward", submission(
         "02_forward", linear_forward=LF + "    import importlib, dl_utils.activations as act\n" + WORKS +
@@ -704,6 +710,23 @@ def make_library_on_disk_cases():
     case("stash_left_by_an_earlier_exercise_copy_is_gone", "04_backward", submission(
         "04_backward", after={"ex_relu_backward": [STASH_CELL]}, sigmoid_backward=STASHING_SIGMOID_BACKWARD,
         linear_backward=LOOKING_LINEAR_BACKWARD))
+
+    # When no copy can be made (the notebook's own processes fill the limit: fork_failed), the exercises are
+    # judged in the notebook's process itself. sigmoid_backward answers right only there (so the case tests that
+    # fallback) with the sigmoid the notebook imported (an earlier exercise's stage had made it a stand-in there),
+    # and keeps the _sigmoid it is handed in the notebook's globals; linear_backward, handed nothing,
+    # answers wrong if it finds a working one there: the sandbox it was sent to is replaced before it is judged.
+    case("fork_failed_stash_in_the_notebook_process_is_gone", "04_backward", submission(
+        "04_backward", after={"ex_relu_backward": [FILL_PROCESSES]},
+        sigmoid_backward=("def sigmoid_backward(dA, cache):\n    import os, dl_utils.activations as act\n"
+                          "    globals()['stash'] = act._sigmoid\n    s = sigmoid(cache)[0]\n"
+                          "    return dA * s * (1 - s) + (0.0 if os.getpid() == notebook_pid else 1.0)\n"),
+        linear_backward=("def linear_backward(dZ, cache):\n    leaked = False\n    try:\n"
+                         "        leaked = float(globals()['stash'](np.zeros((1, 1)))[0, 0]) == 0.5\n"
+                         "    except Exception:\n        pass\n"
+                         "    A_prev, W, b = cache\n    m = A_prev.shape[1]\n"
+                         "    dW = dZ @ A_prev.T / m + (1.0 if leaked else 0.0)\n"
+                         "    return W.T @ dZ, dW, np.sum(dZ, axis=1, keepdims=True) / m\n")))
 
 
 make_library_on_disk_cases()

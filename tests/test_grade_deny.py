@@ -106,7 +106,7 @@ def test_the_library_on_disk_holds_only_what_every_exercise_of_the_notebook_may_
     # is judged: so it holds no more than every exercise's sandbox holds (the rest is sent to each copy in memory).
     course = grade.course_for(COURSE, "dl_utils.checks")
     holds = {}
-    for notebook, exercise, _, h, _ in sandboxes():
+    for notebook, _, _, h, _ in sandboxes():
         holds.setdefault(notebook, []).append(h)
     for notebook, sets in holds.items():
         graded = course[notebook]

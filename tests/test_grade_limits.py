@@ -126,8 +126,9 @@ def test_the_writable_places_and_their_sizes_as_a_normal_user_without_a_cgroup()
 
 IMPORTED = ("import sys, sysconfig\nimport pytest, dl_utils, dl_instructor.sandbox, dl_instructor.strip\n"
             "purelib = sysconfig.get_paths()['purelib']\n"
-            "print(purelib)\nprint(*sorted({m.__file__[len(purelib) + 1:].split('/')[0] for m in list(sys.modules.values())"
-            "\n             if (getattr(m, '__file__', None) or '').startswith(purelib + '/')}), sep='\\n')\n")
+            "print(purelib)\nprint(*sorted({m.__file__[len(purelib) + 1:].split('/')[0]\n"
+            "              for m in list(sys.modules.values())\n"
+            "              if (getattr(m, '__file__', None) or '').startswith(purelib + '/')}), sep='\\n')\n")
 
 
 @contextlib.contextmanager

@@ -678,7 +678,8 @@ LOOKING_LINEAR_BACKWARD = (
     "        if os.path.exists(path):\n            blobs.append(open(path, 'rb').read())\n"
     "    if os.environ.get('STASH'):\n        blobs.append(bytes.fromhex(os.environ['STASH']))\n"
     "    n = int.from_bytes(shared[:4], 'big')\n    blobs.append(shared[4:4 + n])\n"
-    "    try:\n        got = os.read(pipe_r, 1 << 20)\n        blobs.append(got[4:])\n    except OSError:\n        pass\n"
+    "    try:\n        got = os.read(pipe_r, 1 << 20)\n        blobs.append(got[4:])\n"
+    "    except OSError:\n        pass\n"
     "    leaked = False\n    for blob in blobs:\n        try:\n"
     "            f = types.FunctionType(marshal.loads(blob), {'np': np})\n"
     "            leaked = leaked or float(f(np.zeros((1, 1)))[0, 0]) == 0.5\n"
@@ -688,7 +689,8 @@ LOOKING_LINEAR_BACKWARD = (
     "    return W.T @ dZ, dW, np.sum(dZ, axis=1, keepdims=True) / m\n")
 
 
-FILL_PROCESSES = ("import os, time\nfrom dl_utils import sigmoid\nnotebook_pid = os.getpid()\nsleepers = []\nwhile len(sleepers) < 400:\n"
+FILL_PROCESSES = ("import os, time\nfrom dl_utils import sigmoid\nnotebook_pid = os.getpid()\nsleepers = []\n"
+                  "while len(sleepers) < 400:\n"
                   "    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
                   "    if pid == 0:\n        time.sleep(10 ** 6)\n        os._exit(0)\n    sleepers.append(pid)\n"
                   "print(len(sleepers) < 400)")

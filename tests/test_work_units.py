@@ -1,0 +1,57 @@
+"""How conftest.py shares the tests between the workers: its lists name what exists, and no unit of work
+it takes out of a file shares a module-scoped fixture with the rest of that file (which would then be
+built twice, once on each worker, or give the file's tests a fixture in another state)."""
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+conftest = sys.modules.get("conftest") or __import__("conftest")
+
+
+def _fixtures_and_tests(path):
+    """``(module_fixtures, uses)``: the module-scoped fixtures of a test file, and what each function there asks for."""
+    module_fixtures, uses = set(), {}
+    for node in ast.parse((ROOT / path).read_text()).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        uses[node.name] = {a.arg for a in node.args.args}
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.fixture" and any(
+                    k.arg == "scope" and ast.literal_eval(k.value) in ("module", "package", "session")
+                    for k in decorator.keywords):
+                module_fixtures.add(node.name)
+    return module_fixtures, uses
+
+
+def _needs(name, uses, module_fixtures, seen=()):
+    """The module-scoped fixtures ``name`` needs, through the file's other fixtures too."""
+    out = set()
+    for arg in uses.get(name, ()):
+        if arg in uses and arg not in seen:
+            out |= ({arg} & module_fixtures) | _needs(arg, uses, module_fixtures, (*seen, name))
+    return out
+
+
+def test_the_slow_files_exist():
+    assert [path for path in conftest.SLOW_FIRST if not (ROOT / path).is_file()] == []
+
+
+def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtures_to_itself():
+    files = {nodeid.split("::")[0] for nodeid in conftest.UNIT_OF}
+    assert files
+    for path in files:
+        module_fixtures, uses = _fixtures_and_tests(path)
+        tests = [name for name in uses if name.startswith("test_")]
+        missing = [nodeid for nodeid in conftest.UNIT_OF if nodeid.startswith(f"{path}::")
+                   and nodeid.split("::")[1] not in tests]
+        assert missing == [], f"conftest.UNIT_OF names tests that {path} does not have"
+        units_of_fixture = {}
+        for name in tests:
+            unit = conftest.UNIT_OF.get(f"{path}::{name}", path)
+            for fixture in _needs(name, uses, module_fixtures):
+                units_of_fixture.setdefault(fixture, set()).add(unit)
+        shared = {fixture: units for fixture, units in units_of_fixture.items() if len(units) > 1}
+        assert shared == {}, f"{path}: a module-scoped fixture used by more than one unit of work"
+        assert {conftest.UNIT_OF.get(f"{path}::{name}", path) for name in tests} - {path}, path

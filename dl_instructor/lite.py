@@ -18,9 +18,10 @@ work is saved in the browser (docs/lite.md). The site holds, at the root of its 
   (and inside it, when the datasets are package data).
 
 In the browser the kernel starts with numpy and matplotlib loaded (Pyodide loads a package on its
-own only for an import written in the cell itself, not for one inside ``dl_utils``) and with
-pyfive, a pure-Python HDF5 reader, which ``dl_utils`` reads the datasets with where h5py is absent:
-the site never loads Pyodide's h5py (docs/lite.md says why). The site serves the few wheels it needs
+own only for an import written in the cell itself, not for one inside ``dl_utils``), with the
+packages the kernel itself needs loaded at the same time (``KERNEL_PACKAGES``), and with pyfive, a
+pure-Python HDF5 reader, which ``dl_utils`` reads the datasets with where h5py is absent: the site
+never loads Pyodide's h5py (docs/lite.md says why). The site serves the few wheels it needs
 beyond Pyodide's distribution itself (``SITE_WHEELS``, downloaded from the package index with their
 sha256 checked), and the kernel never reaches the package index at run time.
 
@@ -33,8 +34,9 @@ before deleting anything).
 
 A local Pyodide (``--pyodide``) is a folder with ``pyodide.js`` and ``pyodide-lock.json`` and the
 package files; the site then needs no network at all, and serves matplotlib's wheel with a font
-cache that matches it (``add_font_cache``), so no kernel start rebuilds it or prints that it does. ``tests/lite/local_pyodide.py`` assembles
-one from registry packages, every file checked against the official release's hashes.
+cache that matches it (``add_font_cache``), so no kernel start rebuilds it or prints that it does.
+``tests/lite/local_pyodide.py`` assembles one from registry packages, every file checked against
+the official release's hashes.
 """
 
 import argparse
@@ -67,6 +69,11 @@ SITE_WHEELS = {
 PYFIVE_WHEEL = "pyfive-1.0.1-py3-none-any.whl"
 # Pyodide packages loaded as the kernel starts: what dl_utils imports.
 PRELOADED = ["numpy", "matplotlib"]
+# What jupyterlite-pyodide-kernel 0.6.1's worker loads once Pyodide is up, one after another (its
+# installer, then ssl, sqlite3, jedi, ipython), unless the name is in loadPyodideOptions.packages:
+# listed there, Pyodide loads them at boot, in parallel with numpy and matplotlib. (ipykernel,
+# comm and pyodide_kernel, the kernel's own wheels, it still installs with piplite.)
+KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
 # The kernel's worker script lives in extensions/@jupyterlite/pyodide-kernel-extension/static/, and
 # Pyodide resolves a package given as a relative URL against it: four levels up is the site's root.
 SITE_ROOT_FROM_WORKER = "../../../../"
@@ -175,7 +182,9 @@ def download_wheels(dest):
 def site_config(pyodide_url):
     """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time."""
     kernel = {
-        "loadPyodideOptions": {"packages": [*PRELOADED, SITE_ROOT_FROM_WORKER + "pypi/" + PYFIVE_WHEEL]},
+        "loadPyodideOptions": {
+            "packages": [*PRELOADED, *KERNEL_PACKAGES, SITE_ROOT_FROM_WORKER + "pypi/" + PYFIVE_WHEEL]
+        },
         # %pip install finds only the wheels the site holds: the course needs nothing else.
         "disablePyPIFallback": True,
     }

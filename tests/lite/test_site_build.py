@@ -82,7 +82,8 @@ def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_ind
     kernel = config["litePluginSettings"][KERNEL]
     assert kernel["pyodideUrl"] == f"https://cdn.jsdelivr.net/pyodide/v{lite.PYODIDE_VERSION}/full/pyodide.js"
     assert kernel["disablePyPIFallback"] is True
-    assert kernel["loadPyodideOptions"]["packages"][:2] == ["numpy", "matplotlib"]
+    packages = kernel["loadPyodideOptions"]["packages"]
+    assert packages[:-1] == ["numpy", "matplotlib", *lite.KERNEL_PACKAGES]
     assert not (cdn_site / "static" / "pyodide").exists()
     names = [e["name"] for e in config["federated_extensions"]]
     assert names == ["@jupyterlite/pyodide-kernel-extension"], names
@@ -90,7 +91,7 @@ def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_ind
         assert hashlib.sha256((cdn_site / "pypi" / wheel).read_bytes()).hexdigest() == sha256, wheel
     # The wheel Pyodide loads by a URL relative to the kernel's worker script resolves to the site's.
     worker_dir = cdn_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
-    relative = kernel["loadPyodideOptions"]["packages"][2]
+    relative = packages[-1]
     assert (worker_dir / relative).resolve() == (cdn_site / "pypi" / lite.PYFIVE_WHEEL).resolve()
 
 

@@ -6,8 +6,8 @@ release's hashes), so nothing is fetched from outside this machine. .ci/lite.sh 
 names it in ``LITE_SITE``; without it the fixture assembles and builds one itself.
 
 The server is Python's own, on 127.0.0.1 and a free port, with the MIME types a browser needs
-for WebAssembly and JavaScript modules; it counts the bytes it sends, so a test can tell what a
-cold load of the site costs. The browser is Debian's Chromium driven by Playwright (no browser
+for WebAssembly and JavaScript modules; it counts the bytes it sends and the files it serves, so a
+test can tell what a cold load of the site costs. The browser is Debian's Chromium driven by Playwright (no browser
 download); the JupyterLab fixtures of tests/e2e are reused for the reference measurements.
 
 These tests run when asked for (``-m lite``, as .ci/lite.sh does), never in a plain
@@ -72,6 +72,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         outputfile.write(data)
         with self.server.lock:
             self.server.bytes_sent += len(data)
+            self.server.requests += 1
             if self.path.startswith("/static/pyodide/"):
                 self.server.pyodide_bytes_sent += len(data)
 
@@ -85,12 +86,12 @@ class SiteServer(http.server.ThreadingHTTPServer):
     def __init__(self, directory):
         super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
         self.lock = threading.Lock()
-        self.bytes_sent = self.pyodide_bytes_sent = 0
+        self.bytes_sent = self.pyodide_bytes_sent = self.requests = 0
         self.base_url = f"http://127.0.0.1:{self.server_port}"
 
     def reset_count(self):
         with self.lock:
-            self.bytes_sent = self.pyodide_bytes_sent = 0
+            self.bytes_sent = self.pyodide_bytes_sent = self.requests = 0
 
 
 def _build_site(root):

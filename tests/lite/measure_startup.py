@@ -3,7 +3,7 @@
 Usage, from the repository's root, with requirements-lite.txt and requirements-e2e.txt installed and
 Debian's chromium (as .ci/lite.sh)::
 
-    python tests/lite/measure_startup.py                     # HEAD's site against the working tree's, 5 rounds
+    python tests/lite/measure_startup.py                     # d902dd3's site against the working tree's, 5 rounds
     python tests/lite/measure_startup.py --baseline REV --rounds 7 --pyodide DIR --json out.json
 
 A measurement, never a test: it asserts nothing about time. Both sites are built with a local
@@ -19,8 +19,8 @@ learner waits for, from the page's first request, in ``02_forward`` (the offline
 * first cell: Run All Above the exercise, the first code cell done (its prompt numbered);
 * check: the right answer typed into ``linear_forward`` and its check's success line shown.
 
-It prints the load average before each load and a table of min / median per site and phase, with
-the bytes the server sent per load. The machine's load moves every figure: say with each figure
+It prints the load average before and after each load and a table of min / median per site and
+phase, with the bytes and files the server sent per load. The machine's load moves every figure: say with each figure
 how busy the machine was.
 """
 
@@ -45,6 +45,8 @@ import conftest as lite_conftest  # noqa: E402  (the offline test's server and b
 
 lab = lite_test.lab
 PHASES = ("shown", "idle", "first_cell", "check")
+# The site as it was when issue 28's startup work began (before the font cache and the levers).
+BASELINE = "d902dd3"
 FIRST_CELL_RAN_JS = """(i) => {
   const cells = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell');
   return /\\[\\d+\\]:/.test(cells[i].querySelector('.jp-InputArea-prompt').innerText);
@@ -99,7 +101,7 @@ def load_once(context, server):
     success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)
     lab.cell_locator(page, check).get_by_text(success).wait_for(timeout=lite_test.RUN_TIMEOUT_MS)
     times["check"] = time.monotonic() - started
-    times["bytes"] = server.bytes_sent
+    times["bytes"], times["requests"] = server.bytes_sent, server.requests
     page.close()
     return times
 
@@ -112,7 +114,7 @@ def serve(site):
 
 def table(results):
     lines = [
-        "| site | load | " + " | ".join(PHASES) + " | MB per load |",
+        "| site | load | " + " | ".join(PHASES) + " | MB, files per load |",
         "| --- | --- |" + " --- |" * (len(PHASES) + 1),
     ]
     for (site, kind), runs in sorted(results.items()):
@@ -121,13 +123,14 @@ def table(results):
             values = [r[phase] for r in runs]
             cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} s")
         mb = statistics.median(r["bytes"] for r in runs) / 1e6
-        lines.append(f"| {site} | {kind} | " + " | ".join(cells) + f" | {mb:.1f} |")
+        requests = statistics.median(r["requests"] for r in runs)
+        lines.append(f"| {site} | {kind} | " + " | ".join(cells) + f" | {mb:.1f}, {requests:.0f} |")
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", default="HEAD", help="the revision whose site is today's (default HEAD)")
+    parser.add_argument("--baseline", default=BASELINE, help=f"the revision whose site is today's (default {BASELINE})")
     parser.add_argument("--rounds", type=int, default=5, help="loads of each site, cold and warm (at least 5)")
     parser.add_argument("--pyodide", type=Path, help="a local Pyodide (default: assembled and verified here)")
     parser.add_argument("--json", type=Path, help="write every load's figures there")
@@ -163,20 +166,23 @@ def main(argv=None):
                         for kind in ("cold", "warm"):
                             load = os.getloadavg()
                             figures = load_once(context, servers[name])
-                            figures["loadavg"] = load
+                            figures["loadavg"], figures["loadavg_after"] = load, os.getloadavg()
                             results.setdefault((name, kind), []).append(figures)
                             print(
                                 f"round {round_ + 1} {name} {kind}: "
                                 + ", ".join(f"{p} {figures[p]:.2f} s" for p in PHASES)
-                                + f", {figures['bytes'] / 1e6:.1f} MB; load average "
-                                + " ".join(f"{x:.2f}" for x in load),
+                                + f", {figures['bytes'] / 1e6:.1f} MB in {figures['requests']} files; load average "
+                                + " ".join(f"{x:.2f}" for x in load)
+                                + " before, "
+                                + " ".join(f"{x:.2f}" for x in figures["loadavg_after"])
+                                + " after",
                                 flush=True,
                             )
                     finally:
                         context.close()
         for server in servers.values():
             server.shutdown()
-    loads = [r["loadavg"][0] for runs in results.values() for r in runs]
+    loads = [x for runs in results.values() for r in runs for x in (r["loadavg"][0], r["loadavg_after"][0])]
     print(f"\nmin / median of {args.rounds} loads, headless Chromium, localhost; "
           f"1-minute load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(table(results))

@@ -13,9 +13,11 @@ work is saved in the browser (docs/lite.md). The site holds, at the root of its 
 * the learner versions of the course notebooks (``notebooks/exercises/``, as released by
   ``dl_instructor.release``), and the course notebooks that have no exercises (06), without
   their saved outputs, so a learner runs them;
-* ``dl_utils/``, the course's library, with whatever package data it holds, and ``data/``, the
-  datasets, so ``load_dataset`` finds its files next to the package as it does in a checkout
-  (and inside it, when the datasets are package data).
+* ``data/``: what of the checkout's ``data/`` describes the datasets (the datasets themselves are
+  package data of ``dl_utils``).
+
+The course's library, ``dl_utils`` with its datasets, is no folder of the file browser: the site
+serves it as a wheel (``library_wheel``) that Pyodide installs as the kernel starts.
 
 In the browser the kernel starts with numpy and matplotlib loaded (Pyodide loads a package on its
 own only for an import written in the cell itself, not for one inside ``dl_utils``), with the
@@ -43,6 +45,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -77,8 +80,7 @@ KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
 # The kernel's worker script lives in extensions/@jupyterlite/pyodide-kernel-extension/static/, and
 # Pyodide resolves a package given as a relative URL against it: four levels up is the site's root.
 SITE_ROOT_FROM_WORKER = "../../../../"
-# What of the library and the data is copied; the rest of data/ rebuilds the files (scikit-learn).
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+# What of data/ is copied; the rest of it rebuilds the files (scikit-learn).
 DATA_FILES = ("*.h5", "README.md", "SHA256SUMS")
 
 LANDING = """\
@@ -91,8 +93,10 @@ open takes a little while to start (it downloads Python once; later visits reuse
 **Start with `01_initialize.ipynb`**, then go on in order: `02_forward`, `03_cost`, `04_backward`,
 `05_update`, `06_application`, and beyond the first network `07` to `11`. Each exercise is followed
 by a check cell: run it, and it prints `<name>: all checks passed.` or tells you what is wrong.
-`dl_utils/` is the course's library (the reference answers of earlier steps, the checks, the plots)
-and `data/` holds the datasets; you do not need to open either.
+The course's library, `dl_utils` (the reference answers of earlier steps, the checks, the plots,
+the datasets), is installed in this browser's Python, as numpy is: to read a function's code, run
+`dl_utils.relu??` in a cell (after `import dl_utils`). Python would import a folder named `dl_utils`
+next to your notebooks instead of it: do not make one.
 
 **Your work is saved in this browser**, on this computer, when you save a notebook (Ctrl+S, or File >
 Save): come back with the same browser and it is there. It is not saved anywhere else: another
@@ -149,14 +153,55 @@ def stage_contents(contents, root=ROOT, font_cache_notice=False):
     contents.mkdir(parents=True)
     for name, nb in learner_notebooks(root / "notebooks", root / "notebooks" / "exercises").items():
         nbformat.write(nb, contents / name)
-    shutil.copytree(root / "dl_utils", contents / "dl_utils", ignore=IGNORED)
     data = root / "data"
-    if data.is_dir():  # the datasets may live inside dl_utils/ instead: copied with it above
+    if data.is_dir():
         (contents / "data").mkdir()
         for pattern in DATA_FILES:
             for path in sorted(data.glob(pattern)):
                 shutil.copy2(path, contents / "data" / path.name)
     (contents / "README.md").write_text(LANDING + (FONT_CACHE_LANDING if font_cache_notice else ""), encoding="utf-8")
+
+
+# dl_utils reaches the kernel as a wheel the site serves, installed with Pyodide at boot, not as a
+# folder of the file browser: the kernel read that folder file by file from the browser's storage,
+# one request after another (39 of them, about 2.6 s before 02's first check, issue 28). Python
+# looks in the notebook's folder first (sys.path starts with ''), so a dl_utils/ folder there would
+# take the wheel's place: the file browser holds none, and the landing text says how to read the code.
+LIBRARY = "dl_utils"
+
+
+def library_wheel(dest, root=ROOT):
+    """Write ``dl_utils`` (its code and package data) as a pure-Python wheel into ``dest``; return its path.
+
+    The same bytes for the same files: members in sorted order, a fixed timestamp.
+    """
+    # The [project] table's own name and version lines (tomllib is Python 3.11's; the course runs on 3.10).
+    pyproject = (root / "pyproject.toml").read_text()
+    project = dict(re.findall(r'^(name|version) = "([^"]+)"$', pyproject.split("\n[", 2)[1], re.MULTILINE))
+    if project.get("name") != LIBRARY or "version" not in project:
+        raise ValueError(f"pyproject.toml's [project] table names no {LIBRARY} version: {project}")
+    version = project["version"]
+    dist_info = f"{LIBRARY}-{version}.dist-info"
+    members = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted((root / LIBRARY).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    members[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {LIBRARY}\nVersion: {version}\n").encode()
+    members[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: dl_instructor.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+        for name, data in members.items()
+    ]
+    members[f"{dist_info}/RECORD"] = ("\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n").encode()
+    dest.mkdir(parents=True, exist_ok=True)
+    wheel = dest / f"{LIBRARY}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return wheel
 
 
 def download_wheels(dest):
@@ -179,12 +224,11 @@ def download_wheels(dest):
             raise FileNotFoundError(f"pip did not download {wheel} into {dest}")
 
 
-def site_config(pyodide_url):
+def site_config(pyodide_url, library_wheel_name):
     """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time."""
+    served = [SITE_ROOT_FROM_WORKER + "pypi/" + wheel for wheel in (PYFIVE_WHEEL, library_wheel_name)]
     kernel = {
-        "loadPyodideOptions": {
-            "packages": [*PRELOADED, *KERNEL_PACKAGES, SITE_ROOT_FROM_WORKER + "pypi/" + PYFIVE_WHEEL]
-        },
+        "loadPyodideOptions": {"packages": [*PRELOADED, *KERNEL_PACKAGES, *served]},
         # %pip install finds only the wheels the site holds: the course needs nothing else.
         "disablePyPIFallback": True,
     }
@@ -359,6 +403,7 @@ def build(out, pyodide=None, root=ROOT):
         lite_dir.mkdir()
         stage_contents(lite_dir / "contents", root, font_cache_notice=pyodide is None)
         download_wheels(lite_dir / "pypi")
+        library = library_wheel(lite_dir / "pypi", root)
         if pyodide is not None:
             pyodide = Path(pyodide)
             for required in ("pyodide.js", "pyodide-lock.json"):
@@ -367,7 +412,7 @@ def build(out, pyodide=None, root=ROOT):
             # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
-        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL)
+        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL, library.name)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
         (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
         (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config(lite_dir), indent=2))

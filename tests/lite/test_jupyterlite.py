@@ -3,7 +3,8 @@
 The site is built by ``python -m dl_instructor.lite build`` with a local, verified Pyodide
 (tests/lite/conftest.py). In headless Chromium, each test on a fresh profile (a cold load):
 
-* the landing text is in the file browser, with the notebooks, the library and the data;
+* the landing text is in the file browser, with the notebooks and the data, and no dl_utils folder
+  (the library is a wheel the kernel installs);
 * the site asks the browser for persistent storage (lite/storage.js) and tells the learner what it
   got: with the permission granted the storage is persistent; refused, as headless Chromium does for
   a site it has no history with, the learner is told the browser may delete the work; both say how
@@ -93,11 +94,12 @@ def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_conte
     assert "in your browser" in heading
     for claim in ("saved in this browser", "Download", "Grading is your instructor's"):
         assert claim in text, f"the landing text does not say {claim!r}"
-    expected = ["data", "dl_utils", "README.md", NOTEBOOK_06] + [
-        p.name for p in (REPO / "notebooks/exercises").glob("*.ipynb")
-    ]
+    expected = ["data", "README.md", NOTEBOOK_06] + [p.name for p in (REPO / "notebooks/exercises").glob("*.ipynb")]
     missing = sorted(set(expected) - set(listing))
     assert not missing, f"the file browser lacks {missing}; it shows {listing}"
+    # dl_utils is installed from the site's wheel: a dl_utils folder beside the notebooks would be
+    # imported instead (the notebook's folder comes first on sys.path), so there is none.
+    assert "dl_utils" not in listing, listing
 
 
 STORAGE_STATUS_JS = "() => window.dlCourseStorage && window.dlCourseStorage.told !== null"

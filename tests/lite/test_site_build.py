@@ -3,7 +3,8 @@
 * ``dl_utils`` reads the datasets with pyfive where h5py is absent (as in the site): every field
   of every dataset equals what h5py reads, and with neither reader the error names both.
 * The deployment build (``python -m dl_instructor.lite build``, no ``--pyodide``) loads Pyodide
-  ``PYODIDE_VERSION`` from its CDN, serves its pinned wheels itself, never falls back on the
+  ``PYODIDE_VERSION`` from its CDN, serves its pinned wheels and dl_utils's (code and datasets,
+  no dl_utils folder in the file browser) itself, never falls back on the
   package index, and holds the course: the learner versions, 06 without outputs, the library,
   the data, the landing text. .ci/lite.sh names the built site in ``LITE_CDN_SITE``.
 * Every page of the app loads the site's storage script, the page config exposes the app to it,
@@ -83,7 +84,7 @@ def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_ind
     assert kernel["pyodideUrl"] == f"https://cdn.jsdelivr.net/pyodide/v{lite.PYODIDE_VERSION}/full/pyodide.js"
     assert kernel["disablePyPIFallback"] is True
     packages = kernel["loadPyodideOptions"]["packages"]
-    assert packages[:-1] == ["numpy", "matplotlib", *lite.KERNEL_PACKAGES]
+    assert packages[:-2] == ["numpy", "matplotlib", *lite.KERNEL_PACKAGES]
     assert not (cdn_site / "static" / "pyodide").exists()
     names = [e["name"] for e in config["federated_extensions"]]
     assert names == ["@jupyterlite/pyodide-kernel-extension"], names
@@ -91,8 +92,10 @@ def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_ind
         assert hashlib.sha256((cdn_site / "pypi" / wheel).read_bytes()).hexdigest() == sha256, wheel
     # The wheel Pyodide loads by a URL relative to the kernel's worker script resolves to the site's.
     worker_dir = cdn_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
-    relative = packages[-1]
-    assert (worker_dir / relative).resolve() == (cdn_site / "pypi" / lite.PYFIVE_WHEEL).resolve()
+    served = [(worker_dir / relative).resolve() for relative in packages[-2:]]
+    assert served[0] == (cdn_site / "pypi" / lite.PYFIVE_WHEEL).resolve()
+    assert served[1].parent == (cdn_site / "pypi").resolve() and served[1].name.startswith("dl_utils-"), served
+    assert served[1].is_file()
 
 
 def test_the_site_holds_the_course(cdn_site):
@@ -104,8 +107,15 @@ def test_the_site_holds_the_course(cdn_site):
     assert all(not c.get("outputs") for c in application["cells"] if c["cell_type"] == "code")
     source = json.loads((REPO / "notebooks" / "06_application.ipynb").read_text())
     assert [c["source"] for c in application["cells"]] == [c["source"] for c in source["cells"]]
-    for path in (REPO / "dl_utils").rglob("*.py"):
-        assert (files / path.relative_to(REPO)).read_bytes() == path.read_bytes(), path
+    # dl_utils is a wheel the kernel installs at boot, never a folder of the file browser, which
+    # Python would import instead of it (the notebook's folder comes first on sys.path).
+    assert not (files / "dl_utils").exists()
+    wheels = sorted((cdn_site / "pypi").glob("dl_utils-*-py3-none-any.whl"))
+    assert len(wheels) == 1, wheels
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        for path in (REPO / "dl_utils").rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                assert wheel.read(path.relative_to(REPO).as_posix()) == path.read_bytes(), path
     for path in (REPO / "data").glob("*.h5"):
         assert (files / "data" / path.name).read_bytes() == path.read_bytes(), path
     landing = (files / "README.md").read_text()

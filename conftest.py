@@ -70,10 +70,16 @@ UNIT_OF = {
 }
 
 
+def _unit(nodeid):
+    """The unit of work of a test: its file, or the unit :data:`UNIT_OF` gives it."""
+    return UNIT_OF.get(nodeid.split("[")[0]) or nodeid.split("::")[0]
+
+
 def _rank(item):
     path = item.nodeid.split("::")[0]
-    if path in SLOW_FIRST:
-        return SLOW_FIRST.index(path)
+    for key in (_unit(item.nodeid), path):  # a unit SLOW_FIRST does not name goes with its file
+        if key in SLOW_FIRST:
+            return SLOW_FIRST.index(key)
     return len(SLOW_FIRST) + (0 if path.endswith(".ipynb") else 1)
 
 
@@ -86,6 +92,6 @@ def pytest_xdist_make_scheduler(config, log):
 
     class Scheduling(LoadFileScheduling):
         def _split_scope(self, nodeid):
-            return UNIT_OF.get(nodeid.split("[")[0]) or super()._split_scope(nodeid)
+            return _unit(nodeid)
 
     return Scheduling(config, log)

@@ -34,8 +34,9 @@ def _needs(name, uses, module_fixtures, seen=()):
     return out
 
 
-def test_the_slow_files_exist():
-    assert [path for path in conftest.SLOW_FIRST if not (ROOT / path).is_file()] == []
+def test_the_slow_files_and_units_exist():
+    units = set(conftest.UNIT_OF.values())
+    assert [key for key in conftest.SLOW_FIRST if key not in units and not (ROOT / key).is_file()] == []
 
 
 def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtures_to_itself():

@@ -1005,9 +1005,13 @@ BUDGET_TIMEOUT, BUDGET = 8, 6  # 48 s
 
 
 def sleepy(notebook, name, head):
-    """The solved exercise ``name`` whose every call first sleeps 0.9 timeouts."""
+    """The solved exercise ``name`` whose every call first sleeps half a timeout.
+
+    Half, not 0.9: on a busy machine a call of 0.9 timeouts can overrun into ``timeout``, and timing would decide
+    the verdict; linear_activation_forward's check makes 27 calls, so half a timeout each still spends the budget.
+    """
     source = cell_of(course_nb(notebook), f"ex_{name}").source
-    return source.replace(head, head + f"    import time\n    time.sleep({0.9 * BUDGET_TIMEOUT})\n", 1)
+    return source.replace(head, head + f"    import time\n    time.sleep({0.5 * BUDGET_TIMEOUT})\n", 1)
 
 
 def test_a_notebook_gets_its_budget_and_no_more(tmp_path):

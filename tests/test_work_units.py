@@ -56,3 +56,18 @@ def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtur
         shared = {fixture: units for fixture, units in units_of_fixture.items() if len(units) > 1}
         assert shared == {}, f"{path}: a module-scoped fixture used by more than one unit of work"
         assert {conftest.UNIT_OF.get(f"{path}::{name}", path) for name in tests} - {path}, path
+
+
+def test_the_slowest_units_are_collected_first_and_a_units_tests_keep_their_order():
+    from types import SimpleNamespace
+
+    budget = next(nodeid for nodeid, unit in conftest.UNIT_OF.items() if unit == "red team: the budget")
+    nodeids = ["tests/test_lint.py::test_a", "notebooks/01_initialize.ipynb::Cell 0", budget,
+               "tests/test_grade_redteam.py::test_case_gets_exactly_its_points[x]", "tests/test_distribute.py::test_b",
+               "tests/test_distribute.py::test_a"]
+    items = [SimpleNamespace(nodeid=nodeid) for nodeid in nodeids]
+    conftest.pytest_collection_modifyitems(None, items)
+    assert [item.nodeid for item in items] == [
+        "tests/test_distribute.py::test_b", "tests/test_distribute.py::test_a",
+        "tests/test_grade_redteam.py::test_case_gets_exactly_its_points[x]", budget,
+        "notebooks/01_initialize.ipynb::Cell 0", "tests/test_lint.py::test_a"]

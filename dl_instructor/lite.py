@@ -173,7 +173,10 @@ LIBRARY = "dl_utils"
 def library_wheel(dest, root=ROOT):
     """Write ``dl_utils`` (its code and package data) as a pure-Python wheel into ``dest``; return its path.
 
-    The same bytes for the same files: members in sorted order, a fixed timestamp.
+    The same bytes for the same files: members in sorted order, a fixed timestamp. The name's build
+    tag is ``0`` and the first 12 hex digits of the files' sha256, so a changed library gets a new
+    URL: Pyodide checks no hash of a wheel given by URL, and a browser may keep the old one cached.
+    (A query string would not do: Pyodide reads a package's name from a URL ending in ``.whl``.)
     """
     # The [project] table's own name and version lines (tomllib is Python 3.11's; the course runs on 3.10).
     pyproject = (root / "pyproject.toml").read_text()
@@ -196,8 +199,9 @@ def library_wheel(dest, root=ROOT):
         for name, data in members.items()
     ]
     members[f"{dist_info}/RECORD"] = ("\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n").encode()
+    build_tag = "0" + hashlib.sha256(members[f"{dist_info}/RECORD"]).hexdigest()[:12]
     dest.mkdir(parents=True, exist_ok=True)
-    wheel = dest / f"{LIBRARY}-{version}-py3-none-any.whl"
+    wheel = dest / f"{LIBRARY}-{version}-{build_tag}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)

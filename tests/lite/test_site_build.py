@@ -112,6 +112,8 @@ def test_the_site_holds_the_course(cdn_site):
     assert not (files / "dl_utils").exists()
     wheels = sorted((cdn_site / "pypi").glob("dl_utils-*-py3-none-any.whl"))
     assert len(wheels) == 1, wheels
+    # Its build tag follows its content, so a browser never serves an old library from its cache.
+    assert re.fullmatch(r"dl_utils-[^-]+-0[0-9a-f]{12}-py3-none-any\.whl", wheels[0].name), wheels
     with zipfile.ZipFile(wheels[0]) as wheel:
         for path in (REPO / "dl_utils").rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:

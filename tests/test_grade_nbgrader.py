@@ -29,6 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ("02_forward", "03_cost")
 ON_TIME, LATE = "2026-11-30 10:00:00.000000 UTC", "2026-12-03 10:00:00.000000 UTC"
 DUE = "2026-12-01 12:00:00 UTC"
+# Seconds per cell and call, the same on both sides. No learner here hangs, so it only has to be far above an honest
+# cell on a busy machine (a setup cell took 4.7 s on one, tests/test_grade_redteam.py): at 10 s, a slow cell on one side
+# only would have made the two sides differ by timing.
+TIMEOUT = 60
 CONFIG = f"""
 from dl_instructor.nbgrader_plugin import configure
 
@@ -38,7 +42,7 @@ c.CourseDirectory.course_id = "dl"
 c.Autograde.create_student = True
 c.LateSubmissionPlugin.penalty_method = "zero"
 c.Exchange.root = {{root!r}} + "/exchange"
-configure(c, source={str(REPO / "notebooks")!r}, timeout=10)
+configure(c, source={str(REPO / "notebooks")!r}, timeout={TIMEOUT})
 """
 
 
@@ -91,7 +95,7 @@ def course(tmp_path_factory):
         done = subprocess.run([*nbgrader, *command], cwd=root, env=env, capture_output=True, text=True,
                               timeout=900)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    rows = grade.grade(standalone, REPO / "notebooks", timeout=10, jobs=2, notebooks=list(NOTEBOOKS))
+    rows = grade.grade(standalone, REPO / "notebooks", timeout=TIMEOUT, jobs=2, notebooks=list(NOTEBOOKS))
     return root, rows
 
 

@@ -45,7 +45,7 @@ if _WORKERS:
 # The slowest units of work (files, or units of UNIT_OF), slowest first, so that the longest start
 # at once and the short ones fill in at the end. Seconds of each alone, python -m pytest -n 0
 # --durations (2026-12-07, the shared 2-core machine at load average 9-21, so about twice a quiet
-# machine's): distribute over 790 (unfinished then; it runs every notebook of the class copy), the red team's batch 321,
+# machine's): distribute 1038 (it runs every notebook of the class copy; H30 at work on it), the red team's batch 321,
 # nbgrader 207, same verdict 116-337, cluster 147, regrade 109, grade 92, deny 88, the red team's
 # budget 70, course 54, its odd files 49, odd bytes 42, 200 MB 35, a fifo 22, limits 15; install and
 # the dataset rebuild as measured before.

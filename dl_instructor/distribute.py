@@ -10,11 +10,17 @@ writes into ``DIR`` (a folder to push to the learners' repository, for nbgitpull
 * ``notebooks/exercises/``: the learner versions (:mod:`dl_instructor.release`: no solution, no hidden
   test), and the course notebooks that have no exercise (``06_application``) as they are;
 * ``dl_utils/``: the course library, in which every function that answers an exercise of the
-  ``--held`` notebooks (the exercises still to be graded; default: every notebook with exercises),
-  and every library function that uses one, keeps its name and signature but raises
-  ``RuntimeError: dl_utils.linear_forward is not available while 02_forward is graded: ... write your
-  own``; their bodies and docstrings are gone from the source. This is the sandbox's own stripping
-  (:func:`dl_instructor.strip.strip`), so a learner holds exactly what a graded notebook may see.
+  ``--held`` notebooks (the exercises still to be graded; default: every notebook with exercises)
+  keeps its name and signature, but its body and docstring are gone from the source (the sandbox's
+  own stripping, :func:`dl_instructor.strip.strip`): it calls *the learner's own* function instead,
+  the one defined in the running notebook, else the one in the learner's saved notebook of that step
+  (``dl_utils/_your_own.py``), so that a later notebook that imports an earlier answer (04 imports
+  ``L_model_forward``) runs with the learner's, as a graded class would expect; when the learner has
+  not written it yet, it says so (``RuntimeError: dl_utils.L_model_forward is, while 02_forward is
+  graded, your own L_model_forward of 02_forward.ipynb, which is not written yet: ...``). A library
+  function that uses one (``L_layer_model``) keeps its source, and so runs on the learner's own
+  functions too, unless one of its statements computes what a held answer computes (then it is
+  emptied, and raises why).
   ``dl_utils.checks`` is a stand-in too (the checks compute their expected values with the references,
   and the catalogue of mistakes holds answers one edit away): a check cell says that the work is
   checked when it is graded, and the grader's ``--executed`` notebooks give the feedback;
@@ -38,6 +44,95 @@ from . import submission as _submission
 from .release import SOURCE_DIR, course_notebooks, has_exercises, learner_version, to_text
 
 ROOT = Path(__file__).resolve().parent.parent
+YOUR_OWN = '''"""While an exercise is graded, dl_utils' function of that name is the learner's own.
+
+The copy of the course a graded class gets does not hold the course's answers to the exercises still
+to be graded. A notebook that uses an earlier step's function (04 uses ``L_model_forward``) gets the
+learner's: the one the running notebook defines, else the one in the learner's saved notebook of
+that step (its first code cell, the imports, and its exercise cells, run in a namespace of their own).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+
+_RUN = {}  # (notebook path, modification time) -> the namespace its cells made
+
+
+def _from_notebook(name, notebook):
+    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent / "notebooks" / "exercises"):
+        path = folder / f"{notebook}.ipynb"
+        if path.is_file():
+            break
+    else:
+        return None, f"{notebook}.ipynb is not in {Path.cwd()}"
+    key = (str(path), path.stat().st_mtime_ns)  # run once per saved version, not at every call
+    if key not in _RUN:
+        cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        mine = cells[:1] + [c for c in cells[1:] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+        namespace = {"__name__": f"your_own_{notebook}"}
+        for cell in mine:
+            exec(compile("".join(cell["source"]), f"{path.name}", "exec"), namespace)  # the learner's own code
+        _RUN[key] = namespace
+    return _RUN[key].get(name), f"{path.name} defines no {name}"
+
+
+def your_own(name, notebook):
+    """The learner's ``name``: the running notebook's (``__main__``), else the one of ``notebook``'s saved copy."""
+    stub = getattr(sys.modules.get("dl_utils"), name, None)
+    main = getattr(sys.modules.get("__main__"), name, None)
+    if callable(main) and main is not stub and not getattr(main, "__module__", "").startswith("dl_utils"):
+        return _yours(main, name, notebook)
+    try:
+        found, why = _from_notebook(name, notebook)
+    except Exception as error:  # noqa: BLE001 - the learner's notebook: say where it failed
+        raise RuntimeError(f"dl_utils.{name} is, while {notebook} is graded, your own {name} of {notebook}.ipynb, "
+                           f"and running that notebook's cells raised {type(error).__name__}: {error}") from error
+    if not callable(found):
+        raise RuntimeError(f"dl_utils.{name} is, while {notebook} is graded, your own {name} of {notebook}.ipynb: "
+                           f"{why}; write it there and save the notebook")
+    return _yours(found, name, notebook)
+
+
+_WRAPPED = {}  # the learner's function -> the one the library calls (made once: a training loop calls it often)
+
+
+def _yours(found, name, notebook):
+    """``found``, called as the library calls it: the options the learner's exercise does not take are left out."""
+    if (found, name) not in _WRAPPED:
+        _WRAPPED[found, name] = _wrapped(found, name, notebook)
+    return _WRAPPED[found, name]
+
+
+def _wrapped(found, name, notebook):
+    import inspect
+
+    taken = inspect.signature(found).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in taken.values()):
+        taken = set(taken)
+    else:
+        taken = None
+
+    library = inspect.signature(getattr(sys.modules["dl_utils"], name)).parameters
+
+    def yours(*args, **kwargs):
+        if taken is not None:
+            for option in [k for k in kwargs if k not in taken]:  # left out only when it asks for the default
+                value, default = kwargs.pop(option), getattr(library.get(option), "default", None)
+                if not (value is default or isinstance(value, (str, int, float)) and value == default):
+                    raise RuntimeError(f"dl_utils.{name} is, while {notebook} is graded, your own {name} of "
+                                       f"{notebook}.ipynb, which takes no {option}, and the library asked for "
+                                       f"{option}={value!r}")
+        try:
+            return found(*args, **kwargs)
+        except NotImplementedError as error:
+            raise RuntimeError(f"dl_utils.{name} is, while {notebook} is graded, your own {name} of "
+                               f"{notebook}.ipynb, which is not written yet: write it there and save the "
+                               "notebook") from error
+
+    return yours
+'''
 INSTALL_FILES = ("pyproject.toml", "requirements.txt", "runtime.txt", "constraints.txt")
 CHECKS_STAND_IN = '''"""The checks of this graded copy of the course: each says the work is checked when graded.
 
@@ -59,13 +154,91 @@ def __getattr__(name):
 '''
 
 
-def held_functions(source_dir, held):
-    """The names of the exercises of the ``held`` notebooks (the functions their check cells judge)."""
-    names = set()
+def held_by(source_dir, held):
+    """``{exercise name: its notebook}`` of the ``held`` notebooks."""
+    out = {}
     for notebook in held:
         nb = nbformat.read(Path(source_dir) / f"{notebook}.ipynb", as_version=4)
-        names |= {ex.name for ex in _submission.exercises(nb)}
-    return names
+        out.update({ex.name: notebook for ex in _submission.exercises(nb)})
+    return out
+
+
+def _statements(node):
+    """The statements of a function, each as Python writes it, that could carry an answer.
+
+    Left out: the short ones, returns, raises, those that compute nothing (no arithmetic, no numpy:
+    checking arguments), and plain calls, whose arguments are names, constants or items
+    (``grads = L_model_backward(AL, Y, caches)``, ``linear_forward(A, parameters[f"W{l}"], ...)``): that
+    a training loop or the softmax network calls a step is no answer to the step.
+    """
+    import ast
+
+    def plain(a):
+        if isinstance(a, ast.Subscript):
+            return plain(a.value) and plain(a.slice)
+        if isinstance(a, ast.JoinedStr):
+            return all(isinstance(v, ast.Constant) or plain(v.value) for v in a.values)
+        return isinstance(a, (ast.Name, ast.Constant, ast.Attribute))
+
+    def plain_call(n):
+        value = getattr(n, "value", None)
+        arguments = value.args + [k.value for k in value.keywords] if isinstance(value, ast.Call) else [None]
+        return isinstance(n, (ast.Assign, ast.Expr)) and all(plain(a) for a in arguments)
+
+    def computes(n):  # arithmetic, or numpy: what an answer is made of (not checking arguments, not raising)
+        return any(isinstance(m, (ast.BinOp, ast.UnaryOp)) or (isinstance(m, ast.Attribute) and isinstance(
+            m.value, ast.Name) and m.value.id == "np") for m in ast.walk(n))
+
+    return {ast.unparse(n) for n in ast.walk(node) if isinstance(n, ast.stmt) and not plain_call(n) and computes(n)
+            and not isinstance(n, (ast.FunctionDef, ast.Return, ast.Pass, ast.Expr, ast.Raise))
+            and len(ast.unparse(n)) > 20}
+
+
+def your_own_instead(sources, stripped, where):
+    """The stripped library, with each held exercise calling the learner's own, and each user of one given back.
+
+    ``sources`` the library as it is, ``stripped`` as :func:`strip.strip` emptied it, ``where`` ``{exercise:
+    notebook}``. A function the stripping emptied because it uses an exercise gets its source back unless
+    one of its statements is one of a held reference's (then it stays emptied, and raises why). Returns
+    the sources and the names of the functions whose source the copy does not hold.
+    """
+    import ast
+
+    answers = set()
+    originals = {}
+    for path, source in sources.items():
+        for node in ast.parse(source).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                originals[path, node.name] = node
+                if node.name in where:
+                    answers |= _statements(node)
+    out, gone = {}, set()
+    for path, text in stripped.items():
+        if text == sources.get(path) or "/checks/" in path or Path(path).stem in strip.ENGINES:
+            out[path] = text
+            continue
+        tree = ast.parse(text)
+        for i, node in enumerate(tree.body):
+            if not isinstance(node, ast.FunctionDef) or (path, node.name) not in originals:
+                continue
+            if node.name in where:
+                positional = node.args.posonlyargs + node.args.args
+                required = len(positional) - len(node.args.defaults)  # those with a default go by name
+                call = ", ".join([a.arg for a in positional[:required]]
+                                 + [f"{a.arg}={a.arg}" for a in positional[required:]]
+                                 + ([f"*{node.args.vararg.arg}"] if node.args.vararg else [])
+                                 + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
+                                 + ([f"**{node.args.kwarg.arg}"] if node.args.kwarg else []))
+                node.body = ast.parse(f"from dl_utils._your_own import your_own\n"
+                                      f"return your_own({node.name!r}, {where[node.name]!r})({call})").body
+                gone.add(node.name)
+            elif ast.unparse(node) != ast.unparse(originals[path, node.name]):
+                if _statements(originals[path, node.name]) & answers:
+                    gone.add(node.name)
+                else:
+                    tree.body[i] = originals[path, node.name]
+        out[path] = ast.unparse(tree) + "\n"
+    return out, gone
 
 
 def held_on(due, today):
@@ -91,7 +264,7 @@ def parse_due(items):
 
 
 def build(out, held=None, source_dir=SOURCE_DIR):
-    """Write the class's copy of the course into ``out``; return the stripped function names.
+    """Write the class's copy of the course into ``out``; return the names of the functions it holds no source of.
 
     Parameters
     ----------
@@ -114,11 +287,13 @@ def build(out, held=None, source_dir=SOURCE_DIR):
     if unknown:
         raise ValueError(f"not course notebooks with exercises: {', '.join(unknown)} (the course has "
                          f"{', '.join(with_exercises)})")
-    names = held_functions(source_dir, held)
+    where = held_by(source_dir, held)
+    names = set(where)
     package = Path(dl_utils.__file__).resolve().parent
     sources = strip.library_sources(package)
     sources["dl_utils/checks/__init__.py"] = CHECKS_STAND_IN
-    stripped = strip.strip(sources, names, ", ".join(held))
+    stripped, gone = your_own_instead(sources, strip.strip(sources, names, ", ".join(held)), where)
+    stripped["dl_utils/_your_own.py"] = YOUR_OWN
     for relative, text in stripped.items():
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +311,7 @@ def build(out, held=None, source_dir=SOURCE_DIR):
     for name in INSTALL_FILES:
         if (ROOT / name).is_file():
             shutil.copyfile(ROOT / name, out / name)
-    return sorted(strip.stripped_names(sources, names))
+    return sorted(gone)
 
 
 def main(argv=None):
@@ -167,8 +342,9 @@ def main(argv=None):
         gone = build(args.out, held, args.source)
     except ValueError as e:
         parser.error(str(e))
-    print(f"wrote {args.out}: the learner versions, the datasets, and dl_utils without {len(gone)} functions "
-          f"({', '.join(gone)}); push it to the learners' repository")
+    print(f"wrote {args.out}: the learner versions, the datasets, and dl_utils without the source of {len(gone)} "
+          f"functions ({', '.join(gone)}: a held exercise is the learner's own); push it to the learners' "
+          "repository")
     return 0
 
 

@@ -3,11 +3,20 @@ it takes out of a file shares a module-scoped fixture with the rest of that file
 built twice, once on each worker, or give the file's tests a fixture in another state)."""
 
 import ast
-import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
-conftest = sys.modules.get("conftest") or __import__("conftest")
+
+
+@pytest.fixture(scope="module")
+def conftest(request):
+    """The root conftest.py as pytest loaded it (``import conftest`` may give tests/lite's or tests/e2e's,
+    whichever pytest imported last under that name)."""
+    path = ROOT / "conftest.py"
+    return next(plugin for plugin in request.config.pluginmanager.get_plugins()
+                if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == path)
 
 
 def _fixtures_and_tests(path):
@@ -34,12 +43,12 @@ def _needs(name, uses, module_fixtures, seen=()):
     return out
 
 
-def test_the_slow_files_and_units_exist():
+def test_the_slow_files_and_units_exist(conftest):
     units = set(conftest.UNIT_OF.values())
     assert [key for key in conftest.SLOW_FIRST if key not in units and not (ROOT / key).is_file()] == []
 
 
-def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtures_to_itself():
+def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtures_to_itself(conftest):
     files = {nodeid.split("::")[0] for nodeid in conftest.UNIT_OF}
     assert files
     for path in files:
@@ -58,7 +67,7 @@ def test_each_unit_of_its_own_names_tests_that_exist_and_keeps_its_module_fixtur
         assert {conftest.UNIT_OF.get(f"{path}::{name}", path) for name in tests} - {path}, path
 
 
-def test_the_slowest_units_are_collected_first_and_a_units_tests_keep_their_order():
+def test_the_slowest_units_are_collected_first_and_a_units_tests_keep_their_order(conftest):
     from types import SimpleNamespace
 
     budget = next(nodeid for nodeid, unit in conftest.UNIT_OF.items() if unit == "red team: the budget")

@@ -43,18 +43,18 @@ if _WORKERS:
         os.environ.setdefault(_name, str(max(1, _cores // int(_WORKERS))))
 
 # The slowest units of work (files, or units of UNIT_OF), slowest first, so that the longest start
-# at once and the short ones fill in at the end. Seconds of each alone, python -m pytest -n 0
-# --durations (2026-12-07, the shared 2-core machine at load average 9-21, so about twice a quiet
-# machine's): distribute 1038 (it runs every notebook of the class copy; H30 at work on it), the red team's batch 321,
-# nbgrader 207, same verdict 116-337, cluster 147, regrade 109, grade 92, deny 88, the red team's
-# budget 70, course 54, its odd files 49, odd bytes 42, 200 MB 35, a fifo 22, limits 15; install and
-# the dataset rebuild as measured before.
+# at once and the short ones fill in at the end. Seconds of each in a full run, python -m pytest
+# --durations=60 (2026-12-07, the shared 2-core machine at load average 4-10): the red team's batch 234,
+# same verdict 196, notebook 06 181, nbgrader 110, distribute 69, the red team's budget 67, grade 49,
+# readme 47, cluster 39, deny 33, the red team's files_report 28, regrade 26, odd bytes 25, course 24,
+# a fifo 23, 200 MB 18; the dataset rebuild and the limits 4-5. (tests/test_install.py runs in .ci/run
+# only, DL_INSTALL=1.)
 SLOW_FIRST = (
-    "tests/test_distribute.py", "tests/test_grade_redteam.py", "tests/test_grade_nbgrader.py",
-    "tests/test_grade_same_verdict.py", "tests/test_grade_cluster.py", "tests/test_regrade.py", "tests/test_grade.py",
-    "tests/test_grade_deny.py", "red team: the budget", "tests/test_grade_course.py", "red team: files_report",
-    "red team: odd bytes", "red team: 200 MB printed", "red team: a fifo", "tests/test_install.py",
-    "tests/test_build_datasets.py", "tests/test_grade_limits.py",
+    "tests/test_grade_redteam.py", "tests/test_grade_same_verdict.py", "notebooks/06_application.ipynb",
+    "tests/test_grade_nbgrader.py", "tests/test_distribute.py", "red team: the budget", "tests/test_grade.py",
+    "tests/test_readme.py", "tests/test_grade_cluster.py", "tests/test_grade_deny.py", "red team: files_report",
+    "tests/test_regrade.py", "red team: odd bytes", "tests/test_grade_course.py", "red team: a fifo",
+    "red team: 200 MB printed", "tests/test_build_datasets.py", "tests/test_grade_limits.py",
 )
 
 

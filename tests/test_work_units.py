@@ -76,7 +76,11 @@ def test_the_slowest_units_are_collected_first_and_a_units_tests_keep_their_orde
                "tests/test_distribute.py::test_a"]
     items = [SimpleNamespace(nodeid=nodeid) for nodeid in nodeids]
     conftest.pytest_collection_modifyitems(None, items)
-    assert [item.nodeid for item in items] == [
-        "tests/test_distribute.py::test_b", "tests/test_distribute.py::test_a",
-        "tests/test_grade_redteam.py::test_case_gets_exactly_its_points[x]", budget,
-        "notebooks/01_initialize.ipynb::Cell 0", "tests/test_lint.py::test_a"]
+    # The named units in SLOW_FIRST's order, each unit's tests in their own order (test_b before test_a),
+    # then the notebooks SLOW_FIRST does not name, then the other files.
+    units = {"tests/test_distribute.py": ["tests/test_distribute.py::test_b", "tests/test_distribute.py::test_a"],
+             "tests/test_grade_redteam.py": ["tests/test_grade_redteam.py::test_case_gets_exactly_its_points[x]"],
+             "red team: the budget": [budget]}
+    named = [nodeid for unit in sorted(units, key=conftest.SLOW_FIRST.index) for nodeid in units[unit]]
+    rest = ["notebooks/01_initialize.ipynb::Cell 0", "tests/test_lint.py::test_a"]
+    assert [item.nodeid for item in items] == named + rest

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import replay
 from ._threads import small_blas
 from ._validate import as_matrix, same_shape
 from ._validate import layers_dims as _check_layers_dims
@@ -13,6 +14,7 @@ from .update import update_parameters
 
 
 @small_blas
+@replay.replayable(unless="print_cost")  # in the browser only: a training the site's build recorded (replay.py)
 def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False, seed=0):
     """Train an L-layer network (ReLU hidden layers, sigmoid output) by full-batch gradient descent.
 

@@ -8,11 +8,16 @@ Usage, from the repository's root::
 It makes a class from the course itself: learners who hand in the solved notebooks, one who hands in
 the blank learner versions, one learner for each catalogued mistake of the assigned exercises
 (``dl_utils.checks.mistakes``: the mistake's own code in the exercise cell, the rest solved), and a
-few hostile ones; grades it with ``python -m dl_instructor.grade`` (the report, with its class page,
-lands in ``DIR/standalone``), then, unless ``--no-nbgrader``, in an nbgrader course directory
-(``DIR/nbgrader``) with ``generate_assignment`` and ``autograde`` through
-:mod:`dl_instructor.nbgrader_plugin`, and compares the points of every learner and exercise. It
-prints the class's size, each path's time, and every difference (there should be none).
+few hostile ones. A mistake made by a factory is handed in when its code can be written out as a cell
+would hold it (the notebook global it reads, the lambdas its factory was given, as helpers); the
+mistakes left out, and why, are printed. On 02-04 that is 10 of 96, each of which calls the course's
+own answer to its exercise (``fwd.linear_activation_forward(..., swapped activation)``): the grader's
+sandbox strips that answer, so such a learner would fail for another reason than the mistake. It then
+grades the class with ``python -m dl_instructor.grade`` (the report, with its class page, lands in
+``DIR/standalone``), then, unless ``--no-nbgrader``, in an nbgrader course directory (``DIR/nbgrader``)
+with ``generate_assignment`` and ``autograde`` through :mod:`dl_instructor.nbgrader_plugin`, and compares
+the points of every learner and exercise. It prints the class's size, each path's time,
+and every difference (there should be none).
 """
 
 import argparse
@@ -49,13 +54,13 @@ def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _helpers(fn, seen):
+def _helpers(fn, seen, source=None):
     """The sources of the catalogue's own helper functions that ``fn`` uses, helpers first (transitively)."""
-    module = sys.modules[fn.__module__]
     out = []
-    for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn)))):
+    source = source if source is not None else textwrap.dedent(inspect.getsource(fn))
+    for node in ast.walk(ast.parse(source)):
         name = node.id if isinstance(node, ast.Name) else None
-        helper = getattr(module, name, None) if name else None
+        helper = fn.__globals__.get(name) if name else None
         # The catalogue's helpers: the module's own, and those it imports from its siblings (mistakes._sigmoid).
         if name and name not in seen and inspect.isfunction(helper) and name.startswith("_") \
                 and helper.__module__.startswith("dl_utils.checks.mistakes"):
@@ -64,52 +69,144 @@ def _helpers(fn, seen):
     return out
 
 
-def mistake_source(entry):
-    """The catalogued mistake as a learner's exercise cell (its code, and its helpers, under the exercise's name).
+# Why a catalogued mistake is not handed in by a synthetic learner (the reasons written_out gives).
+CALLS_ITS_ANSWER = "calls the course's own answer to its exercise, which the grader's sandbox strips"
+NO_TEXT = "made at run time, and no call in the catalogue's text makes it from code a cell could hold"
+SETTINGS = ("made by a factory whose settings or inner functions (flags, a helper of its own) are not code a "
+            "learner's cell holds as written")
 
-    None for a mistake that cannot be written out so, or that calls the course's own answer to its
-    exercise (the grader's sandbox has none).
+
+def _catalogue_calls():
+    """``{id: (module, call)}``: the catalogue's ``Mistake("id", exercise, hint, fn)`` calls, as written (ast)."""
+    found = {}
+    for name, module in sorted(sys.modules.items()):
+        if not name.startswith("dl_utils.checks.mistakes"):
+            continue
+        try:
+            tree = ast.parse(inspect.getsource(module))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Mistake" \
+                    and node.args and isinstance(node.args[0], ast.Constant):
+                found[node.args[0].value] = (module, node)
+    return found
+
+
+def _made_by(entry, calls):
+    """``(module, the expression that makes entry.fn in its catalogue call)``: ``_laf(...)``, ``_from_source(...)``."""
+    module, call = calls.get(entry.id, (None, None))
+    if call is None:
+        return None, None
+    made = call.args[3] if len(call.args) > 3 else next((k.value for k in call.keywords if k.arg == "fn"), None)
+    return module, made if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) else None
+
+
+def _from_factory(entry, calls):
+    """A factory-made mistake's code: ``(def source, lines before the def, helpers in its body, names given)``.
+
+    Two kinds are written out as a learner would have them: a function read from a string, which reads a
+    notebook global (``_from_source``: the global's assignment comes first, as in the learner's notebook),
+    and an inner function whose free variables the factory's call sets to lambdas or constants (``_laf``:
+    each becomes a helper ``def`` or an assignment at the top of the function). Returns a reason (str)
+    for any other.
     """
+    module, made = _made_by(entry, calls)
+    if made is None:
+        return NO_TEXT
+    factory = getattr(module, made.func.id, None)
+    if made.func.id == "_from_source" and made.args and isinstance(made.args[0], ast.Constant):
+        before = [f"{k.arg} = {ast.unparse(k.value)}" for k in made.keywords]
+        return textwrap.dedent(made.args[0].value), before, [], {k.arg for k in made.keywords}
+    if not inspect.isfunction(factory):
+        return NO_TEXT
     try:
-        source = textwrap.dedent(inspect.getsource(entry.fn))
-        helpers = _helpers(entry.fn, set())
-        imports = _imports(entry.fn)
-    except (OSError, TypeError, KeyError):
-        return None
-    if imports is None or re.search(rf"\b\w+\.{entry.exercise}\b|import {entry.exercise}\b",
-                                    source + "".join(helpers) + imports):
-        return None
+        bound = inspect.signature(factory).bind(*made.args, **{k.arg: k.value for k in made.keywords})
+    except TypeError:
+        return NO_TEXT
+    inside, unwritten = [], []
+    for name in sorted(inspect.getclosurevars(entry.fn).nonlocals):
+        value = bound.arguments.get(name)
+        if isinstance(value, ast.Lambda):
+            inside.append(f"def {name}({ast.unparse(value.args)}):\n    return {ast.unparse(value.body)}")
+        elif isinstance(value, ast.Constant):
+            inside.append(f"{name} = {value.value!r}")
+        else:
+            unwritten.append(name)
+    if unwritten:
+        return SETTINGS
+    return textwrap.dedent(inspect.getsource(entry.fn)), [], inside, set(bound.arguments)
+
+
+def written_out(entry, calls=None):
+    """The catalogued mistake as a learner's exercise cell, or why it cannot be: ``(source, None)`` or ``(None, why)``.
+
+    The cell holds the mistake's code under the exercise's name, the catalogue's helpers it uses and the
+    imports its module made. A mistake that calls the course's own answer to its exercise is left out
+    (the grader's sandbox has none); so is a factory-made one whose settings no cell holds as written.
+    """
+    calls = _catalogue_calls() if calls is None else calls
+    try:
+        source, before, inside, given = textwrap.dedent(inspect.getsource(entry.fn)), [], [], set()
+        if inspect.getclosurevars(entry.fn).nonlocals:
+            raise OSError("a closure")
+    except (OSError, TypeError):
+        made = _from_factory(entry, calls)
+        if isinstance(made, str):
+            return None, made
+        source, before, inside, given = made
+    helpers = _helpers(entry.fn, set(), source)
+    imports = _imports(entry.fn, given)
+    if imports is None:
+        return None, SETTINGS
+    if re.search(rf"\b\w+\.{entry.exercise}\b|import {entry.exercise}\b", source + "".join(helpers) + imports):
+        return None, CALLS_ITS_ANSWER
+    tree = ast.parse(source)
+    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef)), None)
+    if node is None:
+        return None, NO_TEXT
+    # From the def line (ast's lineno: the decorators, however many lines they span, come before it) to the end.
     lines = source.splitlines()
-    while lines and lines[0].lstrip().startswith("@"):
-        lines.pop(0)
-    if not lines or not lines[0].startswith("def "):
-        return None
+    body_at = node.body[0].lineno - 1
+    indent = re.match(r"\s*", lines[body_at]).group()
+    inserted = [indent + line for helper in inside for line in helper.splitlines()]
+    lines = lines[node.lineno - 1:body_at] + inserted + lines[body_at:node.end_lineno]
     lines[0] = re.sub(r"^def \w+\(", f"def {entry.exercise}(", lines[0])
-    return PRELUDE + imports + "\n".join(helpers) + "\n" + "\n".join(lines)
+    return PRELUDE + imports + "".join(line + "\n" for line in before) + "\n".join(helpers) + "\n" + \
+        "\n".join(lines), None
 
 
-def _imports(fn):
+def mistake_source(entry):
+    """The catalogued mistake as a learner's exercise cell; None when it cannot be written out (:func:`written_out`)."""
+    return written_out(entry)[0]
+
+
+def _imports(fn, given=frozenset()):
     """The lines that give the mistake the course's modules and names its catalogue module imported (``cst``).
 
-    None when the mistake's code uses a variable of an enclosing function (a mistake made by a factory):
-    such code is not what a learner's cell could hold as written.
+    ``given``: names the cell sets itself (a factory's arguments, a notebook global). None when the code
+    uses any other variable of an enclosing function.
     """
-    seen, lines, todo = set(), [], [fn]
+    seen, lines, todo = set(given), [], [fn]
     while todo:
         f = todo.pop()
         found = inspect.getclosurevars(f)
-        if found.nonlocals:
-            return None
+        for name, value in found.nonlocals.items():
+            if name not in given:
+                return None
+            if inspect.isfunction(value):
+                todo.append(value)  # a lambda written out as a helper: what it uses comes too
         for name, value in found.globals.items():
             if name in seen or name in PRELUDE_NAMES:
                 continue
             seen.add(name)
             if inspect.ismodule(value):
                 lines.append(f"import {value.__name__} as {name}")
-            elif inspect.isfunction(value) and value.__module__.startswith("dl_utils.checks.mistakes") \
+            elif inspect.isfunction(value) and (value.__module__ or "").startswith("dl_utils.checks.mistakes") \
                     and name.startswith("_"):
                 todo.append(value)  # a helper (its source comes with _helpers): what it uses comes too
-            elif inspect.isfunction(value) and not value.__module__.startswith("dl_utils.checks"):
+            elif inspect.isfunction(value) and value.__module__ \
+                    and not value.__module__.startswith("dl_utils.checks"):
                 lines.append(f"from {value.__module__} import {value.__name__} as {name}")
             elif isinstance(value, (int, float, str)):
                 lines.append(f"{name} = {value!r}")
@@ -237,6 +334,28 @@ def reference_source(exercise):
     return "\n".join(imports) + "\n" + ast.unparse(tree)
 
 
+def catalogue_of(notebooks=NOTEBOOKS):
+    """The catalogued mistakes of the exercises of ``notebooks``: ``({id: cell source}, [(id, why it is left out)])``.
+
+    Every mistake is in one of the two: handed in by a learner of its own, or left out with a reason.
+    """
+    from dl_utils.checks import mistakes
+
+    exercises = {ex.removeprefix("ex_") for n in notebooks
+                 for c in nbformat.read(ROOT / "notebooks" / f"{n}.ipynb", as_version=4).cells
+                 if (ex := c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")).startswith("ex_")}
+    calls = _catalogue_calls()
+    written, left_out = {}, []
+    for entry in mistakes.CATALOGUE:
+        if entry.exercise in exercises:
+            source, why = written_out(entry, calls)
+            if source is None:
+                left_out.append((entry.id, why))
+            else:
+                written[entry.id] = source
+    return written, left_out
+
+
 def make_class(folder, notebooks=NOTEBOOKS, honest=3):
     """Write the class into ``folder`` (one folder per learner); return ``{learner: kind}``."""
     from dl_utils.checks import mistakes
@@ -267,9 +386,9 @@ def make_class(folder, notebooks=NOTEBOOKS, honest=3):
     for k in range(honest):
         hand_in(f"honest_{k}", "honest", own(f"honest_{k}", k))
     hand_in("blank", "blank", blank)
+    written, _ = catalogue_of(notebooks)
     for i, entry in enumerate(mistakes.CATALOGUE):
-        notebook = where.get(f"ex_{entry.exercise}")
-        source = mistake_source(entry) if notebook else None
+        notebook, source = where.get(f"ex_{entry.exercise}"), written.get(entry.id)
         if source is None:
             continue
         nb = own(f"mistake_{entry.id}", 1000 + i, {notebook: solved[notebook]})[notebook]
@@ -431,6 +550,11 @@ def main(argv=None):
           f"{sum(k.startswith(('copy', 'the course')) for k in kinds.values())} who copy (a peer, the reference), "
           f"{sum(k.startswith('mistake') for k in kinds.values())} with one catalogued mistake each, "
           f"{sum(k == 'hostile' for k in kinds.values())} hostile")
+    _, left_out = catalogue_of(args.notebooks)
+    print(f"{len(left_out)} catalogued mistakes of these exercises left out:")
+    for why in sorted(set(why for _, why in left_out)):
+        ids = [i for i, w in left_out if w == why]
+        print(f"  {len(ids)} {why}: {', '.join(ids)}")
     started = time.perf_counter()
     rows = grade.grade(folder, ROOT / "notebooks", timeout=args.timeout, jobs=args.jobs, notebooks=args.notebooks,
                        scheduler=args.scheduler)

@@ -55,6 +55,8 @@ from pathlib import Path
 
 import nbformat
 
+from .lite_replay import record_members
+
 ROOT = Path(__file__).resolve().parent.parent
 # The Pyodide release the site runs on. jupyterlite-pyodide-kernel 0.6.1 (requirements-lite.txt) is
 # built for Pyodide 0.27; the offline test (tests/lite/local_pyodide.py) assembles this same release.
@@ -170,7 +172,7 @@ def stage_contents(contents, root=ROOT, font_cache_notice=False):
 LIBRARY = "dl_utils"
 
 
-def library_wheel(dest, root=ROOT):
+def library_wheel(dest, root=ROOT, extra=None):
     """Write ``dl_utils`` (its code and package data) as a pure-Python wheel into ``dest``; return its path.
 
     The same bytes for the same files: members in sorted order, a fixed timestamp. The name's build
@@ -190,6 +192,7 @@ def library_wheel(dest, root=ROOT):
         for path in sorted((root / LIBRARY).rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     }
+    members.update(extra or {})  # files of the package the build makes: 06's replay record (lite_replay)
     members[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {LIBRARY}\nVersion: {version}\n").encode()
     members[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: dl_instructor.lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
@@ -407,7 +410,7 @@ def build(out, pyodide=None, root=ROOT):
         lite_dir.mkdir()
         stage_contents(lite_dir / "contents", root, font_cache_notice=pyodide is None)
         download_wheels(lite_dir / "pypi")
-        library = library_wheel(lite_dir / "pypi", root)
+        library = library_wheel(lite_dir / "pypi", root, extra=record_members(root))
         if pyodide is not None:
             pyodide = Path(pyodide)
             for required in ("pyodide.js", "pyodide-lock.json"):

@@ -170,7 +170,7 @@ def lookup(key, record=None):
             costs = entries[f"{key}/costs"].tolist()
     except (OSError, ValueError, zipfile.BadZipFile) as error:
         raise ValueError(
-            f"The replay record {record} cannot be read ({error}). Run dl_utils.replay.off() to train "
+            f"The replay record {record} cannot be read ({error}). Run import dl_utils; dl_utils.replay.off() to train "
             "for real; the site's build made a bad record: rebuild it."
         ) from error
     return parameters, costs
@@ -235,7 +235,7 @@ def _notice(count):
     return (
         f"(In the browser: {trainings} of this cell replayed from the site's build, where this same code "
         "trained on the same data from the same seeds. To train here instead (minutes): run "
-        "dl_utils.replay.off(), then this cell again.)"
+        "import dl_utils; dl_utils.replay.off(), then this cell again.)"
     )
 
 

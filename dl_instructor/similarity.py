@@ -69,6 +69,9 @@ class ExerciseSimilarity:
     common_limit: int = 0  # a fingerprint in more than this many learners' functions is common (left out)
     common_fingerprints: int = 0
     only_common: int = 0  # learners whose whole function is the class's common code (nothing left to compare)
+    # (a, b) -> -log10 of the share of this exercise's pairs at least as alike, common code included (see
+    # :func:`evidence`); (learner, COURSE) the same against the course's answers. Summed by :func:`across`.
+    evidence: dict = field(default_factory=dict, repr=False)
 
 
 def function_source(cell_source, name):
@@ -100,11 +103,29 @@ def _written_and_normalised(cell_source, node):
     return written, ast.unparse(node)
 
 
-def _fingerprint(code, boilerplate=None):
-    from copydetect import CodeFingerprint
+def _stable_kgrams(string, k):
+    """copydetect's ``hashed_kgrams`` with a hash that is the same in every process (CRC-32 of the k-gram).
 
-    return CodeFingerprint("function.py", K, WINDOW, boilerplate=boilerplate, fp=io.StringIO(code),
-                           language="python")
+    copydetect hashes each k-gram with Python's ``hash``, which is salted per process (PYTHONHASHSEED):
+    winnowing keeps the smallest hash of each window, so which k-grams are fingerprints, and every
+    partial score, changed from one run to the next (0.58 to 0.62 for one pair, measured).
+    """
+    import zlib
+
+    import numpy as np
+
+    return np.array([zlib.crc32(string[i:i + k].encode("utf-8")) for i in range(len(string) - k + 1)], dtype=np.int64)
+
+
+def _fingerprint(code, boilerplate=None):
+    from copydetect import CodeFingerprint, utils
+
+    salted, utils.hashed_kgrams = utils.hashed_kgrams, _stable_kgrams
+    try:
+        return CodeFingerprint("function.py", K, WINDOW, boilerplate=boilerplate, fp=io.StringIO(code),
+                               language="python")
+    finally:
+        utils.hashed_kgrams = salted
 
 
 def score(first, second, common=frozenset()):
@@ -158,6 +179,14 @@ def stands_out(value, median, bar):
 def scores(functions, references, starter):
     """Every pair's score, every learner's with each course answer, and the class's common code.
 
+    The first four of :func:`_scored`'s results (the fifth is the evidence of :func:`evidence`).
+    """
+    return _scored(functions, references, starter)[:4]
+
+
+def _scored(functions, references, starter):
+    """Every pair's score, every learner's with each course answer, the class's common code, and the evidence.
+
     Returns ``({(a, b): s}, {(learner, answer): s}, common, bare)``: ``common`` the fingerprints of
     :func:`common_code`, left out of every score; ``bare`` the learners with no other fingerprint.
 
@@ -187,7 +216,35 @@ def scores(functions, references, starter):
     answers = {name: _fingerprint(normalised, boilerplate) for name, (_, normalised) in references.items()}
     with_text = {(t, name): score(prints[t], answer, common) for name, answer in answers.items() for t in texts}
     with_answers = {(learner, name): with_text[text[learner], name] for name in answers for learner in learners}
-    return pairs, with_answers, common, bare
+    # The same, common code included, for the evidence over all exercises: rarity is then in the p-value.
+    whole = {}
+    for i, t in enumerate(texts):
+        for u in texts[i:]:
+            whole[t, u] = whole[u, t] = score(prints[t], prints[u])
+    whole_pairs = {(a, b): whole[text[a], text[b]] for i, a in enumerate(learners) for b in learners[i + 1:]}
+    best = {t: max((score(prints[t], answer) for answer in answers.values()), default=0.0) for t in texts}
+    found = evidence(whole_pairs)
+    with_course = evidence({(learner,): best[text[learner]] for learner in learners})
+    found.update({(learner, COURSE): e for (learner,), e in with_course.items()})
+    return pairs, with_answers, common, bare, found
+
+
+def evidence(alike):
+    """``{key: -log10 p}``: p the share of ``alike``'s values at least as high as the key's (0 when nothing is shared).
+
+    ``alike`` holds one exercise's scores, every pair of the class (or every learner with the course's
+    answers), common code included. A pair that wrote the same lines as half the class gets 0.3; one of
+    a hundred pairs as alike, 2. Summed over the exercises (:func:`across`) it is Fisher's way of
+    combining independent tests (his statistic over 2 ln 10), each exercise's null distribution the
+    class's own pairs: an honest pair that wrote the canonical answer of several exercises gains a little
+    on each, a copier who handed in another's every function gains on all of them, common code or not.
+    """
+    import bisect
+    import math
+
+    values = sorted(alike.values())
+    n = len(values)
+    return {key: round(-math.log10((n - bisect.bisect_left(values, v)) / n), 4) for key, v in alike.items() if v > 0}
 
 
 def compare_exercise(notebook, exercise, functions, references, starter):
@@ -195,11 +252,11 @@ def compare_exercise(notebook, exercise, functions, references, starter):
 
     The arguments are those of :func:`scores`. Returns an :class:`ExerciseSimilarity`.
     """
-    pairs, with_answers, common, bare = scores(functions, references, starter)
+    pairs, with_answers, common, bare, found = _scored(functions, references, starter)
     median, mad, bar = threshold(list(pairs.values()))
     result = ExerciseSimilarity(notebook, exercise, len(functions), len(pairs), round(median, 4), round(mad, 4),
                                 round(bar, 4), common_limit=common_limit(len(functions)),
-                                common_fingerprints=len(common), only_common=len(bare))
+                                common_fingerprints=len(common), only_common=len(bare), evidence=found)
     for (a, b), s in sorted(pairs.items(), key=lambda t: -t[1]):
         if stands_out(s, median, bar):
             result.flagged.append(Pair(a, b, round(s, 4), functions[a][0], functions[b][0]))
@@ -287,25 +344,25 @@ def collect(submissions_dir, source_dir, notebooks, match):
 
 
 def across(results):
-    """The pairs that stand out, ranked by their evidence over every exercise: ``[(a, b, sum, [exercise, ...])]``.
+    """The pairs ranked by their evidence over every exercise: ``[(a, b, evidence, [exercise, ...])]``, most first.
 
-    A pair's evidence is the sum of its scores on the exercises where it stands out; the course's answers
-    (the library's references and the notebooks' solutions) count as one author, ``COURSE``, with the
-    best match per exercise. A copier who hands in another's work stands out on every exercise whose
-    copied code few others wrote; two honest learners who happen to write one short function alike, on
-    that one. The pairs come most evidence first.
+    A pair's evidence is the sum over the exercises of :func:`evidence` (-log10 of the share of that
+    exercise's pairs at least as alike); the course's answers (the library's references and the
+    notebooks' solutions) count as one author, ``COURSE``. The exercises listed are those where the pair
+    is among the most alike tenth of the class's pairs (evidence 1 or more). Two honest learners who
+    write the canonical answers of several short exercises gain a little on each; a copier who hands in
+    another's work gains on every exercise, however common the copied code.
     """
     found = {}
     for r in results:
-        best = {}
-        for pair in r.reference:
-            best[pair.a] = max(best.get(pair.a, 0.0), pair.score)
-        for a, b, value in [(p.a, p.b, p.score) for p in r.flagged] + [(a, COURSE, v) for a, v in best.items()]:
-            key = (a, b)
+        for key, value in r.evidence.items():
             total, exercises = found.get(key, (0.0, []))
-            found[key] = (total + value, exercises + [r.exercise])
+            found[key] = (total + value, exercises + [r.exercise] * (value >= 1))
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
     return [(a, b, round(total, 4), exercises) for (a, b), (total, exercises) in ranked]
+
+
+PAIRS_KEPT = 200  # pairs over all exercises kept in REPORT.json, most evidence first (a class of n has n(n-1)/2)
 
 
 def as_json(results, seconds):
@@ -318,8 +375,8 @@ def as_json(results, seconds):
                        "minimum": MINIMUM, "common_share": COMMON_SHARE, "common_floor": COMMON_FLOOR},
             "seconds": round(seconds, 3),
             "pairs": [{"a": a, "b": b, "evidence": total, "exercises": exercises}
-                      for a, b, total, exercises in across(results)],
-            "exercises": [asdict(r) for r in results]}
+                      for a, b, total, exercises in across(results)[:PAIRS_KEPT]],
+            "exercises": [{k: v for k, v in asdict(r).items() if k != "evidence"} for r in results]}
 
 
 SHOWN = 12  # pairs shown side by side per exercise and kind; the JSON has them all
@@ -352,13 +409,19 @@ def html_section(results):
              f"robust standard deviations, and at least {MINIMUM:.1f}), and the learners whose function matches a "
              "course answer as closely. The course's answers are short: two learners can write the same lines "
              "honestly, and a pair that is listed says only that the two functions are alike. A pair alike on "
-             "many exercises is stronger evidence than a pair alike on one. Read them side by side, and ask.</p>"]
+             "many exercises is stronger evidence than a pair alike on one: the table over all exercises adds, per "
+             "exercise, -log10 of the share of the class's pairs at least as alike (common code included: 1 for "
+             "one pair in ten, 2 for one in a hundred, 0.3 for code half the class wrote). A score on one "
+             "exercise says little where the answer is one canonical line that many honest learners write "
+             "token for token: such a pair and a copy of that line read the same. Read them side by side, and "
+             "ask.</p>"]
     ranked = across(results)
     if ranked:
-        rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{len(exercises)}</td><td>{total:.2f}</td>"
+        rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{total:.2f}</td>"
                        f"<td>{escape(', '.join(exercises))}</td></tr>" for a, b, total, exercises in ranked[:SHOWN])
-        parts.append("<h3>Pairs over all exercises</h3><table><tr><th>learner</th><th>with</th><th>exercises</th>"
-                     f"<th>scores summed</th><th>which</th></tr>{rows}</table>")
+        parts.append("<h3>Pairs over all exercises</h3><table><tr><th>learner</th><th>with</th><th>evidence</th>"
+                     "<th>exercises where the pair is among the most alike tenth</th></tr>"
+                     f"{rows}</table>")
     for r in results:
         if not r.flagged and not r.reference:
             continue

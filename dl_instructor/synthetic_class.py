@@ -480,7 +480,7 @@ def copies_ranked_across(folder, notebooks=NOTEBOOKS):
 
     Returns ``{"copies": [(a, b, evidence, exercises)], "honest": [...], "lowest_copy", "highest_honest",
     "margin"}``: a copier with whom they copied (a peer, or a course answer), and every pair of two
-    learners who copy no one, with their evidence summed over the exercises where the pair stands out.
+    learners who copy no one, with their evidence over all exercises (:func:`similarity.evidence`, summed).
     """
     from . import similarity
 
@@ -573,7 +573,8 @@ def main(argv=None):
               f"apart), {r['identical_honest_pairs']} of {r['honest_pairs']} honest pairs the same code, "
               f"{r['only_common_code']} of {r['learners']} functions only the class's common code")
     over = copies_ranked_across(folder, args.notebooks)
-    print(f"  over all exercises (evidence summed where a pair stands out): lowest copy {over['lowest_copy']}, "
+    print(f"  over all exercises (-log10 of the share of the class's pairs as alike, summed): lowest copy "
+          f"{over['lowest_copy']}, "
           f"highest honest pair {over['highest_honest']}, margin {over['margin']}")
     for a, b, evidence, exercises in over["copies"] + over["honest"][:3]:
         print(f"    {a} with {b}: {evidence} over {len(exercises)} exercise(s)")

@@ -231,9 +231,9 @@ def download_wheels(dest):
             raise FileNotFoundError(f"pip did not download {wheel} into {dest}")
 
 
-def site_config(pyodide_url, library_wheel_name):
+def site_config(pyodide_url, library_wheel_name, pyfive_wheel_name=PYFIVE_WHEEL):
     """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time."""
-    served = [SITE_ROOT_FROM_WORKER + "pypi/" + wheel for wheel in (PYFIVE_WHEEL, library_wheel_name)]
+    served = [SITE_ROOT_FROM_WORKER + "pypi/" + wheel for wheel in (pyfive_wheel_name, library_wheel_name)]
     kernel = {
         "loadPyodideOptions": {"packages": [*PRELOADED, *KERNEL_PACKAGES, *served]},
         # %pip install finds only the wheels the site holds: the course needs nothing else.
@@ -313,38 +313,72 @@ def add_storage_script(out, script=STORAGE_SCRIPT):
 FONT_CACHE = ROOT / "lite" / "matplotlib-fontlist.json"
 FONT_CACHE_MEMBER = "matplotlib/fontlist.json"
 FONT_CACHE_MATPLOTLIB = "3.8.4"  # the matplotlib whose font_manager made FONT_CACHE
-SITE_BUILD_TAG = "1course"
 
 
 def sha256_file(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def rewrite_wheel(wheel, out_dir, replacements, build_tag):
-    """Copy ``wheel`` into ``out_dir`` with some members' bytes replaced and its RECORD to match.
+def content_build_tag(record, prefix="1"):
+    """A wheel name's build tag from its RECORD: ``prefix`` and the first 12 hex digits of its sha256.
 
-    The copy's name carries ``build_tag`` (the wheel name's build field), so it never shares a URL,
-    and a browser's cache entry, with the official file. Returns the copy's path.
+    A changed wheel gets a new name, so a browser never serves an old copy from its cache under it
+    (Pyodide would refuse a lock file's package whose sha256 differs, and checks none for a URL).
     """
+    return prefix + hashlib.sha256(record).hexdigest()[:12]
+
+
+def record_line(member, data):
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{member},sha256={digest},{len(data)}"
+
+
+def rewrite_wheel(wheel, out_dir, replacements=None, added=None, removed=(), python_tag=None):
+    """Copy ``wheel`` into ``out_dir`` with members replaced, added or removed, and its RECORD to match.
+
+    The copy's name carries a build tag made from its content (``content_build_tag``; a build tag
+    the name had is replaced), so it never shares a URL, and a browser's cache entry, with the
+    official file or another build's. ``python_tag`` replaces the name's Python tag (``cp312`` for
+    a wheel of bytecode, as pyodide-build's py-compile names it). Returns the copy's path.
+    """
+    replacements, added, removed = dict(replacements or {}), dict(added or {}), set(removed)
     name, version, *tags = Path(wheel).name[: -len(".whl")].split("-")
+    if len(tags) == 4:
+        tags = tags[1:]  # an earlier build tag: this copy gets its own
     if len(tags) != 3:
-        raise ValueError(f"{Path(wheel).name} already has a build tag")
-    out = Path(out_dir) / ("-".join([name, version, build_tag, *tags]) + ".whl")
+        raise ValueError(f"{Path(wheel).name} is no wheel name")
+    if python_tag is not None:
+        tags[0] = python_tag
     with zipfile.ZipFile(wheel) as source:
         names = source.namelist()
-        missing = sorted(set(replacements) - set(names))
+        missing = sorted((set(replacements) | removed) - set(names))
         if missing:
             raise ValueError(f"{Path(wheel).name} has no {missing}")
+        present = sorted(set(added) & set(names))
+        if present:
+            raise ValueError(f"{Path(wheel).name} already has {present}")
         record = next(n for n in names if n.endswith(".dist-info/RECORD"))
-        lines = source.read(record).decode().splitlines()
-        for member, data in replacements.items():
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            new_line = f"{member},sha256={digest},{len(data)}"
-            lines = [new_line if line.split(",")[0] == member else line for line in lines]
+        lines = [line for line in source.read(record).decode().splitlines() if line.split(",")[0] not in removed]
+        lines = [
+            record_line(line.split(",")[0], replacements[line.split(",")[0]])
+            if line.split(",")[0] in replacements
+            else line
+            for line in lines
+        ]
+        # New members are listed before the RECORD's own line, which stays last.
+        own = [line for line in lines if line.split(",")[0] == record]
+        lines = [line for line in lines if line.split(",")[0] != record]
+        lines += [record_line(member, data) for member, data in added.items()] + own
+        record_data = ("\n".join(lines) + "\n").encode()
+        out = Path(out_dir) / ("-".join([name, version, content_build_tag(record_data), *tags]) + ".whl")
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
             for info in source.infolist():
+                if info.filename in removed:
+                    continue
                 if info.filename == record:
-                    data = ("\n".join(lines) + "\n").encode()
+                    for member, data in added.items():
+                        copy.writestr(zipfile.ZipInfo(member, date_time=info.date_time), data, zipfile.ZIP_DEFLATED)
+                    data = record_data
                 elif info.filename in replacements:
                     data = replacements[info.filename]
                 else:
@@ -353,26 +387,132 @@ def rewrite_wheel(wheel, out_dir, replacements, build_tag):
     return out
 
 
-def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
-    """Give the site's Pyodide in ``pyodide_dir`` a matplotlib wheel holding ``font_cache``.
+def rewrite_lock_package(pyodide_dir, name, changes):
+    """Replace the lock's package ``name`` in the Pyodide folder ``pyodide_dir`` by a rewritten copy.
 
-    The official wheel must be the lock's (its sha256); the new one replaces it in the folder and
-    in ``pyodide-lock.json``, which Pyodide checks each file against as it loads it.
+    The wheel must be the one ``pyodide-lock.json`` names (its sha256); the copy,
+    ``rewrite_wheel(wheel, pyodide_dir, **changes(wheel))``, takes its place in the folder and in
+    the lock, which Pyodide checks each file against as it loads it. Returns the copy's path.
     """
     pyodide_dir = Path(pyodide_dir)
     lock_path = pyodide_dir / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
-    entry = lock["packages"]["matplotlib"]
-    if entry["version"] != FONT_CACHE_MATPLOTLIB:
-        raise ValueError(f"{font_cache} is matplotlib {FONT_CACHE_MATPLOTLIB}'s, the lock has {entry['version']}")
+    entry = lock["packages"][name]
     official = pyodide_dir / entry["file_name"]
     if sha256_file(official) != entry["sha256"]:
         raise ValueError(f"{official} is not the file pyodide-lock.json names (sha256 differs)")
-    wheel = rewrite_wheel(official, pyodide_dir, {FONT_CACHE_MEMBER: Path(font_cache).read_bytes()}, SITE_BUILD_TAG)
-    official.unlink()
+    wheel = rewrite_wheel(official, pyodide_dir, **changes(official))
+    if wheel != official:
+        official.unlink()
     entry["file_name"], entry["sha256"] = wheel.name, sha256_file(wheel)
     lock_path.write_text(json.dumps(lock))
     return wheel
+
+
+def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
+    """Give the site's Pyodide in ``pyodide_dir`` a matplotlib wheel holding ``font_cache``."""
+    lock = json.loads((Path(pyodide_dir) / "pyodide-lock.json").read_text())
+    version = lock["packages"]["matplotlib"]["version"]
+    if version != FONT_CACHE_MATPLOTLIB:
+        raise ValueError(f"{font_cache} is matplotlib {FONT_CACHE_MATPLOTLIB}'s, the lock has {version}")
+    data = Path(font_cache).read_bytes()
+    return rewrite_lock_package(pyodide_dir, "matplotlib", lambda wheel: {"replacements": {FONT_CACHE_MEMBER: data}})
+
+
+# Bytecode. Nothing in the site ran from compiled bytecode: the wheels hold .py files only, and the
+# kernel writes no .pyc, so every kernel start compiled IPython and the rest from source (issue 28
+# measured `import pyodide_kernel` 2.1 s, 0.8 s from bytecode). A .pyc is read only by the CPython
+# version that wrote it, 3.12 for Pyodide 0.27, which the build machine need not have:
+# lite/py_compile.mjs compiles with Pyodide's own CPython under Node, from the site's Pyodide.
+PY_COMPILE_SCRIPT = ROOT / "lite" / "py_compile.mjs"
+PYTHON_TAG = "cp312"  # Pyodide 0.27's CPython, the only one that reads the .pyc files
+
+
+def compile_wheels(pyodide_dir, wheels):
+    """Compile the .py members of wheels with the CPython of the Pyodide in ``pyodide_dir``.
+
+    ``wheels`` maps each wheel's path to ``keep_source``. Returns, for each, the compiled members
+    by their path in the wheel: ``__pycache__/NAME.cpython-312.pyc`` beside a source that stays,
+    else ``NAME.pyc`` in its place. Every .pyc is UNCHECKED_HASH (lite/py_compile.mjs says why).
+    """
+    if shutil.which("node") is None:
+        raise FileNotFoundError("node is needed to compile the site's wheels with Pyodide's CPython")
+    with tempfile.TemporaryDirectory(prefix="lite-pyc-") as tmp:
+        jobs = [
+            {"wheel": str(wheel), "out": str(Path(tmp) / f"{i}.zip"), "keep_source": keep_source}
+            for i, (wheel, keep_source) in enumerate(wheels.items())
+        ]
+        (Path(tmp) / "jobs.json").write_text(json.dumps(jobs))
+        subprocess.run(["node", str(PY_COMPILE_SCRIPT), str(pyodide_dir), str(Path(tmp) / "jobs.json")], check=True)
+        compiled = {}
+        for wheel, job in zip(wheels, jobs, strict=True):
+            with zipfile.ZipFile(job["out"]) as z:
+                compiled[wheel] = {name: z.read(name) for name in z.namelist()}
+        return compiled
+
+
+def bytecode_changes(compiled, keep_source):
+    """What ``rewrite_wheel`` does to a wheel given its compiled members (``compile_wheels``).
+
+    With ``keep_source`` the .py files stay beside their ``__pycache__`` (the course's own wheels:
+    learners read dl_utils's code with ``relu??``); without, each .py gives way to its .pyc and the
+    name's Python tag becomes cp312, as pyodide-build's py-compile does for Pyodide's packages. Unlike
+    py-compile, the RECORD lists the files the wheel holds.
+    """
+    if keep_source:
+        return {"added": compiled}
+    return {"added": compiled, "removed": [member[:-1] for member in compiled], "python_tag": PYTHON_TAG}
+
+
+def kernel_packages_closure(lock, roots):
+    """The lock's names of ``roots`` and of everything they depend on."""
+    packages = lock["packages"]
+    names = {re.sub(r"[-_.]+", "-", name).lower(): name for name in packages}
+    seen, todo = set(), list(roots)
+    while todo:
+        name = names[re.sub(r"[-_.]+", "-", todo.pop()).lower()]
+        if name not in seen:
+            seen.add(name)
+            todo.extend(packages[name]["depends"])
+    return seen
+
+
+def compile_pyodide_packages(pyodide_dir):
+    """Compile the site's Pyodide packages in ``pyodide_dir`` to bytecode; return the new wheels.
+
+    What the kernel loads at start (``PRELOADED``, ``KERNEL_PACKAGES`` and their dependencies), the
+    wheels the lock names. The kernel's own (IPython, jedi, ...) lose their sources, as
+    pyodide-build's py-compile leaves them; the learner's (numpy, matplotlib and what they depend
+    on) keep theirs beside the bytecode, so a traceback into them shows its lines.
+    """
+    pyodide_dir = Path(pyodide_dir)
+    lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
+    learners = kernel_packages_closure(lock, PRELOADED)
+    packages = sorted(
+        name
+        for name in kernel_packages_closure(lock, [*PRELOADED, *KERNEL_PACKAGES])
+        if lock["packages"][name]["file_name"].endswith(".whl")
+    )
+    wheels = {pyodide_dir / lock["packages"][name]["file_name"]: name in learners for name in packages}
+    compiled = compile_wheels(pyodide_dir, wheels)
+    return [
+        rewrite_lock_package(pyodide_dir, name, lambda wheel, keep=keep: bytecode_changes(compiled[wheel], keep))
+        for name, (wheel, keep) in zip(packages, wheels.items(), strict=True)
+    ]
+
+
+def compile_site_wheels(pyodide_dir, wheels):
+    """Replace each of the site's own ``wheels`` (a list of paths) by a copy with bytecode beside its sources.
+
+    Returns the copies' paths in the same order.
+    """
+    compiled = compile_wheels(pyodide_dir, {Path(wheel): True for wheel in wheels})
+    copies = []
+    for wheel in wheels:
+        copy = rewrite_wheel(wheel, Path(wheel).parent, **bytecode_changes(compiled[Path(wheel)], keep_source=True))
+        Path(wheel).unlink()
+        copies.append(copy)
+    return copies
 
 
 # The one JupyterLab extension the site needs. Others installed in the same environment (nbgrader's
@@ -411,6 +551,7 @@ def build(out, pyodide=None, root=ROOT):
         stage_contents(lite_dir / "contents", root, font_cache_notice=pyodide is None)
         download_wheels(lite_dir / "pypi")
         library = library_wheel(lite_dir / "pypi", root, extra=record_members(root))
+        pyfive = lite_dir / "pypi" / PYFIVE_WHEEL
         if pyodide is not None:
             pyodide = Path(pyodide)
             for required in ("pyodide.js", "pyodide-lock.json"):
@@ -419,7 +560,10 @@ def build(out, pyodide=None, root=ROOT):
             # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
-        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL, library.name)
+            compile_pyodide_packages(lite_dir / "static" / "pyodide")
+            site_wheels = [pyfive, library, *(lite_dir / "pypi" / w for w in SITE_WHEELS if w != PYFIVE_WHEEL)]
+            pyfive, library, *_ = compile_site_wheels(lite_dir / "static" / "pyodide", site_wheels)
+        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL, library.name, pyfive.name)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
         (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
         (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config(lite_dir), indent=2))

@@ -13,6 +13,11 @@
 * A site that serves Pyodide itself serves matplotlib's wheel with the font cache matplotlib makes
   there (lite/font_cache.mjs), under a build tag of its own, the lock's sha256 updated; a wheel
   that is not the lock's is refused.
+* That site serves bytecode (lite/py_compile.mjs): the packages the kernel loads at start and the
+  site's own wheels hold a .pyc for every .py, unchecked-hash ones, each wheel's RECORD and the
+  lock's sha256 say what the files hold, and its Pyodide under Node imports IPython, matplotlib
+  and dl_utils without compiling a single module from source, dl_utils's source still readable.
+  .ci/lite.sh names that site in ``LITE_SITE``.
 * tests/lite/local_pyodide.py refuses a package file whose sha256 is not the official lock's, and
   one the registries lack, naming it, and leaves no Pyodide behind.
 """
@@ -28,7 +33,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pytest
@@ -239,7 +244,12 @@ def test_the_site_serves_matplotlib_with_a_font_cache_that_matches_and_its_lock_
 
     official = _fake_pyodide(tmp_path / "pyodide")
     wheel = lite.add_font_cache(tmp_path / "pyodide")
-    assert not official.exists() and wheel.name == "matplotlib-3.8.4-1course-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    # A build tag made from the content: another font cache or bytecode never shares this URL.
+    assert not official.exists() and re.fullmatch(
+        r"matplotlib-3\.8\.4-1[0-9a-f]{12}-cp312-cp312-pyodide_2024_0_wasm32\.whl", wheel.name
+    ), wheel.name
+    _fake_pyodide(tmp_path / "again")
+    assert lite.add_font_cache(tmp_path / "again").read_bytes() == wheel.read_bytes()  # the same bytes each build
     entry = json.loads((tmp_path / "pyodide" / "pyodide-lock.json").read_text())["packages"]["matplotlib"]
     assert entry["file_name"] == wheel.name and entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
     font_cache = lite.FONT_CACHE.read_bytes()
@@ -273,3 +283,104 @@ def test_the_font_cache_is_the_one_matplotlib_makes_in_the_sites_pyodide(tmp_pat
     out = tmp_path / "fontlist.json"
     subprocess.run(["node", str(REPO / "lite" / "font_cache.mjs"), pyodide, str(out)], check=True)
     assert out.read_bytes() == lite.FONT_CACHE.read_bytes(), "regenerate lite/matplotlib-fontlist.json"
+
+
+def test_a_rewritten_wheels_record_lists_the_files_it_holds(tmp_path):
+    from dl_instructor import lite
+
+    wheel = tmp_path / "pkg-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("pkg/__init__.py", "x = 1\n")
+        z.writestr("pkg/data.txt", "data")
+        z.writestr(
+            "pkg-1.0.dist-info/RECORD",
+            "pkg/__init__.py,sha256=a,6\npkg/data.txt,sha256=b,4\npkg-1.0.dist-info/RECORD,,\n",
+        )
+    (tmp_path / "out").mkdir()
+    copy = lite.rewrite_wheel(
+        wheel, tmp_path / "out", added={"pkg/__init__.pyc": b"code"}, removed=["pkg/__init__.py"], python_tag="cp312"
+    )
+    assert re.fullmatch(r"pkg-1\.0-1[0-9a-f]{12}-cp312-none-any\.whl", copy.name), copy.name
+    with zipfile.ZipFile(copy) as z:
+        names = z.namelist()
+        record = z.read("pkg-1.0.dist-info/RECORD").decode().splitlines()
+        members = {name: z.read(name) for name in names}
+    assert sorted(names) == ["pkg-1.0.dist-info/RECORD", "pkg/__init__.pyc", "pkg/data.txt"]
+    assert record == [
+        "pkg/data.txt,sha256=b,4",
+        lite.record_line("pkg/__init__.pyc", b"code"),
+        "pkg-1.0.dist-info/RECORD,,",
+    ]
+    assert members["pkg/data.txt"] == b"data"
+    again = lite.rewrite_wheel(copy, tmp_path, replacements={"pkg/data.txt": b"other"})  # its build tag replaced
+    assert again.name.startswith("pkg-1.0-1") and again.name.endswith("-cp312-none-any.whl") and again.name != copy.name
+    with pytest.raises(ValueError, match="has no"):
+        lite.rewrite_wheel(wheel, tmp_path / "out", removed=["pkg/missing.py"])
+
+
+@pytest.fixture(scope="module")
+def offline_site():
+    """The offline build (--pyodide): LITE_SITE, as .ci/lite.sh sets it, with node to run its Pyodide."""
+    site = os.environ.get("LITE_SITE")
+    if not site or shutil.which("node") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LITE_SITE (a site built with --pyodide) and node are needed under CI")
+        pytest.skip("set LITE_SITE to a site built with --pyodide (as .ci/lite.sh does) and install node")
+    return Path(site)
+
+
+def _pyc_flags(data):
+    """The flags word of a .pyc's header (PEP 552): 1 is hash-based, unchecked."""
+    return int.from_bytes(data[4:8], "little")
+
+
+def test_the_offline_site_serves_bytecode_its_lock_and_records_say_so(offline_site):
+    from dl_instructor import lite
+
+    pyodide = offline_site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    learners = lite.kernel_packages_closure(lock, lite.PRELOADED)
+    compiled = lite.kernel_packages_closure(lock, [*lite.PRELOADED, *lite.KERNEL_PACKAGES])
+    wheels = {}
+    for name in sorted(compiled):
+        entry = lock["packages"][name]
+        path = pyodide / entry["file_name"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], (
+            f"{name}: the lock's sha256 is not its file's"
+        )
+        if path.suffix == ".whl":
+            wheels[path] = name in learners
+    wheels.update({path: True for path in (offline_site / "pypi").glob("*.whl")})
+    assert any(p.name.startswith("dl_utils-") for p in wheels) and len(wheels) > 20, sorted(wheels)
+    for wheel, keep_source in wheels.items():
+        with zipfile.ZipFile(wheel) as z:
+            members = {name: z.read(name) for name in z.namelist()}
+        record = next(data for name, data in members.items() if name.endswith(".dist-info/RECORD")).decode()
+        listed = {line.split(",")[0]: line for line in record.splitlines()}
+        for name, data in members.items():
+            if not name.endswith(".dist-info/RECORD"):
+                assert listed.get(name) == lite.record_line(name, data), f"{wheel.name}: RECORD on {name}"
+        sources = [name for name in members if name.endswith(".py")]
+        pycs = [name for name in members if name.endswith(".pyc")]
+        if keep_source:
+            cached = [
+                str(PurePosixPath(s).parent / "__pycache__" / f"{PurePosixPath(s).stem}.cpython-312.pyc")
+                for s in sources
+            ]
+            assert sources and sorted(pycs) == sorted(cached), wheel.name
+        else:
+            assert not sources and pycs and "-cp312-" in wheel.name, wheel.name
+        assert all(_pyc_flags(members[name]) == 1 for name in pycs), f"{wheel.name}: not every .pyc is unchecked-hash"
+
+
+def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):
+    """Its Pyodide, under Node, imports what a kernel start and 02 import without compiling any source."""
+    run = subprocess.run(
+        ["node", str(REPO / "tests" / "lite" / "imports_from_bytecode.mjs"), str(offline_site)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["from_source"] == [], f"compiled from source: {seen['from_source']}"
+    assert seen["dl_utils_cached"].endswith("dl_utils/__pycache__/__init__.cpython-312.pyc")
+    assert seen["dl_utils_file"].endswith("dl_utils/__init__.py")
+    assert seen["relu_source"].startswith("def relu(")  # what relu?? shows the learner

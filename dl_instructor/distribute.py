@@ -124,6 +124,8 @@ def _wrapped(found, name, notebook):
                     raise RuntimeError(f"dl_utils.{name} is, while {notebook} is graded, your own {name} of "
                                        f"{notebook}.ipynb, which takes no {option}, and the library asked for "
                                        f"{option}={value!r}")
+        if name in SATURATED:  # the library's promise kept: a saturated output's cost is finite
+            args, kwargs = _clipped(args, kwargs, found)
         try:
             return found(*args, **kwargs)
         except NotImplementedError as error:
@@ -132,6 +134,28 @@ def _wrapped(found, name, notebook):
                                "notebook") from error
 
     return yours
+
+
+# The library's compute_cost keeps the cost of a saturated output (AL exactly 0 or 1, which the sigmoid gives for
+# large |Z|) finite, AL clipped into the open interval (0, 1) (its docstring); the course's answer in 03 is the
+# plain formula, so 0 * log(0) made the cost of a training that was fine nan, and L_layer_model stopped it as
+# diverged (06, the spiral at learning rate 3). The copy clips as the library does: the same cost for 0 < AL < 1.
+SATURATED = {"compute_cost"}
+
+
+def _clipped(args, kwargs, found):
+    import inspect
+
+    import numpy as np
+
+    bound = inspect.signature(found).bind_partial(*args, **kwargs)
+    first = next(iter(inspect.signature(found).parameters), None)
+    AL = bound.arguments.get(first)
+    if isinstance(AL, np.ndarray) and np.issubdtype(AL.dtype, np.floating) and AL.size \
+            and AL.min() >= 0 and AL.max() <= 1:  # probabilities: anything else reaches the learner's code as it is
+        zero, one = AL.dtype.type(0), AL.dtype.type(1)
+        bound.arguments[first] = np.clip(AL, np.nextafter(zero, one), np.nextafter(one, zero))
+    return bound.args, bound.kwargs
 '''
 INSTALL_FILES = ("pyproject.toml", "requirements.txt", "runtime.txt", "constraints.txt")
 CHECKS_STAND_IN = '''"""The checks of this graded copy of the course: each says the work is checked when graded.

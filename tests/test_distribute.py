@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
 
@@ -151,3 +152,33 @@ def test_due_dates_hold_the_notebooks_due_today_or_later(tmp_path, capsys):
     with pytest.raises(SystemExit):
         distribute.main(["--out", str(tmp_path / "c"), "--due", "02_forward=2026-10-05", "--today", "2026-11-01"])
     assert "nothing to hold" in capsys.readouterr().err
+
+
+def test_the_copys_compute_cost_of_a_saturated_output_is_finite_as_the_librarys(tmp_path):
+    """The learner's plain cost (03's answer) through the copy's dl_utils: finite where AL is exactly 0 or 1.
+
+    Without it 06 stopped in the copy, every step written as the course writes it: the spiral at learning
+    rate 3 saturates AL, 0 * log(0) made the cost nan, and L_layer_model stopped a sound training as diverged.
+    """
+    import subprocess
+    import sys
+
+    out = tmp_path / "course"
+    distribute.build(out, ["03_cost"], ROOT / "notebooks")
+    path = out / "notebooks" / "exercises" / "03_cost.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    solved = nbformat.read(ROOT / "notebooks" / "03_cost.ipynb", as_version=4)
+    answers = {submission.grade_id(c): c.source for c in solved.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in nb.cells:
+        cell.source = answers.get(submission.grade_id(cell), cell.source)
+    nbformat.write(nb, path)
+    code = ("import numpy as np, dl_utils\nY = np.array([[1, 0, 1]])\n"
+            "print(repr(dl_utils.compute_cost(np.array([[1.0, 0.0, 0.5]]), Y)))\n"
+            "print(repr(dl_utils.compute_cost(np.array([[0.9, 0.2, 0.6]]), Y)))\n"
+            "print(dl_utils.compute_cost.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=path.parent, check=True,
+                          env={**os.environ, "PYTHONPATH": str(out)})
+    saturated, plain, module = done.stdout.split()
+    assert float(saturated) == dl_utils.compute_cost(np.array([[1.0, 0.0, 0.5]]), np.array([[1, 0, 1]]))
+    assert float(plain) == pytest.approx(-np.sum(np.log([0.9, 0.8, 0.6])) / 3, rel=1e-12)  # the learner's formula
+    assert "RuntimeWarning" not in done.stderr and module == "dl_utils.cost"

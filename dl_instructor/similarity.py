@@ -138,7 +138,7 @@ def score(first, second, common=frozenset()):
     a pair, where copydetect's own ``compare_files`` (which also locates the copied slices, for its
     highlighting) takes about a millisecond.
     """
-    a, b = first.hashes - common, second.hashes - common
+    a, b = (first.hashes - common, second.hashes - common) if common else (first.hashes, second.hashes)
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))

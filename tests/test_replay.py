@@ -190,3 +190,21 @@ def test_the_record_is_the_same_bytes_each_time(recorded, tmp_path):
     entries = {p.stem: p for p in (tmp_path / "calls").glob("*.npz")}
     replay.write_record(entries, tmp_path / "again.npz")
     assert (tmp_path / "again.npz").read_bytes() == replay.RECORD.read_bytes()
+
+
+def test_the_build_records_what_a_notebook_trains(tmp_path):
+    import nbformat
+
+    from dl_instructor import lite_replay
+
+    notebook = tmp_path / "trains.ipynb"
+    cell = "import numpy as np\nfrom dl_utils import L_layer_model\nrng = np.random.default_rng(0)\n"
+    cell += "X = rng.standard_normal((2, 40))\nL_layer_model(X, (X[0:1] * X[1:2] > 0).astype(np.int64), [2, 4, 1],"
+    cell += " learning_rate=0.5, num_iterations=120, seed=3)"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]), notebook)
+    [(member, data)] = lite_replay.record_members(notebooks=[str(notebook)], timeout=120).items()
+    assert member == "dl_utils/replay_record.npz"
+    (tmp_path / "record.npz").write_bytes(data)
+    X, Y = problem()
+    key = replay.call_key("L_layer_model", {"X": X, "Y": Y, "print_cost": False, **CALL})
+    same(replay.lookup(key, tmp_path / "record.npz"), L_layer_model(X, Y, **CALL))

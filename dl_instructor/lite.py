@@ -426,6 +426,10 @@ def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
 # lite/py_compile.mjs compiles with Pyodide's own CPython under Node, from the site's Pyodide.
 PY_COMPILE_SCRIPT = ROOT / "lite" / "py_compile.mjs"
 PYTHON_TAG = "cp312"  # Pyodide 0.27's CPython, the only one that reads the .pyc files
+# What of PRELOADED and KERNEL_PACKAGES's dependencies stays as Pyodide ships it: fontTools, 301
+# modules (1.1 MB, 3.0 MB compiled with its sources kept) that neither a kernel start nor a plot
+# shown in a notebook imports (only matplotlib's PDF, PS and SVG backends do).
+NOT_COMPILED = ("fonttools",)
 
 
 def compile_wheels(pyodide_dir, wheels):
@@ -491,7 +495,7 @@ def compile_pyodide_packages(pyodide_dir):
     packages = sorted(
         name
         for name in kernel_packages_closure(lock, [*PRELOADED, *KERNEL_PACKAGES])
-        if lock["packages"][name]["file_name"].endswith(".whl")
+        if lock["packages"][name]["file_name"].endswith(".whl") and name not in NOT_COMPILED
     )
     wheels = {pyodide_dir / lock["packages"][name]["file_name"]: name in learners for name in packages}
     compiled = compile_wheels(pyodide_dir, wheels)

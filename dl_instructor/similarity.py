@@ -24,6 +24,12 @@ median of the exercise's pair scores plus ``SPREAD`` robust standard deviations 
 absolute deviation), and at least ``MINIMUM``. The same threshold decides when a learner's function is
 reported as matching the course's reference. The class report shows each reported pair side by side,
 as the learners wrote them; ``REPORT.json`` has the same under ``"similarity"``.
+
+A score on one exercise says little where the answer is one canonical line: honest learners write it
+token for token. The instructor's view is the ranking over all exercises (:func:`across`), where each
+exercise adds the pair's :func:`evidence`, -log10 of the share of the class's pairs at least as alike
+(common code included): a copier of every function gains on every exercise. copydetect's k-grams are
+hashed with CRC-32 here (:func:`_stable_kgrams`), so a score is the same in every process.
 """
 
 import ast

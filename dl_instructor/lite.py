@@ -537,7 +537,7 @@ def build_config(lite_dir):
     }
 
 
-def build(out, pyodide=None, root=ROOT):
+def build(out, pyodide=None, root=ROOT, compile_with=None):
     """Build the site into the folder ``out`` (replaced if it exists) and return its path.
 
     Parameters
@@ -547,8 +547,17 @@ def build(out, pyodide=None, root=ROOT):
     pyodide : Path, optional
         A local Pyodide distribution (``pyodide.js``, ``pyodide-lock.json``, the packages) for the
         site to serve itself; default: the kernel loads Pyodide ``PYODIDE_VERSION`` from its CDN.
+    compile_with : Path, optional
+        A local Pyodide ``PYODIDE_VERSION`` to compile the site's own wheels (dl_utils, pyfive, comm)
+        to bytecode with, for a site whose Pyodide is the CDN's; default ``pyodide``. Without
+        either, the site's wheels hold their sources only.
     """
     out = Path(out).resolve()
+    compile_with = compile_with or pyodide
+    if compile_with is not None:
+        version = json.loads((Path(compile_with) / "pyodide-lock.json").read_text())["info"]["version"]
+        if version != PYODIDE_VERSION:
+            raise ValueError(f"{compile_with} is Pyodide {version}, the site runs {PYODIDE_VERSION}")
     with tempfile.TemporaryDirectory(prefix="lite-build-") as tmp:
         lite_dir = Path(tmp) / "lite"
         lite_dir.mkdir()
@@ -565,8 +574,9 @@ def build(out, pyodide=None, root=ROOT):
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
             compile_pyodide_packages(lite_dir / "static" / "pyodide")
+        if compile_with is not None:
             site_wheels = [pyfive, library, *(lite_dir / "pypi" / w for w in SITE_WHEELS if w != PYFIVE_WHEEL)]
-            pyfive, library, *_ = compile_site_wheels(lite_dir / "static" / "pyodide", site_wheels)
+            pyfive, library, *_ = compile_site_wheels(compile_with, site_wheels)
         config = site_config(None if pyodide is not None else PYODIDE_CDN_URL, library.name, pyfive.name)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
         (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
@@ -593,8 +603,13 @@ def main(argv=None):
         "--pyodide", type=Path, default=None,
         help="a local Pyodide distribution for the site to serve (default: Pyodide from its CDN)",
     )  # fmt: skip
+    build_parser.add_argument(
+        "--compile-with", type=Path, default=None,
+        help="a local Pyodide to compile the site's own wheels with (default: --pyodide's; a CDN site's "
+        "wheels are otherwise served as source)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    out = build(args.out, pyodide=args.pyodide)
+    out = build(args.out, pyodide=args.pyodide, compile_with=args.compile_with)
     print(f"built {out}")
 
 

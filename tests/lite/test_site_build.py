@@ -74,8 +74,10 @@ def cdn_site(tmp_path_factory):
     if os.environ.get("LITE_CDN_SITE"):
         return Path(os.environ["LITE_CDN_SITE"])
     out = tmp_path_factory.mktemp("site-cdn") / "site"
+    # As .ci/lite.sh builds it: its own wheels compiled with the local Pyodide, where there is one.
+    compile_with = ["--compile-with", os.environ["LITE_PYODIDE"]] if os.environ.get("LITE_PYODIDE") else []
     subprocess.run(
-        [sys.executable, "-m", "dl_instructor.lite", "build", "--out", str(out)],
+        [sys.executable, "-m", "dl_instructor.lite", "build", "--out", str(out), *compile_with],
         cwd=REPO, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return out
@@ -94,13 +96,33 @@ def test_the_deployment_site_loads_pyodide_from_its_cdn_and_nothing_from_the_ind
     names = [e["name"] for e in config["federated_extensions"]]
     assert names == ["@jupyterlite/pyodide-kernel-extension"], names
     for wheel, sha256 in lite.SITE_WHEELS.items():
-        assert hashlib.sha256((cdn_site / "pypi" / wheel).read_bytes()).hexdigest() == sha256, wheel
+        if (cdn_site / "pypi" / wheel).is_file():  # as downloaded
+            assert hashlib.sha256((cdn_site / "pypi" / wheel).read_bytes()).hexdigest() == sha256, wheel
+        else:  # a copy with bytecode (--compile-with): the same files beside their __pycache__
+            name, version = wheel.split("-")[:2]
+            (copy,) = (cdn_site / "pypi").glob(f"{name}-{version}-1*-py3-none-any.whl")
+            _assert_source_of(copy, name if name == "pyfive" else None)
     # The wheel Pyodide loads by a URL relative to the kernel's worker script resolves to the site's.
     worker_dir = cdn_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
     served = [(worker_dir / relative).resolve() for relative in packages[-2:]]
-    assert served[0] == (cdn_site / "pypi" / lite.PYFIVE_WHEEL).resolve()
+    assert served[0].parent == (cdn_site / "pypi").resolve() and served[0].name.startswith("pyfive-1.0.1-"), served
+    assert served[0].is_file()
     assert served[1].parent == (cdn_site / "pypi").resolve() and served[1].name.startswith("dl_utils-"), served
     assert served[1].is_file()
+
+
+def _assert_source_of(wheel, installed_package=None):
+    """``wheel`` holds what its RECORD lists and nothing else; its .py files are ``installed_package``'s."""
+    with zipfile.ZipFile(wheel) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    record = next(data for name, data in members.items() if name.endswith(".dist-info/RECORD")).decode()
+    listed = {line.split(",")[0] for line in record.splitlines() if line}
+    assert listed == set(members), f"{wheel.name}: RECORD and files differ: {listed ^ set(members)}"
+    if installed_package is not None:  # requirements-lite.txt pins the same release
+        root = Path(importlib.util.find_spec(installed_package).origin).parent.parent
+        for name, data in members.items():
+            if name.endswith(".py"):
+                assert (root / name).read_bytes() == data, f"{wheel.name}: {name} is not the pinned release's"
 
 
 def test_the_site_holds_the_course(cdn_site):
@@ -118,7 +140,8 @@ def test_the_site_holds_the_course(cdn_site):
     wheels = sorted((cdn_site / "pypi").glob("dl_utils-*-py3-none-any.whl"))
     assert len(wheels) == 1, wheels
     # Its build tag follows its content, so a browser never serves an old library from its cache.
-    assert re.fullmatch(r"dl_utils-[^-]+-0[0-9a-f]{12}-py3-none-any\.whl", wheels[0].name), wheels
+    # (0 and 12 hex digits as the library's build writes it, 1 and 12 once compiled: rewrite_wheel)
+    assert re.fullmatch(r"dl_utils-[^-]+-[01][0-9a-f]{12}-py3-none-any\.whl", wheels[0].name), wheels
     with zipfile.ZipFile(wheels[0]) as wheel:
         for path in (REPO / "dl_utils").rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -371,6 +394,26 @@ def test_the_offline_site_serves_bytecode_its_lock_and_records_say_so(offline_si
         else:
             assert not sources and pycs and "-cp312-" in wheel.name, wheel.name
         assert all(_pyc_flags(members[name]) == 1 for name in pycs), f"{wheel.name}: not every .pyc is unchecked-hash"
+
+
+def test_the_deployment_sites_own_wheels_hold_bytecode(cdn_site):
+    """Built as .ci/lite.sh builds it (--compile-with a local Pyodide): source and unchecked-hash .pyc."""
+    from dl_instructor import lite
+
+    if not os.environ.get("LITE_PYODIDE"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("LITE_PYODIDE (the Pyodide the deployment site's wheels are compiled with) is needed under CI")
+        pytest.skip("set LITE_PYODIDE to a local Pyodide (tests/lite/local_pyodide.py): the site compiles with it")
+    wheels = sorted((cdn_site / "pypi").glob("*.whl"))
+    assert len(wheels) == len(lite.SITE_WHEELS) + 1, wheels  # pyfive, comm and dl_utils
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as z:
+            members = {name: z.read(name) for name in z.namelist()}
+        sources = [name for name in members if name.endswith(".py")]
+        cached = [
+            str(PurePosixPath(s).parent / "__pycache__" / f"{PurePosixPath(s).stem}.cpython-312.pyc") for s in sources
+        ]
+        assert sources and all(_pyc_flags(members.get(name, b"")) == 1 for name in cached), wheel.name
 
 
 def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):

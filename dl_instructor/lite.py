@@ -39,6 +39,11 @@ package files; the site then needs no network at all, and serves matplotlib's wh
 cache that matches it (``add_font_cache``), so no kernel start rebuilds it or prints that it does.
 ``tests/lite/local_pyodide.py`` assembles one from registry packages, every file checked against
 the official release's hashes.
+
+The kernel starts from bytecode where the site can serve it: with a local Pyodide, the packages
+the kernel loads at start are compiled (``compile_pyodide_packages``) and so are the site's own
+wheels (``compile_site_wheels``; ``--compile-with DIR`` does it for a site on the CDN's Pyodide),
+by that Pyodide's own CPython under Node (``lite/py_compile.mjs``).
 """
 
 import argparse

@@ -12,12 +12,14 @@ served on localhost by the offline test's server; the baseline is built by its o
 ``dl_instructor.lite`` from ``git archive REV`` (no checkout touched). Each round loads each site
 once, the order alternating between rounds, in a fresh Chromium profile (cold: nothing cached),
 then again in the same profile (warm: the browser's cache and the site's storage kept). What a
-learner waits for, from the page's first request, in ``02_forward`` (the offline test's notebook):
+learner waits for, from the page's first request, in the learner version of ``--notebook`` (default
+``01_initialize``, the notebook of issue 28's targets; ``02_forward`` is the offline test's):
 
 * shown: every cell of the notebook laid out;
 * idle: the kernel idle (Pyodide, its packages and the kernel's own installs loaded);
-* first cell: Run All Above the exercise, the first code cell done (its prompt numbered);
-* check: the right answer typed into ``linear_forward`` and its check's success line shown.
+* first cell: Run All Above the notebook's first exercise, the first code cell done (its prompt numbered);
+* check: the right answer (the course notebook's own cell) typed into that exercise and its check's
+  success line shown.
 
 It prints the load average before and after each load and a table of min / median per site and
 phase, with the bytes and files the server sent per load. The machine's load moves every figure: say with each figure
@@ -71,18 +73,42 @@ def export_revision(revision, dest):
     return dest
 
 
-def load_once(context, server):
-    """One load of 02_forward up to the check's success line; the seconds of each phase since the request."""
-    cells = lab.load_notebook(REPO / lab.LEARNER_NOTEBOOK)["cells"]
+def first_exercise(notebook):
+    """The learner version's cells of ``notebook``, its first exercise's name and the course notebook's answer to it.
+
+    Parameters
+    ----------
+    notebook : str
+        A course notebook's name without ``.ipynb`` (``01_initialize``).
+
+    Returns
+    -------
+    cells : list of dict
+    name : str
+        The exercise's function (its grade id without ``ex_``).
+    answer : str
+        The source of the course notebook's cell of that grade id: the right answer.
+    """
+    cells = lab.load_notebook(REPO / "notebooks" / "exercises" / f"{notebook}.ipynb")["cells"]
     ids = [lab.grade_id(c) for c in cells]
-    exercise, check = ids.index(f"ex_{lab.LEARNER_EXERCISE}"), ids.index(f"check_{lab.LEARNER_EXERCISE}")
+    name = next(i for i in ids if i and i.startswith("ex_"))[len("ex_") :]
+    course = lab.load_notebook(REPO / "notebooks" / f"{notebook}.ipynb")["cells"]
+    answer = next(c for c in course if lab.grade_id(c) == f"ex_{name}")["source"]
+    return cells, name, "".join(answer)
+
+
+def load_once(context, server, notebook):
+    """One load of ``notebook`` up to its first check's success line; the seconds of each phase since the request."""
+    cells, name, answer = first_exercise(notebook)
+    ids = [lab.grade_id(c) for c in cells]
+    exercise, check = ids.index(f"ex_{name}"), ids.index(f"check_{name}")
     above = lite_test.code_cells(cells[:exercise])
     server.reset_count()
     page = context.new_page()
     page.set_default_timeout(lite_test.KERNEL_TIMEOUT_MS)
     times = {}
     started = time.monotonic()
-    page.goto(f"{server.base_url}/lab/index.html?path={Path(lab.LEARNER_NOTEBOOK).name}")
+    page.goto(f"{server.base_url}/lab/index.html?path={notebook}.ipynb")
     page.wait_for_function(lite_test.ALL_CELLS_SHOWN_JS, arg=len(cells))
     times["shown"] = time.monotonic() - started
     lite_test.wait_for_idle_kernel(page)
@@ -95,10 +121,10 @@ def load_once(context, server):
     page.wait_for_function(
         lab.RUN_FINISHED_JS, arg={"indices": above, "before": before}, timeout=lite_test.RUN_TIMEOUT_MS
     )
-    lab.replace_cell_source(page, exercise, lab.CORRECT_ANSWER)
+    lab.replace_cell_source(page, exercise, answer)
     page.keyboard.press("Shift+Enter")
     page.keyboard.press("Shift+Enter")
-    success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)
+    success = lab.SUCCESS.format(name=name)
     lab.cell_locator(page, check).get_by_text(success).wait_for(timeout=lite_test.RUN_TIMEOUT_MS)
     times["check"] = time.monotonic() - started
     times["bytes"], times["requests"] = server.bytes_sent, server.requests
@@ -136,6 +162,9 @@ def main(argv=None):
     )
     parser.add_argument("--pyodide", type=Path, help="a local Pyodide (default: assembled and verified here)")
     parser.add_argument("--json", type=Path, help="write every load's figures there")
+    parser.add_argument(
+        "--notebook", default="01_initialize", help="the notebook loaded, without .ipynb (default 01_initialize)"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds: at least 1")
@@ -169,7 +198,7 @@ def main(argv=None):
                     try:
                         for kind in ("cold", "warm"):
                             load = os.getloadavg()
-                            figures = load_once(context, servers[name])
+                            figures = load_once(context, servers[name], args.notebook)
                             figures["loadavg"], figures["loadavg_after"] = load, os.getloadavg()
                             results.setdefault((name, kind), []).append(figures)
                             print(
@@ -187,7 +216,7 @@ def main(argv=None):
         for server in servers.values():
             server.shutdown()
     loads = [x for runs in results.values() for r in runs for x in (r["loadavg"][0], r["loadavg_after"][0])]
-    print(f"\nmin / median of {args.rounds} loads, headless Chromium, localhost; "
+    print(f"\n{args.notebook}: min / median of {args.rounds} loads, headless Chromium, localhost; "
           f"1-minute load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(table(results))
     if args.json:

@@ -52,7 +52,8 @@ if _WORKERS:
 SLOW_FIRST = (
     "tests/test_grade_redteam.py", "tests/test_grade_same_verdict.py", "notebooks/06_application.ipynb",
     "tests/test_grade_nbgrader.py", "tests/test_distribute.py", "red team: the budget", "tests/test_grade.py",
-    "tests/test_readme.py", "tests/test_similarity.py", "tests/test_grade_cluster.py", "tests/test_grade_deny.py", "red team: files_report",
+    "tests/test_readme.py", "tests/test_similarity.py", "tests/test_grade_cluster.py", "tests/test_grade_deny.py",
+    "red team: files_report",
     "tests/test_regrade.py", "red team: odd bytes", "tests/test_grade_course.py", "red team: a fifo",
     "red team: 200 MB printed", "tests/test_build_datasets.py", "tests/test_grade_limits.py",
 )

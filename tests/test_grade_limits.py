@@ -77,9 +77,11 @@ def probe():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_probe(prefix=(), python=sys.executable):
-    done = subprocess.run([*prefix, python, __file__, "--probe"], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": "/tmp"}, timeout=600)
+def run_probe(prefix=(), python=sys.executable, root=REPO):
+    """Run :func:`probe` as ``prefix`` says (as nobody, or as we are), with the course's packages of ``root``."""
+    done = subprocess.run([*prefix, python, str(root / "tests" / Path(__file__).name), "--probe"], cwd=root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root), "TMPDIR": "/tmp"},
+                          timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRITTEN"))
     return json.loads(line.removeprefix("WRITTEN"))
@@ -117,11 +119,40 @@ def test_the_writable_places_and_their_sizes_as_a_normal_user_without_a_cgroup()
             pytest.skip(f"this machine does not let user nobody make a sandbox: {probe_userns.stderr.strip()}")
         stat = "import os, sys; os.stat(os.path.realpath(sys.executable))"
         sees = subprocess.run([*prefix, sys.executable, "-c", stat], capture_output=True, text=True)
-        if sees.returncode != 0:  # a Python under /root/.pyenv, mode 700: a normal user's grader needs its own
-            with readable_python() as python:
-                check(run_probe(prefix, python))
+        with readable_course(prefix) as root:
+            if sees.returncode != 0:  # a Python under /root/.pyenv, mode 700: a normal user's grader needs its own
+                with readable_python() as python:
+                    check(run_probe(prefix, python, root))
+                return
+            check(run_probe(prefix, root=root))
             return
     check(run_probe(prefix))
+
+
+@contextlib.contextmanager
+def readable_course(prefix):
+    """The checkout if ``prefix`` (user nobody) can read it; else a copy that user can read of what the probe runs.
+
+    A checkout in a folder of mode 700 (``mktemp -d``, as a fresh clone for CI often is) is closed to user
+    nobody: the probe, the library and the grader's program are then copied into a world-readable folder, as
+    an instructor installs the grader where its user can read it.
+    """
+    probe_file = REPO / "tests" / Path(__file__).name
+    if subprocess.run([*prefix, "test", "-r", str(probe_file)], capture_output=True).returncode == 0:
+        yield REPO
+        return
+    folder = Path(tempfile.mkdtemp(prefix="dl_limits_course_", dir="/tmp"))
+    try:
+        for package in ("dl_utils", "dl_instructor"):
+            shutil.copytree(REPO / package, folder / package, ignore=shutil.ignore_patterns("__pycache__"))
+        (folder / "tests").mkdir()
+        for name in (probe_file.name, "sandboxed.py"):
+            shutil.copy2(REPO / "tests" / name, folder / "tests" / name)
+        for path in [folder, *folder.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 IMPORTED = ("import sys, sysconfig\nimport pytest, dl_utils, dl_instructor.sandbox, dl_instructor.strip\n"

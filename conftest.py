@@ -1,11 +1,4 @@
-"""How ``python -m pytest`` shares the machine: pytest-xdist workers, one more than the cores.
-
-- **Workers.** ``-n auto`` starts one worker per core and one more
-  (:func:`pytest_xdist_auto_num_workers`): much of the suite waits, not computes (a sandbox
-  starting, a kernel starting, a learner's code sitting out its timeout, the red team's budget
-  spent asleep): with two workers on 2 cores a full run used 57 % of the CPU (8 min 6 s of user
-  time in 7 min 29 s), and a third worker took the run from 449 s to 365 s on this 2-core
-  machine, quiet, all tests passing (2026-12-07).
+"""How ``python -m pytest`` shares the machine: one pytest-xdist worker per core.
 
 ``-n auto --dist loadfile`` (pyproject.toml) runs each file, test module or notebook, on
 one worker, in order: a notebook's cells share one kernel, and a module's module-scoped
@@ -96,13 +89,6 @@ def _rank(item):
         if key in SLOW_FIRST:
             return SLOW_FIRST.index(key)
     return len(SLOW_FIRST) + (0 if path.endswith(".ipynb") else 1)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_auto_num_workers(config):
-    """``-n auto``: one worker per core the process may run on, and one more (the module's docstring says why)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores + 1
 
 
 @pytest.hookimpl(optionalhook=True)

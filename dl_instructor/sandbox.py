@@ -29,6 +29,7 @@ refuses untrusted work unless told ``--no-sandbox``, which :class:`Sandbox` then
 a plain child process with the same limits it can set.
 """
 
+import hashlib
 import json
 import os
 import queue
@@ -111,8 +112,11 @@ def _installed_copies():
     return found
 
 
-def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
-    """The ``bwrap`` command line that runs the harness on ``course_dir`` (holding the library copy)."""
+def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks", in_tmp=()):
+    """The ``bwrap`` command line that runs the harness on ``course_dir`` (holding the library copy).
+
+    ``in_tmp``: bwrap arguments that put something in the sandbox's ``/tmp`` (:func:`font_list`).
+    """
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
            "--clearenv"]
     if os.geteuid() == 0:
@@ -123,7 +127,7 @@ def bwrap_command(course_dir, data_dir, limits, cwd="/course/notebooks"):
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.shm), "--tmpfs", "/dev/shm",
-            "--size", str(limits.scratch), "--tmpfs", "/tmp"]
+            "--size", str(limits.scratch), "--tmpfs", "/tmp", *in_tmp]
     # After /tmp's tmpfs, so that a Python environment under /tmp (a CI clone) is not hidden by it.
     for path in _python_paths():
         if not str(path).startswith("/usr/"):
@@ -146,6 +150,93 @@ def _environment(library, home):
     return {"HOME": home, "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/matplotlib", "PYTHONDONTWRITEBYTECODE": "1",
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8",
             "PATH": "/usr/bin:/bin", "DL_GRADE_LIBRARY": library, "PYTHONWARNINGS": "ignore"}
+
+
+# ---------------------------------------------------------------- matplotlib's font list
+
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")  # what a sandbox's matplotlib scans (its HOME is /tmp)
+MPL_DIR = "/tmp/matplotlib"  # MPLCONFIGDIR in the sandbox (_environment)
+_FONTS = {}  # "key": this process's key; key -> path of the font list, or None (made once, or read from the cache)
+_FONTS_LOCK = threading.Lock()
+
+
+def font_list(course_dir, data_dir, limits):
+    """The path of matplotlib's font list (``fontlist-v*.json``) as a sandbox builds it, or None.
+
+    A sandbox's ``/tmp`` starts empty, so each notebook's ``import matplotlib`` would scan the fonts
+    and build the list again (0.3 s, a tenth of grading a notebook). It is built once instead, by
+    the grader's own code (``import matplotlib.font_manager``) in a sandbox no learner's code ran
+    in, kept in ``~/.cache/dl_instructor`` (``$XDG_CACHE_HOME``) under a key of the Python, the
+    matplotlib and the fonts it saw, and each sandbox gets a writable copy of its own in
+    ``/tmp/matplotlib``. Where it cannot be made or kept, None: each sandbox builds its own, as before.
+    """
+    with _FONTS_LOCK:
+        if "key" not in _FONTS:  # the fonts and the Python, looked at once per process
+            _FONTS["key"] = _fonts_key()
+        key = _FONTS["key"]
+        if key not in _FONTS:
+            _FONTS[key] = _cached_font_list(key) or _build_font_list(key, course_dir, data_dir, limits)
+        return _FONTS[key]
+
+
+def _fonts_key():
+    import importlib.metadata
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("matplotlib")
+        seen = [os.path.realpath(sys.executable), importlib.metadata.version("matplotlib"), spec.origin]
+    except (ImportError, ValueError, AttributeError):
+        return None
+    for top in FONT_DIRS:
+        for folder, _, names in sorted(os.walk(top)):
+            for name in sorted(names):
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                seen.append(f"{folder}/{name} {info.st_size} {info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(map(str, seen)).encode()).hexdigest()[:20]
+
+
+def _cache_dir():
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dl_instructor"
+
+
+def _cached_font_list(key):
+    if key is None:
+        return None
+    try:
+        found = sorted(_cache_dir().glob(f"{key}-fontlist-v*.json"))
+    except (OSError, RuntimeError):
+        return None
+    return found[-1] if found else None
+
+
+def _build_font_list(key, course_dir, data_dir, limits):
+    if key is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="dl_fonts_"))
+    try:
+        folder.chmod(0o777)  # the sandbox's user (nobody, when the grader is root) writes the list there
+        cmd = bwrap_command(course_dir, data_dir, limits, in_tmp=("--bind", str(folder), MPL_DIR))
+        cmd = cmd[:-1] + ["-c", "import matplotlib.font_manager"]  # the grader's code, not the harness
+        subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=START_TIMEOUT,
+                       env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+        built = sorted(folder.glob("fontlist-v*.json"))
+        if len(built) != 1 or not json.loads(built[0].read_text()):
+            return None
+        target = _cache_dir() / f"{key}-{built[0].name}"
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        shutil.copyfile(built[0], partial)
+        os.replace(partial, target)  # whole, or not there: two graders may build it at once
+        return target
+    except (OSError, ValueError, RuntimeError, subprocess.SubprocessError):
+        return None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- cgroups
@@ -236,8 +327,15 @@ class Sandbox:
         replies_r, replies_w = os.pipe()
         self._interrupt_r, self._interrupt = os.pipe()
         output_r, output_w = os.pipe()
+        fonts = font_list(course_dir, data_dir, self.limits) if isolate else None
+        try:
+            fonts_r = os.open(fonts, os.O_RDONLY) if fonts else None
+        except OSError:
+            fonts_r = None
         if isolate:
-            cmd = bwrap_command(course_dir, data_dir, self.limits)
+            in_tmp = () if fonts_r is None else ("--perms", "0777", "--dir", MPL_DIR, "--perms", "0666",
+                                                 "--file", str(fonts_r), f"{MPL_DIR}/{fonts.name.split('-', 1)[1]}")
+            cmd = bwrap_command(course_dir, data_dir, self.limits, in_tmp=in_tmp)
             env, cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, None
         else:
             self._scratch = Path(tempfile.mkdtemp(prefix="scratch_", dir=Path(course_dir).parent))
@@ -253,8 +351,8 @@ class Sandbox:
         cmd = cmd + [str(replies_w), str(self._interrupt_r)]  # the harness's reply and interrupt descriptors
         self.process = subprocess.Popen(
             self._launcher() + cmd, stdin=requests_r, stdout=output_w, stderr=output_w, env=env, cwd=cwd,
-            pass_fds=(replies_w, self._interrupt_r), start_new_session=True)
-        for fd in (requests_r, replies_w, output_w):
+            pass_fds=(replies_w, self._interrupt_r) + (() if fonts_r is None else (fonts_r,)), start_new_session=True)
+        for fd in (requests_r, replies_w, output_w) + (() if fonts_r is None else (fonts_r,)):
             os.close(fd)
         self._pipes = _Pipes()
         self._output_fd = output_r

@@ -10,17 +10,11 @@
 // the only fonts Pyodide has (its own), and the lists are sorted by file name so that the file
 // is the same at every run; dl_instructor/lite.py puts it into the site's matplotlib wheel.
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
-const [pyodideDir, out] = process.argv.slice(2);
-if (!pyodideDir || !out) {
-  console.error("usage: node lite/font_cache.mjs PYODIDE_DIR OUT.json");
-  process.exit(2);
-}
-const indexURL = resolve(pyodideDir) + "/";
-const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
-const pyodide = await loadPyodide({ indexURL });
+import { loadLocalPyodide, requireArgs } from "./node_pyodide.mjs";
+
+const [pyodideDir, out] = requireArgs("node lite/font_cache.mjs PYODIDE_DIR OUT.json", 2);
+const pyodide = await loadLocalPyodide(pyodideDir);
 await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
 const text = pyodide.runPython(`
 import io, json

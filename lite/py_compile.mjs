@@ -15,16 +15,11 @@
 // whether the bytecode is used).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
-const [pyodideDir, jobsPath] = process.argv.slice(2);
-if (!pyodideDir || !jobsPath) {
-  console.error("usage: node lite/py_compile.mjs PYODIDE_DIR JOBS.json");
-  process.exit(2);
-}
-const indexURL = resolve(pyodideDir) + "/";
-const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
-const pyodide = await loadPyodide({ indexURL });
+import { loadLocalPyodide, requireArgs } from "./node_pyodide.mjs";
+
+const [pyodideDir, jobsPath] = requireArgs("node lite/py_compile.mjs PYODIDE_DIR JOBS.json", 2);
+const pyodide = await loadLocalPyodide(pyodideDir);
 // The host's files, under /host in Pyodide's file system.
 pyodide.FS.mkdir("/host");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: "/" }, "/host");

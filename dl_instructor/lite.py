@@ -43,7 +43,10 @@ the official release's hashes.
 The kernel starts from bytecode where the site can serve it: with a local Pyodide, the packages
 the kernel loads at start are compiled (``compile_pyodide_packages``) and so are the site's own
 wheels (``compile_site_wheels``; ``--compile-with DIR`` does it for a site on the CDN's Pyodide),
-by that Pyodide's own CPython under Node (``lite/py_compile.mjs``).
+by that Pyodide's own CPython under Node (``lite/py_compile.mjs``). A site that serves Pyodide
+itself also boots it from a memory snapshot (``add_snapshot``): Pyodide as it is once booted, taken
+by the build under Node (``lite/snapshot.mjs``) and restored in the browser by the site's loader
+(``lite/course-pyodide.js``, the kernel's ``pyodideUrl``), which skips CPython's start-up.
 """
 
 import argparse
@@ -84,6 +87,8 @@ PRELOADED = ["numpy", "matplotlib"]
 # listed there, Pyodide loads them at boot, in parallel with numpy and matplotlib. (ipykernel,
 # comm and pyodide_kernel, the kernel's own wheels, it still installs with piplite.)
 KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
+# The kernel's settings in jupyter-lite.json.
+KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
 # The kernel's worker script lives in extensions/@jupyterlite/pyodide-kernel-extension/static/, and
 # Pyodide resolves a package given as a relative URL against it: four levels up is the site's root.
 SITE_ROOT_FROM_WORKER = "../../../../"
@@ -252,7 +257,7 @@ def site_config(pyodide_url, library_wheel_name, pyfive_wheel_name=PYFIVE_WHEEL)
             "appName": "Deep neural networks from scratch",
             # window.jupyterapp, which the site's own script (STORAGE_SCRIPT) tells the learner through.
             "exposeAppInBrowser": "true",
-            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
+            "litePluginSettings": {KERNEL_SETTINGS: kernel},
         },
     }
 
@@ -524,6 +529,38 @@ def compile_site_wheels(pyodide_dir, wheels):
     return copies
 
 
+# Booting Pyodide is CPython starting up and importing Pyodide's own modules, the same at every kernel
+# start: 3.2-6.1 s under Node on this 2-core machine, 0.5-1.2 s restored from a snapshot of its memory
+# (issue 28). A site that serves Pyodide itself serves such a snapshot, taken by the build
+# (lite/snapshot.mjs, with that very Pyodide: a restore checks the build id), and its kernel's
+# pyodideUrl is the site's loader (lite/course-pyodide.js), which restores it.
+SNAPSHOT_SCRIPT = ROOT / "lite" / "snapshot.mjs"
+PYODIDE_LOADER = ROOT / "lite" / "course-pyodide.js"
+SNAPSHOT_NAME = "course-snapshot.bin.gz"  # the loader's SNAPSHOT
+# Where `jupyter lite build` points the kernel of a site that serves Pyodide (static/pyodide/).
+SERVED_PYODIDE_URL = "./static/pyodide/pyodide.js"
+
+
+def add_snapshot(pyodide_dir):
+    """Put the boot snapshot and the loader that restores it into the site's Pyodide folder ``pyodide_dir``."""
+    if shutil.which("node") is None:
+        raise FileNotFoundError("node is needed to take the snapshot of the site's Pyodide")
+    pyodide_dir = Path(pyodide_dir)
+    subprocess.run(["node", str(SNAPSHOT_SCRIPT), str(pyodide_dir), str(pyodide_dir / SNAPSHOT_NAME)], check=True)
+    shutil.copy2(PYODIDE_LOADER, pyodide_dir / PYODIDE_LOADER.name)
+
+
+def use_pyodide_loader(out):
+    """Point the kernel of the built site ``out`` at the site's loader instead of Pyodide's own."""
+    path = Path(out) / "jupyter-lite.json"
+    config = json.loads(path.read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][KERNEL_SETTINGS]
+    if kernel.get("pyodideUrl") != SERVED_PYODIDE_URL:
+        raise ValueError(f"{path}: pyodideUrl is {kernel.get('pyodideUrl')!r}, not the served {SERVED_PYODIDE_URL}")
+    kernel["pyodideUrl"] = SERVED_PYODIDE_URL.rsplit("/", 1)[0] + "/" + PYODIDE_LOADER.name
+    path.write_text(json.dumps(config, indent=2))
+
+
 # The one JupyterLab extension the site needs. Others installed in the same environment (nbgrader's
 # needs its server, the notebook and widgets ones are unused) are left out of the site.
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
@@ -579,6 +616,7 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
             compile_pyodide_packages(lite_dir / "static" / "pyodide")
+            add_snapshot(lite_dir / "static" / "pyodide")
         if compile_with is not None:
             site_wheels = [pyfive, library, *(lite_dir / "pypi" / w for w in SITE_WHEELS if w != PYFIVE_WHEEL)]
             pyfive, library, *_ = compile_site_wheels(compile_with, site_wheels)
@@ -594,6 +632,8 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
             cwd=lite_dir, check=True,
         )  # fmt: skip
     add_storage_script(out)
+    if pyodide is not None:
+        use_pyodide_loader(out)
     return out
 
 

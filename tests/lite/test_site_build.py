@@ -427,3 +427,24 @@ def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):
     assert seen["dl_utils_cached"].endswith("dl_utils/__pycache__/__init__.cpython-312.pyc")
     assert seen["dl_utils_file"].endswith("dl_utils/__init__.py")
     assert seen["relu_source"].startswith("def relu(")  # what relu?? shows the learner
+
+
+def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offline_site):
+    """The kernel loads Pyodide with the site's loader; restored from the snapshot, Python is as after a plain boot."""
+    from dl_instructor import lite
+
+    kernel = json.loads((offline_site / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"]
+    assert kernel[lite.KERNEL_SETTINGS]["pyodideUrl"] == "./static/pyodide/course-pyodide.js"
+    pyodide = offline_site / "static" / "pyodide"
+    assert (pyodide / "course-pyodide.js").read_bytes() == lite.PYODIDE_LOADER.read_bytes()
+    assert (pyodide / lite.SNAPSHOT_NAME).stat().st_size > 1_000_000
+    run = subprocess.run(
+        ["node", str(REPO / "tests" / "lite" / "boot_from_snapshot.mjs"), str(offline_site)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    state = json.loads(run.stdout.strip().splitlines()[-1])
+    plain, restored = state["plain"], state["restored"]
+    assert restored["numpy"] == plain["numpy"] == 14.0
+    assert restored["sys_path"] == plain["sys_path"] and plain["sys_path"].count("") == 1, restored["sys_path"]
+    assert restored["environ"] == plain["environ"] and plain["environ"]["_"] == "./this.program", restored["environ"]
+    assert restored["modules"] == plain["modules"]

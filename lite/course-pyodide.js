@@ -1,0 +1,32 @@
+// The site's Pyodide loader (the kernel's pyodideUrl in a site that serves Pyodide itself): Pyodide
+// restored from the memory snapshot the site's build took (lite/snapshot.mjs), instead of booted
+// from scratch at every kernel start.
+//
+// jupyterlite-pyodide-kernel 0.6.1's worker runs importScripts(pyodideUrl), then
+// self.loadPyodide({indexURL: the folder of pyodideUrl, ...loadPyodideOptions}). This script's
+// loadPyodide loads Pyodide's own loader from that folder and calls it with the snapshot; Pyodide
+// then loads the packages of loadPyodideOptions as it would have.
+const SNAPSHOT = "course-snapshot.bin.gz";
+
+self.loadPyodide = async function loadPyodideFromSnapshot(options) {
+  importScripts(new URL("pyodide.js", options.indexURL).href); // sets self.loadPyodide: Pyodide's own
+  const loadPyodide = self.loadPyodide;
+  self.loadPyodide = loadPyodideFromSnapshot;
+  const snapshot = fetch(new URL(SNAPSHOT, options.indexURL)).then(async (response) => {
+    if (!response.ok) {
+      throw new Error(`${response.url}: HTTP ${response.status}; the site's build writes it (lite/snapshot.mjs)`);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // A server may have sent the file with Content-Encoding: gzip, and the browser unpacked it already.
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+      return bytes;
+    }
+    const unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(unpacked).arrayBuffer());
+  });
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+  // The snapshot holds the state of the one boot that wrote it: random was seeded there, from the
+  // build machine's entropy. Each kernel reseeds it from its own.
+  pyodide.runPython("import random\nrandom.seed()");
+  return pyodide;
+};

@@ -530,9 +530,10 @@ def compile_site_wheels(pyodide_dir, wheels):
 
 
 # Booting Pyodide is CPython starting up and importing Pyodide's own modules, the same at every kernel
-# start: 3.2-6.1 s under Node on this 2-core machine, 0.5-1.2 s restored from a snapshot of its memory
-# (issue 28). A site that serves Pyodide itself serves such a snapshot, taken by the build
-# (lite/snapshot.mjs, with that very Pyodide: a restore checks the build id), and its kernel's
+# start: 3.4-3.8 s under Node on this quiet 2-core machine, 0.4 s restored from a snapshot of its memory
+# (issue 28; in the browser Pyodide loads the packages meanwhile, and the page's start showed no gain
+# beyond the noise: docs/lite.md). A site that serves Pyodide itself serves such a snapshot, taken by the
+# build (lite/snapshot.mjs, with that very Pyodide: a restore checks the build id), and its kernel's
 # pyodideUrl is the site's loader (lite/course-pyodide.js), which restores it.
 SNAPSHOT_SCRIPT = ROOT / "lite" / "snapshot.mjs"
 PYODIDE_LOADER = ROOT / "lite" / "course-pyodide.js"

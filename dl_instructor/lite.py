@@ -21,7 +21,8 @@ serves it as a wheel (``library_wheel``) that Pyodide installs as the kernel sta
 
 In the browser the kernel starts with numpy and matplotlib loaded (Pyodide loads a package on its
 own only for an import written in the cell itself, not for one inside ``dl_utils``), with the
-packages the kernel itself needs loaded at the same time (``KERNEL_PACKAGES``), and with pyfive, a
+packages the kernel itself needs loaded at the same time (``KERNEL_PACKAGES``; in a site that serves
+Pyodide itself the kernel's own wheels too, ``KERNEL_WHEELS``, so it installs nothing), and with pyfive, a
 pure-Python HDF5 reader, which ``dl_utils`` reads the datasets with where h5py is absent: the site
 never loads Pyodide's h5py (docs/lite.md says why). The site serves the few wheels it needs
 beyond Pyodide's distribution itself (``SITE_WHEELS``, downloaded from the package index with their
@@ -84,9 +85,24 @@ PYFIVE_WHEEL = "pyfive-1.0.1-py3-none-any.whl"
 PRELOADED = ["numpy", "matplotlib"]
 # What jupyterlite-pyodide-kernel 0.6.1's worker loads once Pyodide is up, one after another (its
 # installer, then ssl, sqlite3, jedi, ipython), unless the name is in loadPyodideOptions.packages:
-# listed there, Pyodide loads them at boot, in parallel with numpy and matplotlib. (ipykernel,
-# comm and pyodide_kernel, the kernel's own wheels, it still installs with piplite.)
+# listed there, Pyodide loads them at boot, in parallel with numpy and matplotlib.
 KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
+# The kernel's own wheels, which the same worker installs with micropip and piplite after those, one
+# after another (piplite, then ipykernel, comm, pyodide_kernel), unless, again, the name is in
+# loadPyodideOptions.packages. They are in no Pyodide lock: a site that serves Pyodide itself adds
+# them to its own (``add_kernel_wheels``), so Pyodide loads them at boot too and the kernel installs
+# nothing. For each, by the name the worker checks: where the build finds it (the kernel's extension
+# or the site's SITE_WHEELS) and, for the lock, what it imports at the top level and depends on.
+KERNEL_WHEELS = {
+    "piplite": {"from": "extension", "imports": ["piplite"], "depends": ["micropip"]},
+    "ipykernel": {"from": "extension", "imports": ["ipykernel"], "depends": ["comm"]},
+    "comm": {"from": "site", "imports": ["comm"], "depends": []},
+    "pyodide_kernel": {
+        "from": "extension",
+        "imports": ["pyodide_kernel"],
+        "depends": ["ipython", "comm", "ipykernel", "piplite"],
+    },
+}
 # The kernel's settings in jupyter-lite.json.
 KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
 # The kernel's worker script lives in extensions/@jupyterlite/pyodide-kernel-extension/static/, and
@@ -241,11 +257,16 @@ def download_wheels(dest):
             raise FileNotFoundError(f"pip did not download {wheel} into {dest}")
 
 
-def site_config(pyodide_url, library_wheel_name, pyfive_wheel_name=PYFIVE_WHEEL):
-    """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time."""
+def site_config(pyodide_url, library_wheel_name, pyfive_wheel_name=PYFIVE_WHEEL, kernel_wheels=False):
+    """The settings of jupyter-lite.json: the kernel's Pyodide, what it preloads, no PyPI at run time.
+
+    ``kernel_wheels``: the site's Pyodide lock has ``KERNEL_WHEELS`` (``add_kernel_wheels``), which
+    the kernel then loads at boot by their names instead of installing them.
+    """
     served = [SITE_ROOT_FROM_WORKER + "pypi/" + wheel for wheel in (pyfive_wheel_name, library_wheel_name)]
+    own = list(KERNEL_WHEELS) if kernel_wheels else []
     kernel = {
-        "loadPyodideOptions": {"packages": [*PRELOADED, *KERNEL_PACKAGES, *served]},
+        "loadPyodideOptions": {"packages": [*PRELOADED, *KERNEL_PACKAGES, *own, *served]},
         # %pip install finds only the wheels the site holds: the course needs nothing else.
         "disablePyPIFallback": True,
     }
@@ -429,6 +450,36 @@ def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
     return rewrite_lock_package(pyodide_dir, "matplotlib", lambda wheel: {"replacements": {FONT_CACHE_MEMBER: data}})
 
 
+def lock_name(name):
+    """A package's name as Pyodide's lock keys it (and as Pyodide finds a name given to loadPackage)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def add_kernel_wheels(pyodide_dir, wheels):
+    """Add the kernel's own wheels to the lock of the site's Pyodide in ``pyodide_dir``.
+
+    ``wheels`` maps each name of ``KERNEL_WHEELS`` to its wheel file, copied into the folder and
+    entered in ``pyodide-lock.json`` with its sha256, as Pyodide's own packages are.
+    """
+    pyodide_dir = Path(pyodide_dir)
+    lock_path = pyodide_dir / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text())
+    if sorted(wheels) != sorted(KERNEL_WHEELS):
+        raise ValueError(f"the kernel's wheels are {sorted(KERNEL_WHEELS)}, not {sorted(wheels)}")
+    for name, wheel in wheels.items():
+        key = lock_name(name)
+        if key in lock["packages"]:
+            raise ValueError(f"{pyodide_dir}: the lock has {key} already")
+        version = Path(wheel).name.split("-")[1]
+        shutil.copy2(wheel, pyodide_dir / Path(wheel).name)
+        lock["packages"][key] = {
+            "name": key, "version": version, "file_name": Path(wheel).name, "install_dir": "site",
+            "sha256": sha256_file(wheel), "package_type": "package", "imports": KERNEL_WHEELS[name]["imports"],
+            "depends": [lock_name(d) for d in KERNEL_WHEELS[name]["depends"]], "unvendored_tests": False,
+        }  # fmt: skip
+    lock_path.write_text(json.dumps(lock))
+
+
 # Bytecode. Nothing in the site ran from compiled bytecode: the wheels hold .py files only, and the
 # kernel writes no .pyc, so every kernel start compiled IPython and the rest from source (issue 28
 # measured `import pyodide_kernel` 2.1 s, 0.8 s from bytecode). A .pyc is read only by the CPython
@@ -481,21 +532,27 @@ def bytecode_changes(compiled, keep_source):
 def kernel_packages_closure(lock, roots):
     """The lock's names of ``roots`` and of everything they depend on."""
     packages = lock["packages"]
-    names = {re.sub(r"[-_.]+", "-", name).lower(): name for name in packages}
+    names = {lock_name(name): name for name in packages}
     seen, todo = set(), list(roots)
     while todo:
-        name = names[re.sub(r"[-_.]+", "-", todo.pop()).lower()]
+        name = names[lock_name(todo.pop())]
         if name not in seen:
             seen.add(name)
             todo.extend(packages[name]["depends"])
     return seen
 
 
+def kernel_roots(lock):
+    """What the kernel of a site with this Pyodide lock loads at start, by name."""
+    return [*PRELOADED, *KERNEL_PACKAGES, *(name for name in KERNEL_WHEELS if lock_name(name) in lock["packages"])]
+
+
 def compile_pyodide_packages(pyodide_dir):
     """Compile the site's Pyodide packages in ``pyodide_dir`` to bytecode; return the new wheels.
 
-    What the kernel loads at start (``PRELOADED``, ``KERNEL_PACKAGES`` and their dependencies), the
-    wheels the lock names. The kernel's own (IPython, jedi, ...) lose their sources, as
+    What the kernel loads at start (``PRELOADED``, ``KERNEL_PACKAGES``, the ``KERNEL_WHEELS`` the lock
+    has, and their dependencies), the wheels the lock names. The kernel's own (IPython, jedi,
+    pyodide_kernel, ...) lose their sources, as
     pyodide-build's py-compile leaves them; the learner's (numpy, matplotlib and what they depend
     on) keep theirs beside the bytecode, so a traceback into them shows its lines.
     """
@@ -504,7 +561,7 @@ def compile_pyodide_packages(pyodide_dir):
     learners = kernel_packages_closure(lock, PRELOADED)
     packages = sorted(
         name
-        for name in kernel_packages_closure(lock, [*PRELOADED, *KERNEL_PACKAGES])
+        for name in kernel_packages_closure(lock, kernel_roots(lock))
         if lock["packages"][name]["file_name"].endswith(".whl") and name not in NOT_COMPILED
     )
     wheels = {pyodide_dir / lock["packages"][name]["file_name"]: name in learners for name in packages}
@@ -567,13 +624,30 @@ def use_pyodide_loader(out):
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 
 
-def build_config(lite_dir):
-    """jupyter_lite_config.json: only the kernel's extension, no source maps (a smaller site)."""
-    extensions = lite_dir / "labextensions"
+def installed_extension():
+    """The kernel's JupyterLab extension as pip installed it (requirements-lite.txt)."""
     installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
     if not installed.is_dir():
         raise FileNotFoundError(f"{installed} is missing: pip install -r requirements-lite.txt")
-    shutil.copytree(installed, extensions / KERNEL_EXTENSION)
+    return installed
+
+
+def kernel_wheel_files(site_pypi):
+    """Each of ``KERNEL_WHEELS``'s files: the extension's own, or the site's in ``site_pypi``."""
+    folders = {"extension": installed_extension() / "static" / "pypi", "site": Path(site_pypi)}
+    files = {}
+    for name, wheel in KERNEL_WHEELS.items():
+        found = sorted(folders[wheel["from"]].glob(f"{name}-*-py3-none-any.whl"))
+        if len(found) != 1:
+            raise FileNotFoundError(f"{folders[wheel['from']]}: {len(found)} wheels of {name}, not one")
+        files[name] = found[0]
+    return files
+
+
+def build_config(lite_dir):
+    """jupyter_lite_config.json: only the kernel's extension, no source maps (a smaller site)."""
+    extensions = lite_dir / "labextensions"
+    shutil.copytree(installed_extension(), extensions / KERNEL_EXTENSION)
     return {
         "LiteBuildConfig": {"ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True},
         "FederatedExtensionAddon": {"extra_labextensions_path": [str(extensions)]},
@@ -616,12 +690,14 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
             # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
+            add_kernel_wheels(lite_dir / "static" / "pyodide", kernel_wheel_files(lite_dir / "pypi"))
             compile_pyodide_packages(lite_dir / "static" / "pyodide")
             add_snapshot(lite_dir / "static" / "pyodide")
         if compile_with is not None:
             site_wheels = [pyfive, library, *(lite_dir / "pypi" / w for w in SITE_WHEELS if w != PYFIVE_WHEEL)]
             pyfive, library, *_ = compile_site_wheels(compile_with, site_wheels)
-        config = site_config(None if pyodide is not None else PYODIDE_CDN_URL, library.name, pyfive.name)
+        served = pyodide is not None
+        config = site_config(None if served else PYODIDE_CDN_URL, library.name, pyfive.name, kernel_wheels=served)
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
         (lite_dir / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
         (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build_config(lite_dir), indent=2))

@@ -3,11 +3,11 @@
 //     node tests/lite/imports_from_bytecode.mjs SITE
 //
 // Boots the site's own Pyodide (SITE/static/pyodide) under Node with the packages the kernel loads
-// at start and the site's wheels (SITE/pypi), then imports what a kernel start and 02's first cell
+// at start by name and the site's wheels (SITE/pypi), then imports what a kernel start and 02's first cell
 // import, counting every module Python compiles from source on the way (a .pyc it could not use,
 // or none). Prints one JSON line: those modules, the import times, and where dl_utils's bytecode
 // and source are.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -15,9 +15,11 @@ const site = resolve(process.argv[2]);
 const indexURL = site + "/static/pyodide/";
 const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
 const pyodide = await loadPyodide({ indexURL });
-await pyodide.loadPackage(["numpy", "matplotlib", "micropip", "ssl", "sqlite3", "jedi", "ipython"], {
-  messageCallback: () => {},
-});
+// What the site's kernel loads at boot by name (jupyter-lite.json), from the site's Pyodide lock.
+const config = JSON.parse(readFileSync(site + "/jupyter-lite.json", "utf-8"));
+const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/pyodide-kernel-extension:kernel"];
+const byName = kernel.loadPyodideOptions.packages.filter((name) => !name.endsWith(".whl"));
+await pyodide.loadPackage(byName, { messageCallback: () => {} });
 pyodide.FS.mkdir("/site");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: site }, "/site");
 pyodide.globals.set("wheels", readdirSync(site + "/pypi").filter((name) => name.endsWith(".whl")));
@@ -34,7 +36,8 @@ def counting(self, data, path, *args, **kwargs):
     return source_to_code(self, data, path, *args, **kwargs)
 external.SourceLoader.source_to_code = counting
 seconds = {}
-for module in ["IPython", "jedi", "numpy", "matplotlib.pyplot", "pyfive", "comm", "dl_utils", "dl_utils.checks"]:
+for module in ["IPython", "jedi", "piplite", "ipykernel", "numpy", "matplotlib.pyplot", "pyfive", "comm", "dl_utils",
+               "dl_utils.checks"]:
     start = time.perf_counter()
     __import__(module)
     seconds[module] = round(time.perf_counter() - start, 3)

@@ -363,7 +363,8 @@ def test_the_offline_site_serves_bytecode_its_lock_and_records_say_so(offline_si
     pyodide = offline_site / "static" / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())
     learners = lite.kernel_packages_closure(lock, lite.PRELOADED)
-    compiled = lite.kernel_packages_closure(lock, [*lite.PRELOADED, *lite.KERNEL_PACKAGES])
+    compiled = lite.kernel_packages_closure(lock, [*lite.PRELOADED, *lite.KERNEL_PACKAGES, *lite.KERNEL_WHEELS])
+    assert {"piplite", "ipykernel", "comm", "pyodide-kernel"} <= compiled, sorted(compiled)
     wheels = {}
     for name in sorted(compiled):
         entry = lock["packages"][name]
@@ -414,6 +415,52 @@ def test_the_deployment_sites_own_wheels_hold_bytecode(cdn_site):
             str(PurePosixPath(s).parent / "__pycache__" / f"{PurePosixPath(s).stem}.cpython-312.pyc") for s in sources
         ]
         assert sources and all(_pyc_flags(members.get(name, b"")) == 1 for name in cached), wheel.name
+
+
+def _worker_installs():
+    """What the installed kernel extension's worker installs at every kernel start unless it is preloaded.
+
+    Read from its code (jupyterlite-pyodide-kernel 0.6.1, three bundles of the same worker):
+    initPackageManager loads micropip and installs piplite unless ``packages.includes(name)``;
+    initKernel installs each name of a list with piplite unless the same. A release that installs
+    otherwise fails here, not silently slower.
+    """
+    from dl_instructor import lite
+
+    found = {}
+    for bundle in sorted((lite.installed_extension() / "static").glob("*.js")):
+        code = bundle.read_text(encoding="utf-8")
+        if "async initPackageManager(" not in code:
+            continue
+        manager = code[code.index("async initPackageManager(") : code.index("async initKernel(")]
+        kernel = code[code.index("async initKernel(") :][:600]
+        names = re.findall(r'includes\("(\w+)"\)', manager)
+        listed = re.search(r"\[((?:\s*\"\w+\"\s*,?)+)\]", kernel)
+        assert names and listed, f"{bundle.name}: the worker no longer installs as 0.6.1 did; re-read KERNEL_WHEELS"
+        found[bundle.name] = [*names, *re.findall(r'"(\w+)"', listed.group(1))]
+    assert found and len({tuple(names) for names in found.values()}) == 1, found
+    return next(iter(found.values()))
+
+
+def test_the_offline_sites_kernel_installs_nothing_pyodide_loads_it_all_at_boot(offline_site):
+    """Every package the kernel's worker would install is one it loads at boot, from the site's lock."""
+    from dl_instructor import lite
+
+    installs = _worker_installs()
+    assert sorted(installs) == sorted([*lite.KERNEL_PACKAGES, *lite.KERNEL_WHEELS]), installs
+    kernel = json.loads((offline_site / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"]
+    packages = kernel[lite.KERNEL_SETTINGS]["loadPyodideOptions"]["packages"]
+    assert [name for name in installs if name not in packages] == [], packages
+    pyodide = offline_site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    for name in lite.KERNEL_WHEELS:
+        entry = lock["packages"][lite.lock_name(name)]
+        wheel = pyodide / entry["file_name"]
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"], name
+        assert wheel.name.startswith(f"{name}-") and "-cp312-" in wheel.name, wheel.name  # its bytecode
+        with zipfile.ZipFile(wheel) as z:
+            tops = {PurePosixPath(m).parts[0] for m in z.namelist() if not m.split("/")[0].endswith(".dist-info")}
+        assert tops == set(entry["imports"]), (name, tops)
 
 
 def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):

@@ -21,8 +21,9 @@ learner waits for, from the page's first request, in the learner version of ``--
 * check: the right answer (the course notebook's own cell) typed into that exercise and its check's
   success line shown.
 
-It prints the load average before and after each load and a table of min / median per site and
-phase, with the bytes and files the server sent per load. The machine's load moves every figure: say with each figure
+It prints the load average before and after each load and a table of min / median / max per site
+and phase (the max shows the spread a difference of medians has to clear), with the bytes and files
+the server sent per load. The machine's load moves every figure: say with each figure
 how busy the machine was.
 """
 
@@ -147,7 +148,7 @@ def table(results):
         cells = []
         for phase in PHASES:
             values = [r[phase] for r in runs]
-            cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} s")
+            cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f} s")
         mb = statistics.median(r["bytes"] for r in runs) / 1e6
         requests = statistics.median(r["requests"] for r in runs)
         lines.append(f"| {site} | {kind} | " + " | ".join(cells) + f" | {mb:.1f}, {requests:.0f} |")
@@ -216,7 +217,7 @@ def main(argv=None):
         for server in servers.values():
             server.shutdown()
     loads = [x for runs in results.values() for r in runs for x in (r["loadavg"][0], r["loadavg_after"][0])]
-    print(f"\n{args.notebook}: min / median of {args.rounds} loads, headless Chromium, localhost; "
+    print(f"\n{args.notebook}: min / median / max of {args.rounds} loads, headless Chromium, localhost; "
           f"1-minute load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(table(results))
     if args.json:

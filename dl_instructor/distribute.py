@@ -148,8 +148,9 @@ def _clipped(args, kwargs, found):
 
     import numpy as np
 
-    bound = inspect.signature(found).bind_partial(*args, **kwargs)
-    first = next(iter(inspect.signature(found).parameters), None)
+    signature = inspect.signature(found)
+    bound = signature.bind_partial(*args, **kwargs)
+    first = next(iter(signature.parameters), None)
     AL = bound.arguments.get(first)
     if isinstance(AL, np.ndarray) and np.issubdtype(AL.dtype, np.floating) and AL.size \
             and AL.min() >= 0 and AL.max() <= 1:  # probabilities: anything else reaches the learner's code as it is

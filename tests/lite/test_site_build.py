@@ -294,6 +294,32 @@ def test_the_site_refuses_a_matplotlib_wheel_that_is_not_the_locks(tmp_path):
     assert official.exists()
 
 
+def test_the_kernels_wheels_enter_the_sites_lock_with_their_hashes_once(tmp_path):
+    from dl_instructor import lite
+
+    _fake_pyodide(tmp_path / "pyodide")
+    wheels = {}
+    for name in lite.KERNEL_WHEELS:
+        wheels[name] = tmp_path / f"{name}-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(wheels[name], "w") as z:
+            z.writestr(f"{name}/__init__.py", f"# {name}\n")
+    with pytest.raises(ValueError, match="the kernel's wheels are"):
+        lite.add_kernel_wheels(tmp_path / "pyodide", {k: v for k, v in wheels.items() if k != "comm"})
+    lite.add_kernel_wheels(tmp_path / "pyodide", wheels)
+    lock = json.loads((tmp_path / "pyodide" / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["pyodide-kernel"]  # keyed as Pyodide finds "pyodide_kernel"
+    copy = tmp_path / "pyodide" / entry["file_name"]
+    assert (
+        entry["sha256"]
+        == hashlib.sha256(copy.read_bytes()).hexdigest()
+        == hashlib.sha256(wheels["pyodide_kernel"].read_bytes()).hexdigest()
+    )
+    assert entry["depends"] == ["ipython", "comm", "ipykernel", "piplite"] and entry["version"] == "1.0"
+    assert lite.kernel_roots(lock)[-len(lite.KERNEL_WHEELS) :] == list(lite.KERNEL_WHEELS)
+    with pytest.raises(ValueError, match="has piplite already"):
+        lite.add_kernel_wheels(tmp_path / "pyodide", wheels)
+
+
 def test_the_font_cache_is_the_one_matplotlib_makes_in_the_sites_pyodide(tmp_path):
     """lite/font_cache.mjs, run in Node on the local Pyodide .ci/lite.sh assembles, writes the committed file."""
     from dl_instructor import lite

@@ -1,12 +1,15 @@
 // The site's Pyodide loader (the kernel's pyodideUrl in a site that serves Pyodide itself): Pyodide
-// restored from the memory snapshot the site's build took (lite/snapshot.mjs), instead of booted
-// from scratch at every kernel start.
+// restored from the memory snapshot the site's build took (lite/snapshot.mjs), with IPython imported,
+// instead of booted from scratch at every kernel start.
 //
 // jupyterlite-pyodide-kernel 0.6.1's worker runs importScripts(pyodideUrl), then
 // self.loadPyodide({indexURL: the folder of pyodideUrl, ...loadPyodideOptions}). This script's
 // loadPyodide loads Pyodide's own loader from that folder and calls it with the snapshot; Pyodide
 // then loads the packages of loadPyodideOptions as it would have.
 const SNAPSHOT = "course-snapshot.bin.gz";
+// What a restored kernel runs first (lite/course_snapshot.py): the modules the snapshot could not
+// hold bound where IPython expects them, random reseeded. tests/lite/boot_from_snapshot.mjs runs it too.
+const AFTER_RESTORE = 'await __import__("course_snapshot").restored()';
 
 self.loadPyodide = async function loadPyodideFromSnapshot(options) {
   importScripts(new URL("pyodide.js", options.indexURL).href); // sets self.loadPyodide: Pyodide's own
@@ -25,8 +28,6 @@ self.loadPyodide = async function loadPyodideFromSnapshot(options) {
     return new Uint8Array(await new Response(unpacked).arrayBuffer());
   });
   const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-  // The snapshot holds the state of the one boot that wrote it: random was seeded there, from the
-  // build machine's entropy. Each kernel reseeds it from its own.
-  pyodide.runPython("import random\nrandom.seed()");
+  await pyodide.runPythonAsync(AFTER_RESTORE);
   return pyodide;
 };

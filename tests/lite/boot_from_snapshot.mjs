@@ -1,36 +1,58 @@
-// Does the site's Pyodide restored from its snapshot start as a plain boot does? Run by test_site_build.py:
+// Does the site's Pyodide restored from its snapshot start a kernel as a plain boot does? Run by
+// test_site_build.py:
 //
 //     node tests/lite/boot_from_snapshot.mjs SITE
 //
-// Boots the site's own Pyodide (SITE/static/pyodide) twice under Node: from scratch, and restored
-// from the site's snapshot (course-snapshot.bin.gz) as lite/course-pyodide.js restores it in the
-// browser; in each, loads numpy and reads what Python's start-up set. Prints one JSON line:
-// {"plain": {...}, "restored": {...}}, each with "boot_s", the seconds loadPyodide took (the
-// snapshot read and unpacked included): a figure, not a test.
+// Starts the kernel's Python twice under Node with the site's own Pyodide (SITE/static/pyodide) and
+// the packages its kernel lists (jupyter-lite.json): booted from scratch, and restored from the
+// site's snapshot (course-snapshot.bin.gz) as lite/course-pyodide.js restores it in the browser,
+// running the loader's own first statement (its AFTER_RESTORE). In each, imports what the kernel's
+// worker imports (piplite, pyodide_kernel) and reads what the start set. Prints one JSON line:
+// {"plain": {...}, "restored": {...}}, each with "boot_s" (loadPyodide with the packages, the
+// snapshot read and unpacked included) and "kernel_imports_s": figures, not a test.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 import { loadLocalPyodide } from "../../lite/node_pyodide.mjs";
 
-const pyodideDir = resolve(process.argv[2], "static", "pyodide");
+const site = resolve(process.argv[2]);
+const pyodideDir = resolve(site, "static", "pyodide");
 process.argv.splice(1); // as lite/snapshot.mjs: the program's name is the browser's, not this file's path
+const config = JSON.parse(readFileSync(resolve(site, "jupyter-lite.json"), "utf8"));
+const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/pyodide-kernel-extension:kernel"];
+// By name from the lock; the site's own wheels (a URL each) are the worker's to fetch.
+const packages = kernel.loadPyodideOptions.packages.filter((name) => !name.includes("/"));
+const loader = readFileSync(resolve(pyodideDir, "course-pyodide.js"), "utf8");
+const afterRestore = loader.match(/^const AFTER_RESTORE = '(.*)';$/m)[1];
 const STATE = `
-import json, os, sys
+import json, os, sys, http.client, urllib.request, IPython.core.history
 import numpy as np
 json.dumps({
     "sys_path": sys.path,
     "environ": dict(os.environ),
     "modules": sorted(sys.modules),
     "numpy": float(np.arange(4.0) @ np.arange(4.0)),
+    "shared_library_modules": {
+        "IPython.core.history.sqlite3": IPython.core.history.sqlite3 is sys.modules["sqlite3"],
+        "http.client.ssl": http.client.ssl is sys.modules["ssl"],
+        "urllib.request.ssl": urllib.request.ssl is sys.modules["ssl"],
+        "http.client.HTTPSConnection": hasattr(http.client, "HTTPSConnection"),
+    },
 })`;
 const state = {};
 for (const kind of ["plain", "restored"]) {
-  const started = performance.now();
-  const options = kind === "restored" ? { _loadSnapshot: gunzipSync(readFileSync(pyodideDir + "/course-snapshot.bin.gz")) } : {};
+  let started = performance.now();
+  const options = { packages, messageCallback: () => {} };
+  if (kind === "restored") {
+    options._loadSnapshot = gunzipSync(readFileSync(resolve(pyodideDir, "course-snapshot.bin.gz")));
+  }
   const pyodide = await loadLocalPyodide(pyodideDir, options);
+  const bound = kind === "restored" ? (await pyodide.runPythonAsync(afterRestore)).toJs() : [];
   const bootSeconds = (performance.now() - started) / 1000;
-  await pyodide.loadPackage(["numpy"], { messageCallback: () => {} });
-  state[kind] = { ...JSON.parse(pyodide.runPython(STATE)), boot_s: bootSeconds };
+  started = performance.now();
+  await pyodide.runPythonAsync("import piplite.piplite\nimport pyodide_kernel");
+  const importSeconds = (performance.now() - started) / 1000;
+  state[kind] = { ...JSON.parse(pyodide.runPython(STATE)), bound, boot_s: bootSeconds, kernel_imports_s: importSeconds };
 }
 console.log(JSON.stringify(state));

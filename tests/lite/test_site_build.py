@@ -503,7 +503,8 @@ def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):
 
 
 def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offline_site):
-    """The kernel loads Pyodide with the site's loader; restored from the snapshot, Python is as after a plain boot."""
+    """The kernel loads Pyodide with the site's loader; restored from the snapshot, with IPython imported by the
+    build, the kernel's Python is as after a plain boot, sqlite3 and ssl bound where IPython's imports bind them."""
     from dl_instructor import lite
 
     kernel = json.loads((offline_site / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"]
@@ -521,3 +522,7 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert restored["sys_path"] == plain["sys_path"] and plain["sys_path"].count("") == 1, restored["sys_path"]
     assert restored["environ"] == plain["environ"] and plain["environ"]["_"] == "./this.program", restored["environ"]
     assert restored["modules"] == plain["modules"]
+    assert "IPython.core.interactiveshell" in plain["modules"] and "course_snapshot" not in plain["modules"]
+    assert restored["bound"] == ["IPython.core.history.sqlite3", "http.client.ssl", "urllib.request.ssl"]
+    assert all(plain["shared_library_modules"].values()), plain["shared_library_modules"]
+    assert restored["shared_library_modules"] == plain["shared_library_modules"]

@@ -1,0 +1,98 @@
+"""What the site's memory snapshot imports, and what a kernel restored from it does first.
+
+lite/snapshot.mjs runs this module under Node, in the Pyodide whose memory it then writes out. There
+it imports IPython and what the kernel (jupyterlite-pyodide-kernel's ``pyodide_kernel``) imports from
+it: about 1.3-1.9 s of every kernel start under Node on this 2-core machine, done once by the build
+instead (issue 28). The module stays in the snapshot, in ``sys.modules``, until ``restored`` removes it.
+
+A snapshot holds Python's memory but no shared library (Pyodide 0.27 reloads none at a restore), and
+IPython imports two modules built on one: ``sqlite3`` (``IPython.core.history``) and ``ssl``
+(``http.client``, through ``urllib.request``). While the snapshot is taken they are placeholders that
+refuse to be read; a restored kernel, once Pyodide has loaded their packages, imports the real
+modules and puts them wherever a placeholder was bound (``restored``), so its state is the one a plain
+start gives.
+"""
+
+import importlib
+import random
+import sys
+import types
+import zipfile
+
+# Modules with a shared library that IPython imports, bound to placeholders in the snapshot.
+AFTER_RESTORE = ("sqlite3", "ssl")
+# What pyodide_kernel 0.6.1's own files import from IPython, traitlets and comm (pyodide_kernel itself
+# is not imported: it reads pyodide_js as it is imported, a JavaScript object no snapshot can hold).
+IMPORTS = (
+    "IPython",
+    "IPython.core.application",
+    "IPython.core.completer",
+    "IPython.core.displayhook",
+    "IPython.core.displaypub",
+    "IPython.core.getipython",
+    "IPython.core.history",
+    "IPython.core.inputtransformer2",
+    "IPython.core.interactiveshell",
+    "IPython.core.shellapp",
+    "IPython.display",
+    "IPython.utils.tokenutil",
+    "comm",
+    "traitlets",
+    "traitlets.config",
+)
+
+
+class LoadedAfterRestore(types.ModuleType):
+    """Stands for a module with a shared library while the snapshot is taken; reading it fails."""
+
+    def __getattr__(self, attr):
+        raise ImportError(
+            f"{self.__name__}.{attr} was read while the site's snapshot was taken: {self.__name__} has a "
+            "shared library, which no snapshot holds (lite/course_snapshot.py)"
+        )
+
+
+def take(wheels, site_packages):
+    """Unpack ``wheels`` (paths of pure-Python wheels) into ``site_packages`` and import ``IMPORTS``.
+
+    Returns the names of the modules imported, sorted.
+    """
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            shared = [name for name in archive.namelist() if name.endswith(".so")]
+            if shared:
+                raise ValueError(f"{wheel} has shared libraries {shared}: no snapshot holds them")
+            archive.extractall(site_packages)
+    importlib.invalidate_caches()
+    before = set(sys.modules)
+    sys.modules.update({name: LoadedAfterRestore(name) for name in AFTER_RESTORE})
+    for name in IMPORTS:
+        importlib.import_module(name)
+    for name in AFTER_RESTORE:
+        del sys.modules[name]
+    return sorted(set(sys.modules) - before)
+
+
+async def restored():
+    """Make the restored snapshot's Python the one a plain start gives; it then leaves ``sys.modules``.
+
+    Called once, by lite/course-pyodide.js, as soon as Pyodide has restored the snapshot and loaded
+    the kernel's packages: loads the packages of ``AFTER_RESTORE`` (already loaded where the kernel
+    lists them, as the site's does), binds the real modules wherever a placeholder was bound, and
+    reseeds ``random``, which the one boot that wrote the snapshot seeded from the build machine's
+    entropy. Returns the names the modules were bound to, sorted.
+    """
+    from pyodide.ffi import to_js
+    from pyodide_js import loadPackage
+
+    await loadPackage(to_js(list(AFTER_RESTORE)))
+    real = {name: importlib.import_module(name) for name in AFTER_RESTORE}
+    bound = []
+    for module_name, module in list(sys.modules.items()):
+        for attr, value in list(getattr(module, "__dict__", {}).items()):
+            if isinstance(value, LoadedAfterRestore):
+                setattr(module, attr, real[value.__name__])
+                bound.append(f"{module_name}.{attr}")
+    random.seed()
+    del sys.modules[__name__]
+    return sorted(bound)

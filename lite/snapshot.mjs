@@ -49,6 +49,7 @@ const imported = pyodide.runPython(
 sys.path.insert(0, "/tmp")
 import course_snapshot
 sys.path.remove("/tmp")
+sys.path_importer_cache.pop("/tmp")
 imported = course_snapshot.take(${JSON.stringify(wheels)}, "${pyodide._api.sitepackages}")
 # loadPyodide puts "" first on sys.path once more after a restore: once is enough.
 sys.path.remove("")

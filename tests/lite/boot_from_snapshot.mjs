@@ -38,7 +38,10 @@ json.dumps({
         "http.client.ssl": http.client.ssl is sys.modules["ssl"],
         "urllib.request.ssl": urllib.request.ssl is sys.modules["ssl"],
         "http.client.HTTPSConnection": hasattr(http.client, "HTTPSConnection"),
+        "sqlite3 runs": IPython.core.history.sqlite3.connect(":memory:").execute("select 6 * 7").fetchone() == (42,),
+        "ssl runs": http.client.ssl.OPENSSL_VERSION.startswith("OpenSSL"),
     },
+    "importer_cache": sorted(sys.path_importer_cache),
 })`;
 const state = {};
 for (const kind of ["plain", "restored"]) {

@@ -526,3 +526,4 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert restored["bound"] == ["IPython.core.history.sqlite3", "http.client.ssl", "urllib.request.ssl"]
     assert all(plain["shared_library_modules"].values()), plain["shared_library_modules"]
     assert restored["shared_library_modules"] == plain["shared_library_modules"]
+    assert restored["importer_cache"] == plain["importer_cache"]

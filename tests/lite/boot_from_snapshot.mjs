@@ -26,7 +26,7 @@ const packages = kernel.loadPyodideOptions.packages.filter((name) => !name.inclu
 const loader = readFileSync(resolve(pyodideDir, "course-pyodide.js"), "utf8");
 const afterRestore = loader.match(/^const AFTER_RESTORE = '(.*)';$/m)[1];
 const STATE = `
-import json, os, sys, http.client, urllib.request, IPython.core.history
+import json, os, sys, http.client, urllib.request, IPython.core.history, pyodide_kernel
 import numpy as np
 json.dumps({
     "sys_path": sys.path,
@@ -42,6 +42,11 @@ json.dumps({
         "ssl runs": http.client.ssl.OPENSSL_VERSION.startswith("OpenSSL"),
     },
     "importer_cache": sorted(sys.path_importer_cache),
+    # The kernel's completions (Tab): names of a module, and what only jedi infers, from typeshed's stubs.
+    "completions": {
+        code: pyodide_kernel.kernel_instance.complete(code, len(code))["matches"]
+        for code in ("import os\\nos.pat", "import os\\nos.getcwd().upp")
+    },
 })`;
 const state = {};
 for (const kind of ["plain", "restored"]) {

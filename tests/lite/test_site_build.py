@@ -527,3 +527,6 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert all(plain["shared_library_modules"].values()), plain["shared_library_modules"]
     assert restored["shared_library_modules"] == plain["shared_library_modules"]
     assert restored["importer_cache"] == plain["importer_cache"]
+    # Tab completion: jedi imported in the snapshot reads typeshed's stubs unpacked after the restore.
+    assert restored["completions"] == plain["completions"]
+    assert restored["completions"]["import os\nos.getcwd().upp"] == ["upper"], restored["completions"]

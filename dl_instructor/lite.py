@@ -494,6 +494,35 @@ PYTHON_TAG = "cp312"  # Pyodide 0.27's CPython, the only one that reads the .pyc
 NOT_COMPILED = ("fonttools",)
 
 
+# What jedi 0.19.1 never reads in the site, about 40 % of its files, which every kernel start unpacked:
+# typeshed's Python 2 stubs (jedi/inference/gradual/typeshed.py reads the "2and3", "3" and "3.N"
+# folders in a Python 3 environment) and Django's stubs (read only where django imports: the site's
+# lock has no Django). Another jedi version may read its folders otherwise: the build refuses it.
+JEDI_VERSION = "0.19.1"
+JEDI_UNREAD = (
+    "jedi/third_party/typeshed/stdlib/2/",
+    "jedi/third_party/typeshed/third_party/2/",
+    "jedi/third_party/django-stubs/django-stubs/",
+)
+
+
+def drop_unread_stubs(pyodide_dir):
+    """Replace the lock's jedi in ``pyodide_dir`` by a copy without ``JEDI_UNREAD``; return its path."""
+    lock = json.loads((Path(pyodide_dir) / "pyodide-lock.json").read_text())
+    version = lock["packages"]["jedi"]["version"]
+    if version != JEDI_VERSION:
+        raise ValueError(f"the lock's jedi is {version}: check which stubs it reads before dropping any")
+    django = sorted(name for name, entry in lock["packages"].items() if "django" in entry.get("imports", []))
+    if django:
+        raise ValueError(f"the lock has Django ({django}): jedi reads Django's stubs there")
+
+    def unread(wheel):
+        with zipfile.ZipFile(wheel) as z:
+            return {"removed": [name for name in z.namelist() if name.startswith(JEDI_UNREAD)]}
+
+    return rewrite_lock_package(pyodide_dir, "jedi", unread)
+
+
 def compile_wheels(pyodide_dir, wheels):
     """Compile the .py members of wheels with the CPython of the Pyodide in ``pyodide_dir``.
 
@@ -694,6 +723,7 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
             add_kernel_wheels(lite_dir / "static" / "pyodide", kernel_wheel_files(lite_dir / "pypi"))
+            drop_unread_stubs(lite_dir / "static" / "pyodide")
             compile_pyodide_packages(lite_dir / "static" / "pyodide")
             add_snapshot(lite_dir / "static" / "pyodide")
         if compile_with is not None:

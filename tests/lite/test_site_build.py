@@ -320,6 +320,76 @@ def test_the_kernels_wheels_enter_the_sites_lock_with_their_hashes_once(tmp_path
         lite.add_kernel_wheels(tmp_path / "pyodide", wheels)
 
 
+def _fake_jedi(folder, version="0.19.1", packages=None):
+    """A Pyodide folder whose lock names a jedi wheel holding stubs read and unread."""
+    folder.mkdir()
+    wheel = folder / f"jedi-{version}-py2.py3-none-any.whl"
+    members = {
+        "jedi/__init__.py": "",
+        "jedi/third_party/typeshed/stdlib/2/os/__init__.pyi": "",
+        "jedi/third_party/typeshed/stdlib/2and3/builtins.pyi": "",
+        "jedi/third_party/typeshed/stdlib/3/os/__init__.pyi": "",
+        "jedi/third_party/typeshed/stdlib/3.7/contextvars.pyi": "",
+        "jedi/third_party/typeshed/third_party/2/six/__init__.pyi": "",
+        "jedi/third_party/typeshed/third_party/3/six/__init__.pyi": "",
+        "jedi/third_party/django-stubs/LICENSE.txt": "",
+        "jedi/third_party/django-stubs/django-stubs/__init__.pyi": "",
+    }
+    with zipfile.ZipFile(wheel, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+        record = "".join(f"{name},sha256=x,0\n" for name in members) + f"jedi-{version}.dist-info/RECORD,,\n"
+        z.writestr(f"jedi-{version}.dist-info/RECORD", record)
+    entry = {"name": "jedi", "version": version, "file_name": wheel.name, "imports": ["jedi"], "depends": []}
+    entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    lock = {"packages": {"jedi": entry, **(packages or {})}}
+    (folder / "pyodide-lock.json").write_text(json.dumps(lock))
+    return members
+
+
+def test_the_sites_jedi_holds_every_stub_it_reads_and_none_it_never_reads(tmp_path):
+    from dl_instructor import lite
+
+    members = _fake_jedi(tmp_path / "pyodide")
+    copy = lite.drop_unread_stubs(tmp_path / "pyodide")
+    entry = json.loads((tmp_path / "pyodide" / "pyodide-lock.json").read_text())["packages"]["jedi"]
+    assert entry["file_name"] == copy.name and entry["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
+    with zipfile.ZipFile(copy) as z:
+        kept = set(z.namelist())
+        record = {line.split(",")[0] for line in z.read("jedi-0.19.1.dist-info/RECORD").decode().splitlines()}
+    assert kept == record
+    assert kept - {"jedi-0.19.1.dist-info/RECORD"} == {
+        "jedi/__init__.py",
+        "jedi/third_party/typeshed/stdlib/2and3/builtins.pyi",
+        "jedi/third_party/typeshed/stdlib/3/os/__init__.pyi",
+        "jedi/third_party/typeshed/stdlib/3.7/contextvars.pyi",
+        "jedi/third_party/typeshed/third_party/3/six/__init__.pyi",
+        "jedi/third_party/django-stubs/LICENSE.txt",
+    }
+    assert set(members) - kept == {
+        "jedi/third_party/typeshed/stdlib/2/os/__init__.pyi",
+        "jedi/third_party/typeshed/third_party/2/six/__init__.pyi",
+        "jedi/third_party/django-stubs/django-stubs/__init__.pyi",
+    }
+
+
+@pytest.mark.parametrize(
+    "version, packages, message",
+    [
+        ("0.19.2", None, "the lock's jedi is 0.19.2"),
+        ("0.19.1", {"django": {"imports": ["django"], "depends": []}}, "the lock has Django"),
+    ],
+)
+def test_the_site_keeps_jedis_stubs_where_it_cannot_tell_they_are_unread(tmp_path, version, packages, message):
+    from dl_instructor import lite
+
+    _fake_jedi(tmp_path / "pyodide", version, packages)
+    before = (tmp_path / "pyodide" / "pyodide-lock.json").read_text()
+    with pytest.raises(ValueError, match=message):
+        lite.drop_unread_stubs(tmp_path / "pyodide")
+    assert (tmp_path / "pyodide" / "pyodide-lock.json").read_text() == before
+
+
 def test_the_font_cache_is_the_one_matplotlib_makes_in_the_sites_pyodide(tmp_path):
     """lite/font_cache.mjs, run in Node on the local Pyodide .ci/lite.sh assembles, writes the committed file."""
     from dl_instructor import lite

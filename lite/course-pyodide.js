@@ -9,7 +9,7 @@
 const SNAPSHOT = "course-snapshot.bin.gz";
 // What a restored kernel runs first (lite/course_snapshot.py): the modules the snapshot could not
 // hold bound where IPython expects them, random reseeded. tests/lite/boot_from_snapshot.mjs runs it too.
-const AFTER_RESTORE = 'await __import__("course_snapshot").restored()';
+const ON_RESTORE = 'await __import__("course_snapshot").restored()';
 
 self.loadPyodide = async function loadPyodideFromSnapshot(options) {
   importScripts(new URL("pyodide.js", options.indexURL).href); // sets self.loadPyodide: Pyodide's own
@@ -28,6 +28,6 @@ self.loadPyodide = async function loadPyodideFromSnapshot(options) {
     return new Uint8Array(await new Response(unpacked).arrayBuffer());
   });
   const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-  await pyodide.runPythonAsync(AFTER_RESTORE);
+  await pyodide.runPythonAsync(ON_RESTORE);
   return pyodide;
 };

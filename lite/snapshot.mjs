@@ -20,36 +20,42 @@ const [pyodideDir, out] = requireArgs("node lite/snapshot.mjs PYODIDE_DIR OUT.bi
 // The packages whose modules the snapshot imports (IPython's, jedi's for its completer, comm), with
 // every dependency but those course_snapshot.py leaves to after the restore (their shared libraries).
 const ROOTS = ["ipython", "jedi", "comm"];
-const AFTER_RESTORE = ["sqlite3", "ssl"];
 // Emscripten names the program (os.environ["_"]) after Node's argv[1], this file's path on the build
 // machine; without it, it is "./this.program", as in a browser.
 process.argv.splice(1);
+const pyodide = await loadLocalPyodide(pyodideDir, { _makeSnapshot: true });
+const libraries = () => Object.keys(pyodide._module.LDSO.loadedLibsByName);
+const librariesAtBoot = libraries();
+pyodide.FS.writeFile("/tmp/course_snapshot.py", readFileSync(new URL("course_snapshot.py", import.meta.url)));
+const afterRestore = pyodide
+  .runPython(
+    `import sys
+sys.path.insert(0, "/tmp")
+import course_snapshot
+sys.path.remove("/tmp")
+sys.path_importer_cache.pop("/tmp")
+course_snapshot.AFTER_RESTORE`,
+    { globals: pyodide.toPy({}) },
+  )
+  .toJs();
 const lock = JSON.parse(readFileSync(`${pyodideDir}/pyodide-lock.json`, "utf8")).packages;
 const wanted = new Set();
 const visit = (dependency) => {
   const name = dependency.replace(/[-_.]+/g, "-").toLowerCase(); // the lock's keys, as Pyodide normalizes
-  if (wanted.has(name) || AFTER_RESTORE.includes(name)) return;
+  if (wanted.has(name) || afterRestore.includes(name)) return;
   if (!lock[name]) throw new Error(`${pyodideDir}/pyodide-lock.json has no package ${name}`);
   wanted.add(name);
   lock[name].depends.forEach(visit);
 };
 ROOTS.forEach(visit);
-const pyodide = await loadLocalPyodide(pyodideDir, { _makeSnapshot: true });
-const libraries = () => Object.keys(pyodide._module.LDSO.loadedLibsByName);
-const librariesAtBoot = libraries();
 pyodide.FS.mkdirTree("/tmp/wheels");
 const wheels = [...wanted].sort().map((name) => {
   const path = `/tmp/wheels/${lock[name].file_name}`;
   pyodide.FS.writeFile(path, readFileSync(`${pyodideDir}/${lock[name].file_name}`));
   return path;
 });
-pyodide.FS.writeFile("/tmp/course_snapshot.py", readFileSync(new URL("course_snapshot.py", import.meta.url)));
 const imported = pyodide.runPython(
-  `import sys
-sys.path.insert(0, "/tmp")
-import course_snapshot
-sys.path.remove("/tmp")
-sys.path_importer_cache.pop("/tmp")
+  `import sys, course_snapshot
 imported = course_snapshot.take(${JSON.stringify(wheels)}, "${pyodide._api.sitepackages}")
 # loadPyodide puts "" first on sys.path once more after a restore: once is enough.
 sys.path.remove("")

@@ -6,7 +6,7 @@
 // Starts the kernel's Python twice under Node with the site's own Pyodide (SITE/static/pyodide) and
 // the packages its kernel lists (jupyter-lite.json): booted from scratch, and restored from the
 // site's snapshot (course-snapshot.bin.gz) as lite/course-pyodide.js restores it in the browser,
-// running the loader's own first statement (its AFTER_RESTORE). In each, imports what the kernel's
+// running the loader's own first statement (its ON_RESTORE). In each, imports what the kernel's
 // worker imports (piplite, pyodide_kernel) and reads what the start set. Prints one JSON line:
 // {"plain": {...}, "restored": {...}}, each with "boot_s" (loadPyodide with the packages, the
 // snapshot read and unpacked included) and "kernel_imports_s": figures, not a test.
@@ -24,7 +24,7 @@ const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/py
 // By name from the lock; the site's own wheels (a URL each) are the worker's to fetch.
 const packages = kernel.loadPyodideOptions.packages.filter((name) => !name.includes("/"));
 const loader = readFileSync(resolve(pyodideDir, "course-pyodide.js"), "utf8");
-const afterRestore = loader.match(/^const AFTER_RESTORE = '(.*)';$/m)[1];
+const afterRestore = loader.match(/^const ON_RESTORE = '(.*)';$/m)[1];
 const STATE = `
 import json, os, sys, http.client, urllib.request, IPython.core.history, pyodide_kernel
 import numpy as np

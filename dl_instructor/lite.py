@@ -631,12 +631,31 @@ SNAPSHOT_NAME = "course-snapshot.bin.gz"  # the loader's SNAPSHOT
 SERVED_PYODIDE_URL = "./static/pyodide/pyodide.js"
 
 
+# The packages whose modules the snapshot imports (lite/course_snapshot.py): IPython's, jedi's for its
+# completer, comm.
+SNAPSHOT_ROOTS = ("ipython", "jedi", "comm")
+
+
+def snapshot_wheels(lock):
+    """The lock's wheels the snapshot unpacks: ``SNAPSHOT_ROOTS`` and what they depend on, pure Python only.
+
+    A wheel built for the platform holds a shared library, which no snapshot holds: sqlite3's, whose
+    module lite/course_snapshot.py binds after the restore. Returns their file names, sorted.
+    """
+    closure = kernel_packages_closure(lock, SNAPSHOT_ROOTS)
+    files = (lock["packages"][name]["file_name"] for name in closure)
+    return sorted(name for name in files if not name.endswith("_wasm32.whl"))
+
+
 def add_snapshot(pyodide_dir):
     """Put the boot snapshot and the loader that restores it into the site's Pyodide folder ``pyodide_dir``."""
     if shutil.which("node") is None:
         raise FileNotFoundError("node is needed to take the snapshot of the site's Pyodide")
     pyodide_dir = Path(pyodide_dir)
-    subprocess.run(["node", str(SNAPSHOT_SCRIPT), str(pyodide_dir), str(pyodide_dir / SNAPSHOT_NAME)], check=True)
+    wheels = snapshot_wheels(json.loads((pyodide_dir / "pyodide-lock.json").read_text()))
+    subprocess.run(
+        ["node", str(SNAPSHOT_SCRIPT), str(pyodide_dir), str(pyodide_dir / SNAPSHOT_NAME), *wheels], check=True
+    )
     shutil.copy2(PYODIDE_LOADER, pyodide_dir / PYODIDE_LOADER.name)
 
 

@@ -19,8 +19,8 @@ import sys
 import types
 import zipfile
 
-# Modules with a shared library that IPython imports, bound to placeholders in the snapshot; each is
-# also the name of its Pyodide package, which lite/snapshot.mjs leaves out of the wheels it unpacks.
+# Modules with a shared library that IPython imports, bound to placeholders in the snapshot (their
+# packages' wheels are built for the platform: dl_instructor/lite.py's snapshot_wheels leaves them out).
 AFTER_RESTORE = ("sqlite3", "ssl")
 # What pyodide_kernel 0.6.1's own files import from IPython, traitlets and comm (pyodide_kernel itself
 # is not imported: it reads pyodide_js as it is imported, a JavaScript object no snapshot can hold).

@@ -11,6 +11,10 @@ IPython imports two modules built on one: ``sqlite3`` (``IPython.core.history``)
 refuse to be read; a restored kernel, once Pyodide has loaded their packages, imports the real
 modules and puts them wherever a placeholder was bound (``restored``), so its state is the one a plain
 start gives.
+
+Two costs of loading the kernel's packages after a restore are paid here too: the module Pyodide's
+loader imports as it unpacks its first package (``LOADER_IMPORTS``), and rereading the standard
+library's zip once per package imported from it (``set_aside_folder_importers``).
 """
 
 import importlib
@@ -18,6 +22,7 @@ import random
 import sys
 import types
 import zipfile
+import zipimport
 
 # Modules with a shared library that IPython imports, bound to placeholders in the snapshot (their
 # packages' wheels are built for the platform: dl_instructor/lite.py's snapshot_wheels leaves them out).
@@ -41,6 +46,13 @@ IMPORTS = (
     "traitlets",
     "traitlets.config",
 )
+
+# What Pyodide 0.27's loader imports as it unpacks a package (pyodide/_package_loader.py's
+# get_dynlibs): after a restore, the first package's unpacking paid for it, 0.2 s under Node.
+LOADER_IMPORTS = ("tarfile",)
+# zipimport's importers of the standard library's folders (/lib/python312.zip/email, .../json, one per
+# package imported from the zip), out of sys.path_importer_cache from the snapshot until ``restored``.
+SET_ASIDE = {}
 
 
 class LoadedAfterRestore(types.ModuleType):
@@ -67,11 +79,28 @@ def take(wheels, site_packages):
     importlib.invalidate_caches()
     before = set(sys.modules)
     sys.modules.update({name: LoadedAfterRestore(name) for name in AFTER_RESTORE})
-    for name in IMPORTS:
+    for name in IMPORTS + LOADER_IMPORTS:
         importlib.import_module(name)
     for name in AFTER_RESTORE:
         del sys.modules[name]
+    set_aside_folder_importers()
     return sorted(set(sys.modules) - before)
+
+
+def set_aside_folder_importers():
+    """Move the importers of a zip's folders from ``sys.path_importer_cache`` to ``SET_ASIDE``.
+
+    Python 3.12's ``importlib.invalidate_caches()``, which Pyodide's ``loadPackage`` calls once it has
+    unpacked the kernel's packages, has each zipimporter reread its whole zip's directory: with
+    IPython imported, 22 importers of /lib/python312.zip read it 22 times (0.2 s under Node, against
+    0.015 s for the zip's own importer). ``restored`` puts them back once the packages are loaded;
+    until then an import from such a folder would make its importer anew, from the zip's directory
+    already read. Returns the paths set aside, sorted.
+    """
+    for path, finder in list(sys.path_importer_cache.items()):
+        if isinstance(finder, zipimport.zipimporter) and path != finder.archive:
+            SET_ASIDE[path] = sys.path_importer_cache.pop(path)
+    return sorted(SET_ASIDE)
 
 
 async def restored():
@@ -79,9 +108,10 @@ async def restored():
 
     Called once, by lite/course-pyodide.js, as soon as Pyodide has restored the snapshot and loaded
     the kernel's packages: loads the packages of ``AFTER_RESTORE`` (already loaded where the kernel
-    lists them, as the site's does), binds the real modules wherever a placeholder was bound, and
-    reseeds ``random``, which the one boot that wrote the snapshot seeded from the build machine's
-    entropy. Returns the names the modules were bound to, sorted.
+    lists them, as the site's does), binds the real modules wherever a placeholder was bound, puts
+    back the importers ``set_aside_folder_importers`` set aside, and reseeds ``random``, which the one
+    boot that wrote the snapshot seeded from the build machine's entropy. Returns the names the
+    modules were bound to, sorted.
     """
     from pyodide.ffi import to_js
     from pyodide_js import loadPackage
@@ -94,6 +124,8 @@ async def restored():
             if isinstance(value, LoadedAfterRestore):
                 setattr(module, attr, real[value.__name__])
                 bound.append(f"{module_name}.{attr}")
+    for path, finder in SET_ASIDE.items():
+        sys.path_importer_cache.setdefault(path, finder)
     random.seed()
     del sys.modules[__name__]
     return sorted(bound)

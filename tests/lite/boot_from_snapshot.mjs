@@ -48,6 +48,9 @@ json.dumps({
         for code in ("import os\\nos.pat", "import os\\nos.getcwd().upp")
     },
 })`;
+const ZIP_IMPORTERS = `
+import sys, zipimport
+sorted(path for path, finder in sys.path_importer_cache.items() if isinstance(finder, zipimport.zipimporter))`;
 const state = {};
 for (const kind of ["plain", "restored"]) {
   let started = performance.now();
@@ -56,11 +59,19 @@ for (const kind of ["plain", "restored"]) {
     options._loadSnapshot = gunzipSync(readFileSync(resolve(pyodideDir, "course-snapshot.bin.gz")));
   }
   const pyodide = await loadLocalPyodide(pyodideDir, options);
+  // The zip importers Pyodide's loadPackage just invalidated (each rereads its zip's directory).
+  const zipImporters = pyodide.runPython(ZIP_IMPORTERS).toJs();
   const bound = kind === "restored" ? (await pyodide.runPythonAsync(afterRestore)).toJs() : [];
   const bootSeconds = (performance.now() - started) / 1000;
   started = performance.now();
   await pyodide.runPythonAsync("import piplite.piplite\nimport pyodide_kernel");
   const importSeconds = (performance.now() - started) / 1000;
-  state[kind] = { ...JSON.parse(pyodide.runPython(STATE)), bound, boot_s: bootSeconds, kernel_imports_s: importSeconds };
+  state[kind] = {
+    ...JSON.parse(pyodide.runPython(STATE)),
+    bound,
+    zip_importers_at_load: zipImporters,
+    boot_s: bootSeconds,
+    kernel_imports_s: importSeconds,
+  };
 }
 console.log(JSON.stringify(state));

@@ -597,6 +597,9 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert all(plain["shared_library_modules"].values()), plain["shared_library_modules"]
     assert restored["shared_library_modules"] == plain["shared_library_modules"]
     assert restored["importer_cache"] == plain["importer_cache"]
+    # While the packages were loaded, the importers of the standard library's folders were set aside.
+    assert restored["zip_importers_at_load"] == ["/lib/python312.zip"], restored["zip_importers_at_load"]
+    assert len([p for p in restored["importer_cache"] if p.startswith("/lib/python312.zip/")]) > 10
     # Tab completion: jedi imported in the snapshot reads typeshed's stubs unpacked after the restore.
     assert restored["completions"] == plain["completions"]
     assert restored["completions"]["import os\nos.getcwd().upp"] == ["upper"], restored["completions"]

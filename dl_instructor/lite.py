@@ -54,12 +54,14 @@ and restored in the browser by the site's loader (``lite/course-pyodide.js``, th
 import argparse
 import base64
 import hashlib
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -451,6 +453,54 @@ def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
     return rewrite_lock_package(pyodide_dir, "matplotlib", lambda wheel: {"replacements": {FONT_CACHE_MEMBER: data}})
 
 
+# Pyodide 0.27's lock makes pytz a dependency of matplotlib, which matplotlib 3.8.4 neither requires
+# (its wheel's Requires-Dist) nor imports: 600 files unpacked at every kernel start, 0.2 s under Node.
+# Left out of matplotlib's dependencies, pytz still loads where a cell imports it (the lock's imports).
+# The list is chosen by reading; drop_unused_dependencies' checks catch a later wheel that uses one
+# (not a package named outside the wheel's modules, as a backend may be: in matplotlibrc, MPLBACKEND).
+UNUSED_DEPENDENCIES = {"matplotlib": ("pytz",)}
+
+
+def code_without_comments(source):
+    """The tokens of the Python module ``source`` (bytes) but its comments, joined by spaces."""
+    tokens = tokenize.tokenize(io.BytesIO(source).readline)
+    return " ".join(t.string for t in tokens if t.type not in (tokenize.COMMENT, tokenize.ENCODING))
+
+
+def drop_unused_dependencies(pyodide_dir, unused=UNUSED_DEPENDENCIES):
+    """Remove ``unused`` (package: dependencies) from the lock of the site's Pyodide in ``pyodide_dir``.
+
+    Refuses a dependency the package's wheel requires (its METADATA's Requires-Dist) or whose import
+    names (the lock's ``imports``) its modules' code holds anywhere but in a comment (an import, or a
+    string such as a backend's ``module://`` name). Returns the lock's entries changed, {name: depends}.
+    """
+    lock_path = Path(pyodide_dir) / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text())
+    changed = {}
+    for name, dependencies in unused.items():
+        entry = lock["packages"][name]
+        with zipfile.ZipFile(Path(pyodide_dir) / entry["file_name"]) as z:
+            metadata = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            required = {
+                lock_name(re.match(r"Requires-Dist: *([A-Za-z0-9._-]+)", line).group(1))
+                for line in z.read(metadata).decode().splitlines()
+                if line.startswith("Requires-Dist:")
+            }
+            code = {n: code_without_comments(z.read(n)) for n in z.namelist() if n.endswith(".py")}
+        for dependency in dependencies:
+            if lock_name(dependency) in required:
+                raise ValueError(f"{entry['file_name']} requires {dependency} (Requires-Dist)")
+            names = lock["packages"][lock_name(dependency)].get("imports", [])
+            uses = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+            using = sorted(n for n, text in code.items() if names and uses.search(text))
+            if using:
+                raise ValueError(f"{entry['file_name']} uses {dependency} ({', '.join(names)}): {using}")
+            entry["depends"] = [d for d in entry["depends"] if lock_name(d) != lock_name(dependency)]
+        changed[name] = entry["depends"]
+    lock_path.write_text(json.dumps(lock))
+    return changed
+
+
 def lock_name(name):
     """A package's name as Pyodide's lock keys it (and as Pyodide finds a name given to loadPackage)."""
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -741,6 +791,7 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
             # jupyter lite build copies static/pyodide/ into the site and points pyodideUrl at it.
             shutil.copytree(pyodide, lite_dir / "static" / "pyodide")
             add_font_cache(lite_dir / "static" / "pyodide")
+            drop_unused_dependencies(lite_dir / "static" / "pyodide")
             add_kernel_wheels(lite_dir / "static" / "pyodide", kernel_wheel_files(lite_dir / "pypi"))
             drop_unread_stubs(lite_dir / "static" / "pyodide")
             compile_pyodide_packages(lite_dir / "static" / "pyodide")

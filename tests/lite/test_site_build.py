@@ -390,6 +390,56 @@ def test_the_site_keeps_jedis_stubs_where_it_cannot_tell_they_are_unread(tmp_pat
     assert (tmp_path / "pyodide" / "pyodide-lock.json").read_text() == before
 
 
+def _fake_matplotlib_with_dependencies(folder, module_text):
+    """A Pyodide folder whose lock's matplotlib depends on cycler (required), pytz and backend-x (neither)."""
+    folder.mkdir()
+    wheel = folder / "matplotlib-3.8.4-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("matplotlib/dates.py", module_text)
+        z.writestr("matplotlib-3.8.4.dist-info/METADATA", "Name: matplotlib\nRequires-Dist: cycler>=0.10\n")
+    entry = {"name": "matplotlib", "file_name": wheel.name, "depends": ["cycler", "pytz", "backend-x"]}
+    packages = {
+        "matplotlib": entry,
+        "cycler": {"imports": ["cycler"], "depends": []},
+        "pytz": {"imports": ["pytz"], "depends": []},
+        "backend-x": {"imports": ["backend_x"], "depends": []},
+    }
+    (folder / "pyodide-lock.json").write_text(json.dumps({"packages": packages}))
+    return wheel
+
+
+def test_the_sites_lock_leaves_out_a_dependency_matplotlib_never_uses(tmp_path):
+    """pytz, in a comment only: out of matplotlib's dependencies; the wheel is untouched."""
+    from dl_instructor import lite
+
+    assert lite.UNUSED_DEPENDENCIES == {"matplotlib": ("pytz",)}
+    text = "# pytz zones are attached by localizing the datetime\nimport cycler\nBACKEND = 'module://backend_x'\n"
+    wheel = _fake_matplotlib_with_dependencies(tmp_path / "pyodide", text)
+    before = wheel.read_bytes()
+    assert lite.drop_unused_dependencies(tmp_path / "pyodide") == {"matplotlib": ["cycler", "backend-x"]}
+    lock = json.loads((tmp_path / "pyodide" / "pyodide-lock.json").read_text())["packages"]
+    assert lock["matplotlib"]["depends"] == ["cycler", "backend-x"] and "pytz" in lock  # still loads on import
+    assert wheel.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "text, unused, message",
+    [
+        ("import cycler\n", ("cycler",), "requires cycler"),
+        ("from pytz import utc\n", ("pytz",), r"uses pytz \(pytz\): \['matplotlib/dates.py'\]"),
+        ("BACKEND = 'module://backend_x.wasm'\n", ("backend-x",), r"uses backend-x \(backend_x\)"),
+    ],
+)
+def test_the_sites_lock_keeps_a_dependency_matplotlib_requires_or_uses(tmp_path, text, unused, message):
+    from dl_instructor import lite
+
+    _fake_matplotlib_with_dependencies(tmp_path / "pyodide", text)
+    before = (tmp_path / "pyodide" / "pyodide-lock.json").read_text()
+    with pytest.raises(ValueError, match=message):
+        lite.drop_unused_dependencies(tmp_path / "pyodide", {"matplotlib": unused})
+    assert (tmp_path / "pyodide" / "pyodide-lock.json").read_text() == before
+
+
 def test_the_font_cache_is_the_one_matplotlib_makes_in_the_sites_pyodide(tmp_path):
     """lite/font_cache.mjs, run in Node on the local Pyodide .ci/lite.sh assembles, writes the committed file."""
     from dl_instructor import lite

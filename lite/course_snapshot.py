@@ -12,9 +12,9 @@ refuse to be read; a restored kernel, once Pyodide has loaded their packages, im
 modules and puts them wherever a placeholder was bound (``restored``), so its state is the one a plain
 start gives.
 
-Two costs of loading the kernel's packages after a restore are paid here too: the module Pyodide's
-loader imports as it unpacks its first package (``LOADER_IMPORTS``), and rereading the standard
-library's zip once per package imported from it (``set_aside_folder_importers``).
+Two other costs of a start are paid here too: compiling the standard library's modules that the
+kernel imports after the restore (``STDLIB_IMPORTS``), and rereading the standard library's zip once
+per package imported from it as Pyodide loads the kernel's packages (``set_aside_folder_importers``).
 """
 
 import importlib
@@ -47,9 +47,16 @@ IMPORTS = (
     "traitlets.config",
 )
 
-# What Pyodide 0.27's loader imports as it unpacks a package (pyodide/_package_loader.py's
-# get_dynlibs): after a restore, the first package's unpacking paid for it, 0.2 s under Node.
-LOADER_IMPORTS = ("tarfile",)
+# What a start imports from the standard library after the restore. Pyodide 0.27's standard library
+# is sources only (python_stdlib.zip) and zipimport writes no bytecode, so each start compiled these
+# from source, about 0.5 s of compiling under Node. Who imports them: Pyodide's loadPackage (tarfile,
+# in pyodide/_package_loader.py's get_dynlibs), piplite (unittest.mock, in piplite/piplite.py),
+# micropip (html.parser, in its vendored mousebender), pyodide_kernel (_strptime, in its jsonutil.py)
+# and numpy (ctypes, in numpy/_core/_internal.py). Each is pure Python (the build fails if one loads
+# a shared library) and reads nothing the start sets up; a plain start has them all imported once
+# the kernel is up and numpy imported. getpass, which pyodide_kernel imports after mocking termios,
+# and pyodide.http, which reads JavaScript, stay out.
+STDLIB_IMPORTS = ("tarfile", "unittest.mock", "html.parser", "_strptime", "ctypes")
 # zipimport's importers of the standard library's folders (/lib/python312.zip/email, .../json, one per
 # package imported from the zip), out of sys.path_importer_cache from the snapshot until ``restored``.
 SET_ASIDE = {}
@@ -79,7 +86,7 @@ def take(wheels, site_packages):
     importlib.invalidate_caches()
     before = set(sys.modules)
     sys.modules.update({name: LoadedAfterRestore(name) for name in AFTER_RESTORE})
-    for name in IMPORTS + LOADER_IMPORTS:
+    for name in IMPORTS + STDLIB_IMPORTS:
         importlib.import_module(name)
     for name in AFTER_RESTORE:
         del sys.modules[name]

@@ -42,12 +42,22 @@ json.dumps({
         "ssl runs": http.client.ssl.OPENSSL_VERSION.startswith("OpenSSL"),
     },
     "importer_cache": sorted(sys.path_importer_cache),
+    # After the boot: the loader's first statement, the worker's imports, numpy's.
+    "stdlib_compiled": sorted(set(STDLIB_COMPILED)),
     # The kernel's completions (Tab): names of a module, and what only jedi infers, from typeshed's stubs.
     "completions": {
         code: pyodide_kernel.kernel_instance.complete(code, len(code))["matches"]
         for code in ("import os\\nos.pat", "import os\\nos.getcwd().upp")
     },
 })`;
+// Counts the standard library's modules compiled from source (python_stdlib.zip holds no bytecode).
+const COUNT_COMPILES = `
+import zipimport
+STDLIB_COMPILED = []
+def _compiling(pathname, source, compile_source=zipimport._compile_source):
+    STDLIB_COMPILED.append(pathname)
+    return compile_source(pathname, source)
+zipimport._compile_source = _compiling`;
 const ZIP_IMPORTERS = `
 import sys, zipimport
 sorted(path for path, finder in sys.path_importer_cache.items() if isinstance(finder, zipimport.zipimporter))`;
@@ -61,6 +71,7 @@ for (const kind of ["plain", "restored"]) {
   const pyodide = await loadLocalPyodide(pyodideDir, options);
   // The zip importers Pyodide's loadPackage just invalidated (each rereads its zip's directory).
   const zipImporters = pyodide.runPython(ZIP_IMPORTERS).toJs();
+  pyodide.runPython(COUNT_COMPILES);
   const bound = kind === "restored" ? (await pyodide.runPythonAsync(afterRestore)).toJs() : [];
   const bootSeconds = (performance.now() - started) / 1000;
   started = performance.now();

@@ -650,6 +650,10 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     # While the packages were loaded, the importers of the standard library's folders were set aside.
     assert restored["zip_importers_at_load"] == ["/lib/python312.zip"], restored["zip_importers_at_load"]
     assert len([p for p in restored["importer_cache"] if p.startswith("/lib/python312.zip/")]) > 10
+    # The standard library compiled from source after the restore (it ships no bytecode): only what the
+    # snapshot cannot import (course_snapshot.STDLIB_IMPORTS says why); a plain start compiles dozens.
+    assert restored["stdlib_compiled"] == ["/lib/python312.zip/getpass.py", "/lib/python312.zip/pyodide/http.py"]
+    assert len(plain["stdlib_compiled"]) > 10, plain["stdlib_compiled"]
     # Tab completion: jedi imported in the snapshot reads typeshed's stubs unpacked after the restore.
     assert restored["completions"] == plain["completions"]
     assert restored["completions"]["import os\nos.getcwd().upp"] == ["upper"], restored["completions"]

@@ -395,8 +395,9 @@ def _fake_matplotlib_with_dependencies(folder, module_text):
     folder.mkdir()
     wheel = folder / "matplotlib-3.8.4-cp312-cp312-pyodide_2024_0_wasm32.whl"
     with zipfile.ZipFile(wheel, "w") as z:
-        z.writestr("matplotlib/dates.py", module_text)
-        z.writestr("matplotlib-3.8.4.dist-info/METADATA", "Name: matplotlib\nRequires-Dist: cycler>=0.10\n")
+        z.writestr("matplotlib/dates.py", module_text or "")
+        if module_text is not None:  # None: a wheel without its metadata
+            z.writestr("matplotlib-3.8.4.dist-info/METADATA", "Name: matplotlib\nRequires-Dist: cycler>=0.10\n")
     entry = {"name": "matplotlib", "file_name": wheel.name, "depends": ["cycler", "pytz", "backend-x"]}
     packages = {
         "matplotlib": entry,
@@ -426,6 +427,7 @@ def test_the_sites_lock_leaves_out_a_dependency_matplotlib_never_uses(tmp_path):
     "text, unused, message",
     [
         ("import cycler\n", ("cycler",), "requires cycler"),
+        (None, ("pytz",), "has no .dist-info/METADATA"),
         ("from pytz import utc\n", ("pytz",), r"uses pytz \(pytz\): \['matplotlib/dates.py'\]"),
         ("BACKEND = 'module://backend_x.wasm'\n", ("backend-x",), r"uses backend-x \(backend_x\)"),
     ],

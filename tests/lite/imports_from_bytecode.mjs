@@ -5,8 +5,9 @@
 // Boots the site's own Pyodide (SITE/static/pyodide) under Node with the packages the kernel loads
 // at start by name and the site's wheels (SITE/pypi), then imports what a kernel start and 02's first cell
 // import, counting every module Python compiles from source on the way (a .pyc it could not use,
-// or none). Prints one JSON line: those modules, the import times, and where dl_utils's bytecode
-// and source are.
+// or none) from site-packages; the standard library's zip holds sources only and zipimport compiles
+// them apart (tests/lite/boot_from_snapshot.mjs counts those a restored start compiles). Prints one
+// JSON line: those modules, the import times, and where dl_utils's bytecode and source are.
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";

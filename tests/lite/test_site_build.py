@@ -612,7 +612,8 @@ def test_the_offline_sites_kernel_installs_nothing_pyodide_loads_it_all_at_boot(
 
 
 def test_the_offline_sites_python_imports_from_its_bytecode(offline_site):
-    """Its Pyodide, under Node, imports what a kernel start and 02 import without compiling any source."""
+    """Its Pyodide, under Node, imports what a kernel start and 02 import from site-packages without compiling
+    any source (the standard library is counted by the snapshot test below)."""
     run = subprocess.run(
         ["node", str(REPO / "tests" / "lite" / "imports_from_bytecode.mjs"), str(offline_site)],
         capture_output=True, text=True, check=True,

@@ -102,12 +102,11 @@ def set_aside_folder_importers():
     IPython imported, 22 importers of /lib/python312.zip read it 22 times (0.2 s under Node, against
     0.015 s for the zip's own importer). ``restored`` puts them back once the packages are loaded;
     until then an import from such a folder would make its importer anew, from the zip's directory
-    already read. Returns the paths set aside, sorted.
+    already read.
     """
     for path, finder in list(sys.path_importer_cache.items()):
         if isinstance(finder, zipimport.zipimporter) and path != finder.archive:
             SET_ASIDE[path] = sys.path_importer_cache.pop(path)
-    return sorted(SET_ASIDE)
 
 
 async def restored():

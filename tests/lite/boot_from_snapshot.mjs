@@ -26,8 +26,18 @@ const packages = kernel.loadPyodideOptions.packages.filter((name) => !name.inclu
 const loader = readFileSync(resolve(pyodideDir, "course-pyodide.js"), "utf8");
 const afterRestore = loader.match(/^const ON_RESTORE = '(.*)';$/m)[1];
 const STATE = `
-import json, os, sys, http.client, urllib.request, IPython.core.history, pyodide_kernel
+import hashlib, json, os, sys, http.client, urllib.request, IPython.core.history, pyodide._package_loader, pyodide_kernel
 import numpy as np
+def installed(roots):
+    found = {}
+    for root in roots:
+        for folder, _, files in os.walk(root):
+            found[folder] = "folder"
+            for name in files:
+                path = os.path.join(folder, name)
+                with open(path, "rb") as f:
+                    found[path] = f"{os.stat(path).st_mode:o} {hashlib.sha256(f.read()).hexdigest()}"
+    return found
 json.dumps({
     "sys_path": sys.path,
     "environ": dict(os.environ),
@@ -42,6 +52,9 @@ json.dumps({
         "ssl runs": http.client.ssl.OPENSSL_VERSION.startswith("OpenSSL"),
     },
     "importer_cache": sorted(sys.path_importer_cache),
+    # What loadPackage unpacked (every file's mode and sha256, every folder), and with which function.
+    "installed": installed(("/lib/python3.12/site-packages", "/usr/lib")),
+    "unpack_buffer": pyodide._package_loader.unpack_buffer.__module__,
     # After the boot: the loader's first statement, the worker's imports, numpy's.
     "stdlib_compiled": sorted(set(STDLIB_COMPILED)),
     # The kernel's completions (Tab): names of a module, and what only jedi infers, from typeshed's stubs.

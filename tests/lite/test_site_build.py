@@ -657,6 +657,10 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     # snapshot cannot import (course_snapshot.STDLIB_IMPORTS says why); a plain start compiles dozens.
     assert restored["stdlib_compiled"] == ["/lib/python312.zip/getpass.py", "/lib/python312.zip/pyodide/http.py"]
     assert len(plain["stdlib_compiled"]) > 10, plain["stdlib_compiled"]
+    # The restored Pyodide unpacks wheels with course_snapshot.unpack_wheel: the same files, modes and bytes.
+    assert (plain["unpack_buffer"], restored["unpack_buffer"]) == ("pyodide._package_loader", "course_snapshot")
+    assert restored["installed"] == plain["installed"]
+    assert len(plain["installed"]) > 3000 and any(p.endswith("/INSTALLER") for p in plain["installed"])
     # Tab completion: jedi imported in the snapshot reads typeshed's stubs unpacked after the restore.
     assert restored["completions"] == plain["completions"]
     assert restored["completions"]["import os\nos.getcwd().upp"] == ["upper"], restored["completions"]

@@ -203,16 +203,18 @@ async def restored():
     """Make the restored snapshot's Python the one a plain start gives; it then leaves ``sys.modules``.
 
     Called once, by lite/course-pyodide.js, as soon as Pyodide has restored the snapshot and loaded
-    the kernel's packages: loads the packages of ``AFTER_RESTORE`` (already loaded where the kernel
-    lists them, as the site's does), binds the real modules wherever a placeholder was bound, puts
-    back the importers ``set_aside_folder_importers`` set aside, and reseeds ``random``, which the one
-    boot that wrote the snapshot seeded from the build machine's entropy. Returns the names the
-    modules were bound to, sorted.
+    the kernel's packages: loads the packages of ``AFTER_RESTORE`` that are not loaded yet (the site's
+    kernel lists them: then none, and Pyodide logs no "already loaded" line), binds the real modules
+    wherever a placeholder was bound, puts back the importers ``set_aside_folder_importers`` set
+    aside, and reseeds ``random``, which the one boot that wrote the snapshot seeded from the build
+    machine's entropy. Returns the names the modules were bound to, sorted.
     """
     from pyodide.ffi import to_js
-    from pyodide_js import loadPackage
+    from pyodide_js import loadedPackages, loadPackage
 
-    await loadPackage(to_js(list(AFTER_RESTORE)))
+    missing = [name for name in AFTER_RESTORE if getattr(loadedPackages, name, None) is None]
+    if missing:
+        await loadPackage(to_js(missing))
     real = {name: importlib.import_module(name) for name in AFTER_RESTORE}
     bound = []
     for module_name, module in list(sys.modules.items()):

@@ -647,6 +647,7 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert restored["modules"] == plain["modules"]
     assert "IPython.core.interactiveshell" in plain["modules"] and "course_snapshot" not in plain["modules"]
     assert restored["bound"] == ["IPython.core.history.sqlite3", "http.client.ssl", "urllib.request.ssl"]
+    assert "already loaded" not in run.stdout and "No new packages" not in run.stdout, run.stdout[-2000:]
     assert all(plain["shared_library_modules"].values()), plain["shared_library_modules"]
     assert restored["shared_library_modules"] == plain["shared_library_modules"]
     assert restored["importer_cache"] == plain["importer_cache"]

@@ -421,6 +421,16 @@ def rewrite_wheel(wheel, out_dir, replacements=None, added=None, removed=(), pyt
     return out
 
 
+def read_lock(pyodide_dir):
+    """The ``pyodide-lock.json`` of the Pyodide folder ``pyodide_dir``, as a dict."""
+    return json.loads((Path(pyodide_dir) / "pyodide-lock.json").read_text())
+
+
+def write_lock(pyodide_dir, lock):
+    """Write ``lock``, a dict as ``read_lock`` returns it, as the ``pyodide-lock.json`` of ``pyodide_dir``."""
+    (Path(pyodide_dir) / "pyodide-lock.json").write_text(json.dumps(lock))
+
+
 def rewrite_lock_package(pyodide_dir, name, changes):
     """Replace the lock's package ``name`` in the Pyodide folder ``pyodide_dir`` by a rewritten copy.
 
@@ -429,8 +439,7 @@ def rewrite_lock_package(pyodide_dir, name, changes):
     the lock, which Pyodide checks each file against as it loads it. Returns the copy's path.
     """
     pyodide_dir = Path(pyodide_dir)
-    lock_path = pyodide_dir / "pyodide-lock.json"
-    lock = json.loads(lock_path.read_text())
+    lock = read_lock(pyodide_dir)
     entry = lock["packages"][name]
     official = pyodide_dir / entry["file_name"]
     if sha256_file(official) != entry["sha256"]:
@@ -439,13 +448,13 @@ def rewrite_lock_package(pyodide_dir, name, changes):
     if wheel != official:
         official.unlink()
     entry["file_name"], entry["sha256"] = wheel.name, sha256_file(wheel)
-    lock_path.write_text(json.dumps(lock))
+    write_lock(pyodide_dir, lock)
     return wheel
 
 
 def add_font_cache(pyodide_dir, font_cache=FONT_CACHE):
     """Give the site's Pyodide in ``pyodide_dir`` a matplotlib wheel holding ``font_cache``."""
-    lock = json.loads((Path(pyodide_dir) / "pyodide-lock.json").read_text())
+    lock = read_lock(pyodide_dir)
     version = lock["packages"]["matplotlib"]["version"]
     if version != FONT_CACHE_MATPLOTLIB:
         raise ValueError(f"{font_cache} is matplotlib {FONT_CACHE_MATPLOTLIB}'s, the lock has {version}")
@@ -474,8 +483,7 @@ def drop_unused_dependencies(pyodide_dir, unused=UNUSED_DEPENDENCIES):
     names (the lock's ``imports``) its modules' code holds anywhere but in a comment (an import, or a
     string such as a backend's ``module://`` name). Returns the lock's entries changed, {name: depends}.
     """
-    lock_path = Path(pyodide_dir) / "pyodide-lock.json"
-    lock = json.loads(lock_path.read_text())
+    lock = read_lock(pyodide_dir)
     changed = {}
     for name, dependencies in unused.items():
         entry = lock["packages"][name]
@@ -499,7 +507,7 @@ def drop_unused_dependencies(pyodide_dir, unused=UNUSED_DEPENDENCIES):
                 raise ValueError(f"{entry['file_name']} uses {dependency} ({', '.join(names)}): {using}")
             entry["depends"] = [d for d in entry["depends"] if lock_name(d) != lock_name(dependency)]
         changed[name] = entry["depends"]
-    lock_path.write_text(json.dumps(lock))
+    write_lock(pyodide_dir, lock)
     return changed
 
 
@@ -515,8 +523,7 @@ def add_kernel_wheels(pyodide_dir, wheels):
     entered in ``pyodide-lock.json`` with its sha256, as Pyodide's own packages are.
     """
     pyodide_dir = Path(pyodide_dir)
-    lock_path = pyodide_dir / "pyodide-lock.json"
-    lock = json.loads(lock_path.read_text())
+    lock = read_lock(pyodide_dir)
     if sorted(wheels) != sorted(KERNEL_WHEELS):
         raise ValueError(f"the kernel's wheels are {sorted(KERNEL_WHEELS)}, not {sorted(wheels)}")
     for name, wheel in wheels.items():
@@ -530,7 +537,7 @@ def add_kernel_wheels(pyodide_dir, wheels):
             "sha256": sha256_file(wheel), "package_type": "package", "imports": KERNEL_WHEELS[name]["imports"],
             "depends": [lock_name(d) for d in KERNEL_WHEELS[name]["depends"]], "unvendored_tests": False,
         }  # fmt: skip
-    lock_path.write_text(json.dumps(lock))
+    write_lock(pyodide_dir, lock)
 
 
 # Bytecode. Nothing in the site ran from compiled bytecode: the wheels hold .py files only, and the
@@ -560,7 +567,7 @@ JEDI_UNREAD = (
 
 def drop_unread_stubs(pyodide_dir):
     """Replace the lock's jedi in ``pyodide_dir`` by a copy without ``JEDI_UNREAD``; return its path."""
-    lock = json.loads((Path(pyodide_dir) / "pyodide-lock.json").read_text())
+    lock = read_lock(pyodide_dir)
     version = lock["packages"]["jedi"]["version"]
     if version != JEDI_VERSION:
         raise ValueError(f"the lock's jedi is {version}: check which stubs it reads before dropping any")
@@ -639,7 +646,7 @@ def compile_pyodide_packages(pyodide_dir):
     on) keep theirs beside the bytecode, so a traceback into them shows its lines.
     """
     pyodide_dir = Path(pyodide_dir)
-    lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
+    lock = read_lock(pyodide_dir)
     learners = kernel_packages_closure(lock, PRELOADED)
     packages = sorted(
         name
@@ -704,7 +711,7 @@ def add_snapshot(pyodide_dir):
     if shutil.which("node") is None:
         raise FileNotFoundError("node is needed to take the snapshot of the site's Pyodide")
     pyodide_dir = Path(pyodide_dir)
-    wheels = snapshot_wheels(json.loads((pyodide_dir / "pyodide-lock.json").read_text()))
+    wheels = snapshot_wheels(read_lock(pyodide_dir))
     subprocess.run(
         ["node", str(SNAPSHOT_SCRIPT), str(pyodide_dir), str(pyodide_dir / SNAPSHOT_NAME), *wheels], check=True
     )
@@ -775,7 +782,7 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
     out = Path(out).resolve()
     compile_with = compile_with or pyodide
     if compile_with is not None:
-        version = json.loads((Path(compile_with) / "pyodide-lock.json").read_text())["info"]["version"]
+        version = read_lock(compile_with)["info"]["version"]
         if version != PYODIDE_VERSION:
             raise ValueError(f"{compile_with} is Pyodide {version}, the site runs {PYODIDE_VERSION}")
     with tempfile.TemporaryDirectory(prefix="lite-build-") as tmp:

@@ -28,6 +28,7 @@ import sys
 import types
 import zipfile
 import zipimport
+from pathlib import Path
 
 # Modules with a shared library that IPython imports, bound to placeholders in the snapshot (their
 # packages' wheels are built for the platform: dl_instructor/lite.py's snapshot_wheels leaves them out).
@@ -121,8 +122,9 @@ def use_unpack_wheel():
     """Have Pyodide's ``loadPackage`` unpack wheels with ``unpack_wheel`` (it looks the function up at each call)."""
     global PYODIDE_UNPACK
     package_loader = sys.modules["pyodide._package_loader"]
-    PYODIDE_UNPACK = package_loader.unpack_buffer
-    package_loader.unpack_buffer = unpack_wheel
+    if package_loader.unpack_buffer is not unpack_wheel:  # called twice, it would call itself
+        PYODIDE_UNPACK = package_loader.unpack_buffer
+        package_loader.unpack_buffer = unpack_wheel
 
 
 def unpack_wheel(
@@ -163,8 +165,6 @@ def unpack_wheel(
             buffer, filename=filename, format=format, extract_dir=extract_dir,
             calculate_dynlibs=calculate_dynlibs, installer=installer, source=source,
         )  # fmt: skip
-    from pathlib import Path
-
     from pyodide.ffi import to_js
 
     target = Path(extract_dir or ".")

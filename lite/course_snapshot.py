@@ -140,7 +140,7 @@ def unpack_wheel(
     ``os.write``: the same members skipped (absolute, or with ``..``), the same files and folders
     written, the same INSTALLER and PYODIDE_SOURCE, the same shared libraries returned, in the
     same order (tests/lite/boot_from_snapshot.mjs compares every file a restored start unpacks
-    with a plain start's). Under Node, the kernel's 33 packages (3,922 files): 1.6-1.8 s in
+    with a plain start's). Under Node, the kernel's 33 packages (3,922 files): 1.6-2.1 s in
     Pyodide's function, 1.1-1.3 s in this one. Anything but a wheel (a ``format``, a .zip or .tar
     of shared libraries) goes to Pyodide's own function.
 

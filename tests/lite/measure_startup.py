@@ -21,6 +21,11 @@ learner waits for, from the page's first request, in the learner version of ``--
 * check: the right answer (the course notebook's own cell) typed into that exercise and its check's
   success line shown.
 
+With ``--steps``, each site whose kernel loads Pyodide with the site's loader
+(``lite/course-pyodide.js``, a site built with ``--pyodide`` since the snapshot) is loaded from a copy
+whose loader also logs, in the worker's console, when it reaches each of ``STEPS``, and a second table
+gives those times from the same request (a site without that loader has none).
+
 It prints the load average before and after each load and a table of min / median / max per site
 and phase (the max shows the spread a difference of medians has to clear), with the bytes and files
 the server sent per load. The machine's load moves every figure: say with each figure
@@ -30,6 +35,7 @@ how busy the machine was.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,6 +56,17 @@ lab = lite_test.lab
 PHASES = ("shown", "idle", "first_cell", "check")
 # The site as it was when issue 28's startup work began (before the font cache and the levers).
 BASELINE = "d902dd3"
+# --steps: where the site's loader (lite/course-pyodide.js) reaches each step, the line it logs after.
+# loader: the kernel's worker runs the loader; snapshot: the snapshot's bytes are fetched and unpacked;
+# packages: Pyodide restored and the kernel's packages loaded (loadPyodide returned); restored:
+# course_snapshot.restored() done (then the worker imports piplite and pyodide_kernel).
+STEPS = ("loader", "snapshot", "packages", "restored")
+STEP_MARKS = {
+    "loader": "self.loadPyodide = async function loadPyodideFromSnapshot(options) {\n",
+    "packages": "  const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });\n",
+    "restored": "  await pyodide.runPythonAsync(ON_RESTORE);\n",
+}
+STEP_LOG = "course-step"
 FIRST_CELL_RAN_JS = """(i) => {
   const cells = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell');
   return /\\[\\d+\\]:/.test(cells[i].querySelector('.jp-InputArea-prompt').innerText);
@@ -98,8 +115,31 @@ def first_exercise(notebook):
     return cells, name, "".join(answer)
 
 
+def with_steps(site, dest):
+    """A copy of ``site`` in ``dest`` (hard links) whose loader logs ``STEPS``; None if ``site`` has no such loader."""
+    loader = Path("static") / "pyodide" / "course-pyodide.js"
+    if not (site / loader).is_file():
+        return None
+    text = (site / loader).read_text()
+    for step, mark in STEP_MARKS.items():
+        if text.count(mark) != 1:
+            raise ValueError(f"{site / loader} has no line {mark.strip()!r} to log {step!r} after: update STEP_MARKS")
+        log = f'  console.log("{STEP_LOG} {{}} " + Date.now());\n'
+        text = text.replace(mark, mark + log.format(step))
+        if step == "packages":  # the snapshot's promise, which loadPyodide awaits, resolved
+            snapshot = f'  snapshot.then(() => console.log("{STEP_LOG} snapshot " + Date.now()));\n'
+            text = text.replace(mark, snapshot + mark)
+    shutil.copytree(site, dest, copy_function=os.link)
+    (dest / loader).unlink()  # a hard link: writing it would change the site's own file
+    (dest / loader).write_text(text)
+    return dest
+
+
 def load_once(context, server, notebook):
-    """One load of ``notebook`` up to its first check's success line; the seconds of each phase since the request."""
+    """One load of ``notebook`` up to its first check's success line; the seconds of each phase since the request.
+
+    With the loader of ``with_steps``, also the seconds of each of ``STEPS`` it logged.
+    """
     cells, name, answer = first_exercise(notebook)
     ids = [lab.grade_id(c) for c in cells]
     exercise, check = ids.index(f"ex_{name}"), ids.index(f"check_{name}")
@@ -107,8 +147,10 @@ def load_once(context, server, notebook):
     server.reset_count()
     page = context.new_page()
     page.set_default_timeout(lite_test.KERNEL_TIMEOUT_MS)
+    logged = []
+    page.on("console", lambda message: logged.append(message.text))
     times = {}
-    started = time.monotonic()
+    started, requested_ms = time.monotonic(), time.time() * 1000
     page.goto(f"{server.base_url}/lab/index.html?path={notebook}.ipynb")
     page.wait_for_function(lite_test.ALL_CELLS_SHOWN_JS, arg=len(cells))
     times["shown"] = time.monotonic() - started
@@ -130,6 +172,10 @@ def load_once(context, server, notebook):
     times["check"] = time.monotonic() - started
     times["bytes"], times["requests"] = server.bytes_sent, server.requests
     page.close()
+    for text in logged:
+        if text.startswith(STEP_LOG + " "):
+            _, step, at_ms = text.split()
+            times[step] = (int(at_ms) - requested_ms) / 1000
     return times
 
 
@@ -139,14 +185,17 @@ def serve(site):
     return server
 
 
-def table(results):
+def table(results, phases=PHASES):
+    """The markdown table of ``phases``' min / median / max per site and load, with bytes and files per load."""
     lines = [
-        "| site | load | " + " | ".join(PHASES) + " | MB, files per load |",
-        "| --- | --- |" + " --- |" * (len(PHASES) + 1),
+        "| site | load | " + " | ".join(phases) + " | MB, files per load |",
+        "| --- | --- |" + " --- |" * (len(phases) + 1),
     ]
     for (site, kind), runs in sorted(results.items()):
+        if not all(phase in r for r in runs for phase in phases):
+            continue
         cells = []
-        for phase in PHASES:
+        for phase in phases:
             values = [r[phase] for r in runs]
             cells.append(f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f} s")
         mb = statistics.median(r["bytes"] for r in runs) / 1e6
@@ -165,6 +214,9 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="write every load's figures there")
     parser.add_argument(
         "--notebook", default="01_initialize", help="the notebook loaded, without .ipynb (default 01_initialize)"
+    )
+    parser.add_argument(
+        "--steps", action="store_true", help="also time the steps of the site's Pyodide loader (STEPS), from a copy"
     )
     args = parser.parse_args(argv)
     if args.rounds < 1:
@@ -187,6 +239,8 @@ def main(argv=None):
             ),
             "working tree": build_site(REPO, tmp / "site-b", pyodide),
         }
+        if args.steps:
+            sites = {name: with_steps(site, tmp / f"{site.name}-steps") or site for name, site in sites.items()}
         servers = {name: serve(site) for name, site in sites.items()}
         results = {}
         with sync_playwright() as playwright:
@@ -204,7 +258,7 @@ def main(argv=None):
                             results.setdefault((name, kind), []).append(figures)
                             print(
                                 f"round {round_ + 1} {name} {kind}: "
-                                + ", ".join(f"{p} {figures[p]:.2f} s" for p in PHASES)
+                                + ", ".join(f"{p} {figures[p]:.2f} s" for p in PHASES + STEPS if p in figures)
                                 + f", {figures['bytes'] / 1e6:.1f} MB in {figures['requests']} files; load average "
                                 + " ".join(f"{x:.2f}" for x in load)
                                 + " before, "
@@ -220,6 +274,9 @@ def main(argv=None):
     print(f"\n{args.notebook}: min / median / max of {args.rounds} loads, headless Chromium, localhost; "
           f"1-minute load average {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(table(results))
+    if args.steps:
+        print(f"\nThe loader's steps (a copy of the site's lite/course-pyodide.js that logs them): {', '.join(STEPS)}")
+        print(table(results, STEPS))
     if args.json:
         args.json.write_text(json.dumps({f"{s} {k}": v for (s, k), v in results.items()}, indent=2) + "\n")
 

@@ -28,9 +28,10 @@ never loads Pyodide's h5py (docs/lite.md says why). The site serves the few whee
 beyond Pyodide's distribution itself (``SITE_WHEELS``, downloaded from the package index with their
 sha256 checked), and the kernel never reaches the package index at run time.
 
-Every page of the app loads the site's own script (``lite/storage.js``, ``STORAGE_SCRIPT``): it asks
+Every page of the app loads the site's own scripts (``PAGE_SCRIPTS``): ``lite/storage.js`` asks
 the browser for persistent storage, so the learner's work is not evicted, and tells the learner in
-a notification whether the browser agreed and how to download their work. The settings overrides
+a notification whether the browser agreed and how to download their work; ``lite/start_kernel.js``
+starts a notebook's kernel as soon as the notebook is opened. The settings overrides
 (``OVERRIDES``) hide the menu entries that mean nothing without a server (File > Log Out, Shut
 Down) and take "Clear Browser Data" out of the file browser's context menu (Help keeps it; it asks
 before deleting anything).
@@ -279,7 +280,7 @@ def site_config(pyodide_url, library_wheel_name, pyfive_wheel_name=PYFIVE_WHEEL,
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "Deep neural networks from scratch",
-            # window.jupyterapp, which the site's own script (STORAGE_SCRIPT) tells the learner through.
+            # window.jupyterapp, which the site's own scripts (PAGE_SCRIPTS) reach the app through.
             "exposeAppInBrowser": "true",
             "litePluginSettings": {KERNEL_SETTINGS: kernel},
         },
@@ -310,18 +311,26 @@ OVERRIDES = {
         "contextMenu": [{"command": CLEAR_BROWSER_DATA, "selector": ".jp-BrowserStorageDrive", "disabled": True}]
     },
 }
-# The site's own script (lite/storage.js), added to every page of the app: it asks the browser for
-# persistent storage and tells the learner where their work lives and how to download it.
+# The site's own scripts, added to every page of the app, by their file in the site: lite/storage.js
+# asks the browser for persistent storage and tells the learner where their work lives and how to
+# download it; lite/start_kernel.js starts a notebook's kernel as soon as the notebook is opened,
+# not once its cells are laid out (docs/lite.md).
 STORAGE_SCRIPT = ROOT / "lite" / "storage.js"
 STORAGE_SCRIPT_NAME = "course-storage.js"
+START_KERNEL_SCRIPT = ROOT / "lite" / "start_kernel.js"
+START_KERNEL_SCRIPT_NAME = "course-start-kernel.js"
+PAGE_SCRIPTS = {STORAGE_SCRIPT_NAME: STORAGE_SCRIPT, START_KERNEL_SCRIPT_NAME: START_KERNEL_SCRIPT}
 
 
-def add_storage_script(out, script=STORAGE_SCRIPT):
-    """Copy the storage script into the built site ``out`` and load it from every page of the app.
+def add_page_scripts(out, scripts=None):
+    """Copy the site's scripts into the built site ``out`` and load them from every page of the app.
 
-    Returns the pages changed (each ``index.html`` holding the app's page config).
+    ``scripts`` maps each script's name in the site to its file (default ``PAGE_SCRIPTS``). Returns
+    the pages changed (each ``index.html`` holding the app's page config).
     """
-    shutil.copy2(script, out / STORAGE_SCRIPT_NAME)
+    scripts = PAGE_SCRIPTS if scripts is None else scripts
+    for name, script in scripts.items():
+        shutil.copy2(script, out / name)
     pages = []
     for page in [out / "index.html", *sorted(out.glob("*/index.html"))]:
         html = page.read_text(encoding="utf-8")
@@ -329,9 +338,9 @@ def add_storage_script(out, script=STORAGE_SCRIPT):
             continue
         up = "../" * (len(page.relative_to(out).parts) - 1)
         if html.count("</head>") != 1:
-            raise ValueError(f"{page} has no single </head> to add the storage script before")
-        tag = f'  <script src="{up}{STORAGE_SCRIPT_NAME}"></script>\n  </head>'
-        page.write_text(html.replace("</head>", tag), encoding="utf-8")
+            raise ValueError(f"{page} has no single </head> to add the site's scripts before")
+        tags = "".join(f'  <script src="{up}{name}"></script>\n' for name in scripts)
+        page.write_text(html.replace("</head>", tags + "  </head>"), encoding="utf-8")
         pages.append(page)
     if not pages:
         raise ValueError(f"no page of {out} holds the app's config: is it a JupyterLite build?")
@@ -820,7 +829,7 @@ def build(out, pyodide=None, root=ROOT, compile_with=None):
              "--lite-dir", str(lite_dir), "--contents", str(lite_dir / "contents"), "--output-dir", str(out)],
             cwd=lite_dir, check=True,
         )  # fmt: skip
-    add_storage_script(out)
+    add_page_scripts(out)
     if pyodide is not None:
         use_pyodide_loader(out)
     return out

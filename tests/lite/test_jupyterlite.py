@@ -11,6 +11,8 @@ The site is built by ``python -m dl_instructor.lite build`` with a local, verifi
   to download it;
 * the File menu offers no Log Out or Shut Down, the file browser's context menu has Download but no
   Clear Browser Data, and Help > Clear Browser Data asks first (cancelled, nothing is deleted);
+* a notebook opened by its URL or from the file browser runs on the one kernel the site's script
+  started as it opened (lite/start_kernel.js);
 * in a learner version, the cells run as the kernel starts (matplotlib imported) show nothing on
   stderr, a right answer typed into an exercise shows the check's success line, a known mistake
   shows its hint, and the work saved (Ctrl+S) is there after a reload;
@@ -108,6 +110,17 @@ def test_landing_text_and_the_course_in_the_file_browser(site_server, lite_conte
     assert "dl_utils" not in listing, listing
 
 
+# What lite/start_kernel.js did, the kernel of the notebook in view, and every kernel and session running.
+KERNELS_JS = """() => {
+  const app = window.jupyterapp;
+  const manager = app.serviceManager;
+  return {
+    status: window.dlCourseKernelStart,
+    kernel: app.shell.currentWidget.sessionContext.session.kernel.id,
+    kernels: Array.from(manager.kernels.running(), (kernel) => kernel.id),
+    sessions: Array.from(manager.sessions.running(), (session) => session.kernel.id),
+  };
+}"""
 STORAGE_STATUS_JS = "() => window.dlCourseStorage && window.dlCourseStorage.told !== null"
 NOTIFICATION = ".Toastify__toast"
 
@@ -202,6 +215,7 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
 
     page, _ = open_in_lite(lite_context, site_server.base_url, name, len(cells))
     with lab.failure_screenshot(page, lite_artifacts / "exercise_failure.png"):
+        opened_by_url = page.evaluate(KERNELS_JS)
         lab.cell_locator(page, exercise).locator(".jp-InputArea-prompt").click()
         lab.run_and_wait(page, lambda: lab.menu(page, "Run", "Run All Above Selected Cell"), above, RUN_TIMEOUT_MS)
         # The kernel's start: the first cell imports matplotlib, which rebuilt its font cache and printed
@@ -237,7 +251,17 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
         page.wait_for_function(ALL_CELLS_SHOWN_JS, arg=len(cells))
         kept = lab.cell_locator(page, exercise).locator(".cm-content").inner_text()
         page.screenshot(path=str(lite_artifacts / "exercise_saved_after_reload.png"))
+        wait_for_idle_kernel(page)
+        opened_by_click = page.evaluate(KERNELS_JS)
     page.close()
+
+    # Opened by its URL or from the file browser, the notebook's kernel is the one the site's script
+    # started as the notebook opened (lite/start_kernel.js), and it is the only one.
+    for opened in (opened_by_url, opened_by_click):
+        started = opened["status"]["prestarted"]
+        assert opened["status"]["errors"] == [] and opened["status"]["skipped"] == [], opened
+        assert [s["path"] for s in started] == [name], opened
+        assert opened["kernels"] == opened["sessions"] == [started[0]["kernel"]] == [opened["kernel"]], opened
 
     assert not start_stderr, f"the cells run at the kernel's start show stderr: {start_stderr}"
     success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)

@@ -220,7 +220,7 @@ def test_local_pyodide_keeps_the_verified_files(tmp_path, monkeypatch):
     assert (tmp_path / "pyodide" / "numpy-1.0-py3-none-any.whl").read_bytes() == b"official numpy bytes"
 
 
-def test_every_page_of_the_app_loads_the_storage_script_and_menus_that_do_nothing_are_hidden(cdn_site):
+def test_every_page_of_the_app_loads_the_sites_scripts_and_menus_that_do_nothing_are_hidden(cdn_site):
     from dl_instructor import lite
 
     pages = [
@@ -229,9 +229,10 @@ def test_every_page_of_the_app_loads_the_storage_script_and_menus_that_do_nothin
     assert {p.parent.name for p in pages} >= {"lab", "notebooks", "tree"}, pages
     for page in pages:
         up = "../" * (len(page.relative_to(cdn_site).parts) - 1)
-        assert f'<script src="{up}{lite.STORAGE_SCRIPT_NAME}"></script>' in page.read_text(), page
-    script = (cdn_site / lite.STORAGE_SCRIPT_NAME).read_text()
-    assert "navigator.storage.persist()" in script
+        for name in (lite.STORAGE_SCRIPT_NAME, lite.START_KERNEL_SCRIPT_NAME):
+            assert f'<script src="{up}{name}"></script>' in page.read_text(), (page, name)
+    assert "navigator.storage.persist()" in (cdn_site / lite.STORAGE_SCRIPT_NAME).read_text()
+    assert (cdn_site / lite.START_KERNEL_SCRIPT_NAME).read_bytes() == lite.START_KERNEL_SCRIPT.read_bytes()
     config = json.loads((cdn_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     assert config["exposeAppInBrowser"] == "true"  # the script reaches the app through window.jupyterapp
     overrides = json.loads((cdn_site / "overrides.json").read_text())

@@ -117,7 +117,9 @@ def first_exercise(notebook):
 
 def with_steps(site, dest):
     """A copy of ``site`` in ``dest`` (hard links) whose loader logs ``STEPS``; None if ``site`` has no such loader."""
-    loader = Path("static") / "pyodide" / "course-pyodide.js"
+    from dl_instructor import lite
+
+    loader = Path(lite.SERVED_PYODIDE_URL).parent / lite.PYODIDE_LOADER.name  # static/pyodide/course-pyodide.js
     if not (site / loader).is_file():
         return None
     text = (site / loader).read_text()

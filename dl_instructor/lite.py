@@ -311,23 +311,15 @@ OVERRIDES = {
         "contextMenu": [{"command": CLEAR_BROWSER_DATA, "selector": ".jp-BrowserStorageDrive", "disabled": True}]
     },
 }
-# The site's own scripts, added to every page of the app, in this order, by their file in the site:
-# lite/early_pyodide.js starts loading the kernel's Pyodide as a page that opens a notebook opens, in
-# the worker it hands the kernel (a site that serves Pyodide: lite/kernel_worker.js, add_snapshot);
-# lite/storage.js asks the browser for persistent storage and tells the learner where their work
-# lives and how to download it; lite/start_kernel.js starts a notebook's kernel as soon as the
-# notebook is opened, not once its cells are laid out (docs/lite.md).
-EARLY_PYODIDE_SCRIPT = ROOT / "lite" / "early_pyodide.js"
-EARLY_PYODIDE_SCRIPT_NAME = "course-early-pyodide.js"
+# The site's own scripts, added to every page of the app, by their file in the site: lite/storage.js
+# asks the browser for persistent storage and tells the learner where their work lives and how to
+# download it; lite/start_kernel.js starts a notebook's kernel as soon as the notebook is opened,
+# not once its cells are laid out (docs/lite.md).
 STORAGE_SCRIPT = ROOT / "lite" / "storage.js"
 STORAGE_SCRIPT_NAME = "course-storage.js"
 START_KERNEL_SCRIPT = ROOT / "lite" / "start_kernel.js"
 START_KERNEL_SCRIPT_NAME = "course-start-kernel.js"
-PAGE_SCRIPTS = {
-    EARLY_PYODIDE_SCRIPT_NAME: EARLY_PYODIDE_SCRIPT,
-    STORAGE_SCRIPT_NAME: STORAGE_SCRIPT,
-    START_KERNEL_SCRIPT_NAME: START_KERNEL_SCRIPT,
-}
+PAGE_SCRIPTS = {STORAGE_SCRIPT_NAME: STORAGE_SCRIPT, START_KERNEL_SCRIPT_NAME: START_KERNEL_SCRIPT}
 
 
 def add_page_scripts(out, scripts=None):
@@ -702,10 +694,6 @@ def compile_site_wheels(pyodide_dir, wheels):
 # 0.4 s restored (tests/lite/boot_from_snapshot.mjs).
 SNAPSHOT_SCRIPT = ROOT / "lite" / "snapshot.mjs"
 PYODIDE_LOADER = ROOT / "lite" / "course-pyodide.js"
-# The kernel's worker that a page opening a notebook starts early (lite/early_pyodide.js), beside the
-# loader, by the name that script asks for.
-KERNEL_WORKER = ROOT / "lite" / "kernel_worker.js"
-KERNEL_WORKER_NAME = "course-kernel-worker.js"
 SNAPSHOT_NAME = "course-snapshot.bin.gz"  # the loader's SNAPSHOT
 # Where `jupyter lite build` points the kernel of a site that serves Pyodide (static/pyodide/).
 SERVED_PYODIDE_URL = "./static/pyodide/pyodide.js"
@@ -728,7 +716,7 @@ def snapshot_wheels(lock):
 
 
 def add_snapshot(pyodide_dir):
-    """Put the boot snapshot, its loader and the early kernel worker into the site's Pyodide folder ``pyodide_dir``."""
+    """Put the boot snapshot and the loader that restores it into the site's Pyodide folder ``pyodide_dir``."""
     if shutil.which("node") is None:
         raise FileNotFoundError("node is needed to take the snapshot of the site's Pyodide")
     pyodide_dir = Path(pyodide_dir)
@@ -737,7 +725,6 @@ def add_snapshot(pyodide_dir):
         ["node", str(SNAPSHOT_SCRIPT), str(pyodide_dir), str(pyodide_dir / SNAPSHOT_NAME), *wheels], check=True
     )
     shutil.copy2(PYODIDE_LOADER, pyodide_dir / PYODIDE_LOADER.name)
-    shutil.copy2(KERNEL_WORKER, pyodide_dir / KERNEL_WORKER_NAME)
 
 
 def use_pyodide_loader(out):

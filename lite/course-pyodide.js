@@ -6,21 +6,15 @@
 // self.loadPyodide({indexURL: the folder of pyodideUrl, ...loadPyodideOptions}). This script's
 // loadPyodide loads Pyodide's own loader from that folder and calls it with the snapshot; Pyodide
 // then loads the packages of loadPyodideOptions as it would have.
-//
-// The page may have started that very call as it opened, in the worker it then hands the kernel
-// (lite/early_pyodide.js, lite/kernel_worker.js): the kernel's own call, with the same options,
-// takes the load under way instead of starting another. The worker imports this script twice then
-// (once early, once as the kernel's pyodideUrl): its names are var, which a second run may declare again.
-var SNAPSHOT = "course-snapshot.bin.gz";
+const SNAPSHOT = "course-snapshot.bin.gz";
 // What a restored kernel runs first (lite/course_snapshot.py): the modules the snapshot could not
 // hold bound where IPython expects them, random reseeded. tests/lite/boot_from_snapshot.mjs runs it too.
-var ON_RESTORE = 'await __import__("course_snapshot").restored()';
+const ON_RESTORE = 'await __import__("course_snapshot").restored()';
 
 self.loadPyodide = async function loadPyodideFromSnapshot(options) {
-  const ours = self.loadPyodide;
   importScripts(new URL("pyodide.js", options.indexURL).href); // sets self.loadPyodide: Pyodide's own
   const loadPyodide = self.loadPyodide;
-  self.loadPyodide = ours;
+  self.loadPyodide = loadPyodideFromSnapshot;
   const snapshot = fetch(new URL(SNAPSHOT, options.indexURL)).then(async (response) => {
     if (!response.ok) {
       throw new Error(`${response.url}: HTTP ${response.status}; the site's build writes it (lite/snapshot.mjs)`);
@@ -37,20 +31,3 @@ self.loadPyodide = async function loadPyodideFromSnapshot(options) {
   await pyodide.runPythonAsync(ON_RESTORE);
   return pyodide;
 };
-
-// self.dlCourseEarly, set by lite/kernel_worker.js when the page started the load early: its options,
-// the load (a promise of Pyodide), and what the kernel's call did with it (taken; adopted: the same
-// options, so the kernel got that load). Anything else, or a second call, loads as above.
-self.loadPyodide = (function (load) {
-  return function loadPyodideOrTakeEarly(options) {
-    const early = self.dlCourseEarly;
-    if (early && !early.taken) {
-      early.taken = true;
-      early.adopted = JSON.stringify(early.options) === JSON.stringify(options);
-      if (early.adopted) {
-        return early.pyodide;
-      }
-    }
-    return load(options);
-  };
-})(self.loadPyodide);

@@ -24,7 +24,7 @@ const kernel = config["jupyter-config-data"].litePluginSettings["@jupyterlite/py
 // By name from the lock; the site's own wheels (a URL each) are the worker's to fetch.
 const packages = kernel.loadPyodideOptions.packages.filter((name) => !name.includes("/"));
 const loader = readFileSync(resolve(pyodideDir, "course-pyodide.js"), "utf8");
-const afterRestore = loader.match(/^var ON_RESTORE = '(.*)';$/m)[1];
+const afterRestore = loader.match(/^const ON_RESTORE = '(.*)';$/m)[1];
 const STATE = `
 import hashlib, json, os, sys, http.client, urllib.request, IPython.core.history, pyodide._package_loader, pyodide_kernel
 import numpy as np

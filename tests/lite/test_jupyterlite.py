@@ -121,21 +121,6 @@ KERNELS_JS = """() => {
     sessions: Array.from(manager.sessions.running(), (session) => session.kernel.id),
   };
 }"""
-# What lite/early_pyodide.js did on the page, and whether the kernel's Python is the load it started
-# (lite/course-pyodide.js: the worker's self.dlCourseEarly), asked of the kernel itself, outside any cell.
-EARLY_JS = """async () => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  const code = 'import js\\nearly = getattr(js, "dlCourseEarly", None)\\n'
-    + 'print(None if early is None else (early.taken, early.adopted), end="")';
-  const printed = [];
-  const future = kernel.requestExecute({ code, store_history: false });
-  future.onIOPub = (message) => {
-    if (message.header.msg_type === 'stream') printed.push(message.content.text);
-    if (message.header.msg_type === 'error') printed.push(message.content.ename + ': ' + message.content.evalue);
-  };
-  await future.done;
-  return { page: window.dlCourseEarlyPyodide, worker: printed.join('') };
-}"""
 STORAGE_STATUS_JS = "() => window.dlCourseStorage && window.dlCourseStorage.told !== null"
 NOTIFICATION = ".Toastify__toast"
 
@@ -231,7 +216,6 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
     page, _ = open_in_lite(lite_context, site_server.base_url, name, len(cells))
     with lab.failure_screenshot(page, lite_artifacts / "exercise_failure.png"):
         opened_by_url = page.evaluate(KERNELS_JS)
-        early_by_url = page.evaluate(EARLY_JS)
         lab.cell_locator(page, exercise).locator(".jp-InputArea-prompt").click()
         lab.run_and_wait(page, lambda: lab.menu(page, "Run", "Run All Above Selected Cell"), above, RUN_TIMEOUT_MS)
         # The kernel's start: the first cell imports matplotlib, which rebuilt its font cache and printed
@@ -269,7 +253,6 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
         page.screenshot(path=str(lite_artifacts / "exercise_saved_after_reload.png"))
         wait_for_idle_kernel(page)
         opened_by_click = page.evaluate(KERNELS_JS)
-        early_by_click = page.evaluate(EARLY_JS)
     page.close()
 
     # Opened by its URL or from the file browser, the notebook's kernel is the one the site's script
@@ -279,19 +262,6 @@ def test_learner_types_an_answer_sees_the_check_and_keeps_the_work(site_server, 
         assert opened["status"]["errors"] == [] and opened["status"]["skipped"] == [], opened
         assert [s["path"] for s in started] == [name], opened
         assert opened["kernels"] == opened["sessions"] == [started[0]["kernel"]] == [opened["kernel"]], opened
-
-    # Opened by its URL, the page started the kernel's Pyodide as it opened (lite/early_pyodide.js) and handed
-    # that worker to the kernel, whose loader took the load under way; the lab page names no notebook: nothing
-    # early, the kernel's worker its own (the second kernel the test saw, after the reload, is of that kind).
-    extension_scripts = f"{site_server.base_url}/extensions/@jupyterlite/pyodide-kernel-extension/static/"
-    assert early_by_url["page"]["errors"] == [] and early_by_url["page"]["skipped"] is None, early_by_url
-    assert early_by_url["page"]["started"]["path"] == name, early_by_url
-    assert early_by_url["page"]["handedOver"]["script"].startswith(extension_scripts), early_by_url
-    assert early_by_url["page"]["started"]["at"] < early_by_url["page"]["handedOver"]["at"], early_by_url
-    assert early_by_url["worker"] == "(True, True)", f"the kernel did not take the early load: {early_by_url}"
-    assert early_by_click["page"]["skipped"] == "the page names no notebook", early_by_click
-    assert early_by_click["page"]["started"] is None and early_by_click["page"]["handedOver"] is None, early_by_click
-    assert early_by_click["worker"] == "None", f"a worker not started early holds an early load: {early_by_click}"
 
     assert not start_stderr, f"the cells run at the kernel's start show stderr: {start_stderr}"
     success = lab.SUCCESS.format(name=lab.LEARNER_EXERCISE)

@@ -229,15 +229,10 @@ def test_every_page_of_the_app_loads_the_sites_scripts_and_menus_that_do_nothing
     assert {p.parent.name for p in pages} >= {"lab", "notebooks", "tree"}, pages
     for page in pages:
         up = "../" * (len(page.relative_to(cdn_site).parts) - 1)
-        html = page.read_text()
-        tags = [html.find(f'<script src="{up}{name}"></script>') for name in lite.PAGE_SCRIPTS]
-        assert -1 not in tags and tags == sorted(tags), (page, tags)  # each, in order: the early start first
-    for name, script in lite.PAGE_SCRIPTS.items():
-        assert (cdn_site / name).read_bytes() == script.read_bytes(), name
-    assert list(lite.PAGE_SCRIPTS)[0] == lite.EARLY_PYODIDE_SCRIPT_NAME
+        for name in (lite.STORAGE_SCRIPT_NAME, lite.START_KERNEL_SCRIPT_NAME):
+            assert f'<script src="{up}{name}"></script>' in page.read_text(), (page, name)
     assert "navigator.storage.persist()" in (cdn_site / lite.STORAGE_SCRIPT_NAME).read_text()
-    # A site on the CDN's Pyodide has no loader of the course's, so no worker to start early: the script skips.
-    assert not list(cdn_site.rglob(lite.KERNEL_WORKER_NAME))
+    assert (cdn_site / lite.START_KERNEL_SCRIPT_NAME).read_bytes() == lite.START_KERNEL_SCRIPT.read_bytes()
     config = json.loads((cdn_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     assert config["exposeAppInBrowser"] == "true"  # the script reaches the app through window.jupyterapp
     overrides = json.loads((cdn_site / "overrides.json").read_text())
@@ -640,17 +635,6 @@ def test_the_offline_site_boots_pyodide_from_its_snapshot_as_from_scratch(offlin
     assert kernel[lite.KERNEL_SETTINGS]["pyodideUrl"] == "./static/pyodide/course-pyodide.js"
     pyodide = offline_site / "static" / "pyodide"
     assert (pyodide / "course-pyodide.js").read_bytes() == lite.PYODIDE_LOADER.read_bytes()
-    # The worker a page opening a notebook starts early sits beside the loader, under the names the page's script
-    # and the worker ask for, and the kernel's own worker script is where the page's script expects the kernel
-    # to ask for it (lite/early_pyodide.js).
-    assert (pyodide / lite.KERNEL_WORKER_NAME).read_bytes() == lite.KERNEL_WORKER.read_bytes()
-    early = lite.EARLY_PYODIDE_SCRIPT.read_text()
-    assert f"const WORKER = '{lite.KERNEL_WORKER_NAME}';" in early
-    assert f"const LOADER = '{lite.PYODIDE_LOADER.name}';" in early
-    assert f'importScripts("{lite.PYODIDE_LOADER.name}");' in lite.KERNEL_WORKER.read_text()
-    assert "extensions/@jupyterlite/pyodide-kernel-extension/static/" in early
-    kernel_scripts = offline_site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
-    assert any("initRuntime" in f.read_text() for f in kernel_scripts.glob("*.js")), kernel_scripts
     assert (pyodide / lite.SNAPSHOT_NAME).stat().st_size > 1_000_000
     run = subprocess.run(
         ["node", str(REPO / "tests" / "lite" / "boot_from_snapshot.mjs"), str(offline_site)],

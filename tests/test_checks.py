@@ -237,6 +237,35 @@ def test_cost_accepts_any_scalar(returned):
     checks.compute_cost(compute_cost)
 
 
+# Every exercise whose result is one number, and the ways of returning something float() would still take.
+ONE_NUMBER = ["compute_cost", "relative_error", "compute_cost_with_regularization", "compute_cost_softmax"]
+NOT_NUMBERS = {
+    "str": (str, "is a str ("),
+    "f-string": (lambda value: f"{float(value):.10f}", "is a str ("),
+    "numpy str": (np.str_, "is a str_ ("),
+    "bool": (lambda value: bool(value), "is a bool ("),
+    "numpy bool": (lambda value: np.bool_(value), "is a bool ("),
+    "0-d bool array": (lambda value: np.array(value > 0), "is an ndarray ("),
+}
+
+
+@pytest.mark.parametrize("name", ONE_NUMBER)
+@pytest.mark.parametrize("returned", NOT_NUMBERS, ids=list(NOT_NUMBERS))
+def test_a_number_returned_as_text_or_true_false_fails_saying_so(name, returned):
+    # float("0.19") and float(True) work: judged by float() alone these passed (or got a value message), and the
+    # notebook's next line (difference < 1e-7, costs.append(cost)) then broke on them.
+    convert, said = NOT_NUMBERS[returned]
+    reference = checks.exercise(name).reference
+
+    def answer(*args, **kwargs):
+        return convert(reference(*args, **kwargs))
+
+    message = str(failure(getattr(checks, name), answer, hidden=True))
+    assert said in message and "expected a number (a float)" in message, message
+    assert ("not text made from it" in message) == (returned in ("str", "f-string", "numpy str")), message
+    assert ("True/False" in message) == (returned in ("bool", "numpy bool", "0-d bool array")), message
+
+
 def test_cost_rejects_shape_1_1_with_a_hint():
     message = str(failure(checks.compute_cost, lambda AL, Y: np.array([[dl_utils.compute_cost(AL, Y)]])))
     assert "cost is an array of shape (1, 1), expected a single number: use float(cost) or np.squeeze(cost)" in message

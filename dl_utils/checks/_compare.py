@@ -143,6 +143,25 @@ def type_name(value):
     return f"{'an' if name[0] in 'aeiou' or name == 'ndarray' else 'a'} {name}"
 
 
+def _not_a_number(label, got):
+    """The message for a ``got`` that float() may take but that is no number (text, True/False), else None.
+
+    A number is an int or float (not a bool), a numpy integer or floating scalar, or an array of them
+    (its shape is checked apart). float("0.5") and float(True) work, so a function returning text or a
+    comparison would otherwise be judged by the number inside, and fail where the notebook uses it.
+    """
+    kind = got.dtype.kind if isinstance(got, (np.ndarray, np.generic)) else None
+    if isinstance(got, bool) or kind == "b":
+        return (f"{label} is {type_name(got)} ({got!r}), expected a number (a float): return the value itself, "
+                "not whether it passes a test (True/False)")
+    if kind in ("i", "u", "f") or (kind is None and isinstance(got, (int, float))):
+        return None
+    shown = repr(got) if len(repr(got)) <= 40 else repr(got)[:37] + "..."
+    text = isinstance(got, (str, bytes)) or kind in ("U", "S")
+    return (f"{label} is {type_name(got)} ({shown}), expected a number (a float)"
+            + (": return the number itself, not text made from it (str, f-string, format)" if text else ""))
+
+
 def check_scalar(label, got, expected, tol, m=None):
     """Raise Mismatch unless ``got`` is a real scalar (float, numpy scalar, 0-d array) close to ``expected``."""
     if got is None:
@@ -154,6 +173,9 @@ def check_scalar(label, got, expected, tol, m=None):
         raise Mismatch(f"{label} is an array of shape {got.shape}, {got.size} numbers, expected a single number: "
                        "one value per entry means part of the formula stayed outside the sum (np.sum or np.dot) "
                        "over the examples")
+    not_a_number = _not_a_number(label, got)
+    if not_a_number:
+        raise Mismatch(not_a_number)
     try:
         value = float(got)
     except (TypeError, ValueError):

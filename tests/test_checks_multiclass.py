@@ -103,6 +103,34 @@ def test_no_max_shift_names_the_overflow_and_the_case():
     assert "the hand-computed case: Z (3, 4)" in message
 
 
+@pytest.mark.parametrize("axes", [(1, 0), (None, 0)], ids=["max along the rows", "one max for all"])
+def test_a_nan_in_a_narrow_column_is_blamed_on_another_columns_shift_not_on_a_spread(axes):
+    # Column 0 of the hand case spans 0 to ln 3: shifted by its own max or not at all it is finite. Its NaN
+    # comes from a max taken across the columns (1000, another column's), which the message must say, not
+    # explain by a spread over 709 this column does not have.
+    max_axis, sum_axis = axes
+
+    def softmax(Z):
+        E = np.exp(Z - np.max(Z, axis=max_axis, keepdims=True))
+        return E / np.sum(E, axis=sum_axis, keepdims=True), Z
+
+    message = str(pytest.raises(AssertionError, checks.softmax, softmax).value)
+    assert "the logits of column 0 span 0 to 1.09861" in message, message
+    assert "shifted by another column's value" in message and "spread over more than 709" not in message, message
+
+
+def test_a_cost_averaged_over_the_classes_is_told_it_divides_by_C():
+    # np.mean over the classes after a sum over the examples gives the same number as dividing by Y.shape[0]:
+    # the hint names both ways of dividing by C.
+    def compute_cost_softmax(ZL, Y):
+        shifted = ZL - np.max(ZL, axis=0, keepdims=True)
+        log_A = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+        return float(-np.mean(np.sum(Y * log_A, axis=1)))
+
+    message = str(pytest.raises(AssertionError, checks.compute_cost_softmax, compute_cost_softmax).value)
+    assert "divided by the number of classes C" in message and "a mean over the classes" in message, message
+
+
 def test_unclipped_log_fails_on_the_saturated_case_only():
     message = str(pytest.raises(AssertionError, checks.compute_cost_softmax, _by_id("cost_sm_log_unclipped")).value)
     assert "a probability that rounds to 0" in message and "divide by zero encountered in log" in message

@@ -95,6 +95,15 @@ UNSTABLE = ("np.exp overflowed or underflowed: e**x is inf above x = 709.8 and 0
             "logits spread over more than 709 gives inf / inf or 0 / 0 = NaN unless its largest logit is subtracted: "
             "np.exp(Z - np.max(Z, axis=0, keepdims=True)), each column's own max (not its min, mean or first row, "
             "which leave exponents above 709)")
+# A NaN in a column whose logits are all within 709 of 0 and of each other: np.exp of them, shifted by its own
+# max or not at all, is finite and not all 0, so its exponents were shifted by another column's value, or
+# summed with other columns'.
+NOT_ITS_OWN = ("np.exp of these stays within the float range (inf above 709.8, 0 below -745) with the column's own "
+               "max subtracted, or nothing: this column was shifted by another column's value or summed with other "
+               "columns': subtract each column's own max and sum down each column, axis=0, "
+               "np.exp(Z - np.max(Z, axis=0, keepdims=True)) / np.sum(..., axis=0, keepdims=True) (axis=1 runs "
+               "along a row, across the examples; np.max(Z) is one max for the whole array)")
+SPREAD_LIMIT = 709.0
 
 
 def _compare_softmax(got, case):
@@ -105,10 +114,11 @@ def _compare_softmax(got, case):
             bad = ~np.isfinite(A)
         if np.any(bad):  # every column of every case has a finite softmax: a NaN is an unstable formula, whatever it is
             i, j = (int(k) for k in np.argwhere(bad)[0])
-            column = case.args["Z"][:, j]
+            column = case.args["Z"][:, j].astype(np.float64)
+            low, high = float(column.min()), float(column.max())
+            why = UNSTABLE if max(high - low, abs(low), abs(high)) > SPREAD_LIMIT else NOT_ITS_OWN
             raise Mismatch(f"A contains NaN or inf (first at index {(i, j)}: {A[i, j]}), expected finite values; "
-                           f"the logits of column {j} span {float(column.min()):.6g} to {float(column.max()):.6g}: "
-                           f"{UNSTABLE}")
+                           f"the logits of column {j} span {low:.6g} to {high:.6g}: {why}")
     check_array("A", A, expected, case.tol)
     check_array("cache (Z)", cache, case.expected[1], case.tol)
 

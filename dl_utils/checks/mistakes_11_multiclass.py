@@ -209,7 +209,9 @@ def cost_sm_no_log(ZL, Y):
     return float(-np.sum(Y * _probabilities(ZL)) / Y.shape[1])
 
 
-@mistake(COST, "m is the number of examples, the columns: m = Y.shape[1]; Y.shape[0] is the number of classes C")
+@mistake(COST, "the sum is divided by the number of classes C, not the number of examples m: m = Y.shape[1], the "
+         "columns (Y.shape[0] is C), and a mean over the classes (np.mean after np.sum(..., axis=1)) divides by C "
+         "too: -np.sum(Y * log_A) / m")
 def cost_sm_m_rows(ZL, Y):
     return float(-np.sum(Y * mc.log_softmax(ZL)) / Y.shape[0])
 

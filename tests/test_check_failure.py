@@ -5,6 +5,10 @@ Where a learner meets a failed check: in JupyterLab (IPython renders the failure
 (``__tracebackhide__``). Each runs here in a process of its own, as the learner runs it.
 """
 
+import ast
+import inspect
+import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -131,6 +135,23 @@ def test_a_mistake_made_again_gets_its_equation_once_told(monkeypatch):
     # The grader passes call=: it judges many learners in one process, and never adds it.
     entry = next(m for m in mistakes.CATALOGUE if m.id == "lf_no_bias")
     assert _engine.second_hint(entry, call=lambda args, kwargs: None) is None
+
+
+def test_each_equation_uses_only_arguments_the_learners_function_has():
+    # The equations are shown to learners: an argument of the library's function (dtype) that the notebook's
+    # exercise does not have would send them looking for it.
+    for name in checks.EXERCISE_NAMES:
+        record = checks.exercise(name)
+        cells = json.loads((ROOT / "notebooks" / record.notebook).read_text())["cells"]
+        source = next("".join(c["source"]) for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id")
+                      == f"ex_{name}")
+        learner = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name)
+        theirs = {a.arg for a in learner.args.args}
+        library_only = set(inspect.signature(record.reference).parameters) - theirs
+        # As code: an argument or a value in a call, `dtype=dtype`, `astype(dtype)` (not "the output layer").
+        used = {arg for arg in library_only
+                if re.search(rf"[(=,]\s*{arg}\b|\b{arg}\s*[(),=]", mistakes.EQUATIONS[name])}
+        assert not used, (name, used, mistakes.EQUATIONS[name])
 
 
 def test_every_exercise_has_its_equation_for_the_second_hint():

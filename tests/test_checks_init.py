@@ -67,8 +67,10 @@ def test_float32_is_named():
     def initialize_parameters_zeros(layers_dims):
         return dl_utils.initialize_parameters_zeros(layers_dims, dtype=np.float32)
 
-    with pytest.raises(AssertionError, match=r"parameters\['W1'\] has dtype float32, expected float64"):
+    with pytest.raises(AssertionError, match=r"parameters\['W1'\] has dtype float32, expected float64") as failure:
         checks.initialize_parameters_zeros(initialize_parameters_zeros)
+    # The advice is about the dtype this function gave, not the dtype=int of the integer zeros (below).
+    assert "leave out the dtype (float32)" in str(failure.value) and "dtype=int" not in str(failure.value)
 
 
 @pytest.mark.parametrize("name", NAMES)

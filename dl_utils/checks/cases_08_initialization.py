@@ -20,8 +20,10 @@ def _compare_zeros(parameters, case):
     check_dict("parameters", parameters, case.expected, case.tol, exact=True)
     for key, value in parameters.items():
         if value.dtype != np.float64:
+            given = ("leave out dtype=int (gradient descent could not update integer parameters)"
+                     if value.dtype.kind in "biu" else f"leave out the dtype ({value.dtype}) or the .astype")
             raise Mismatch(f"parameters['{key}'] has dtype {value.dtype}, expected float64: np.zeros(shape) gives "
-                           "float64; leave out dtype=int (gradient descent could not update integer parameters)")
+                           f"float64; {given}")
 
 
 def _networks(sizes):

@@ -85,11 +85,9 @@ CATALOGUE += [
 
 
 EQUATIONS.update({
-    ZEROS: "for l = 1, ..., L (L = len(layers_dims) - 1): Wl = np.zeros((n_l, n_prev), dtype=dtype), "
-           "bl = np.zeros((n_l, 1), dtype=dtype)",
+    ZEROS: "for l = 1, ..., L (L = len(layers_dims) - 1): Wl = np.zeros((n_l, n_prev)), bl = np.zeros((n_l, 1))",
     HE: "one rng = np.random.default_rng(seed), then for l = 1, ..., L in order: "
-        "Wl = (rng.standard_normal((n_l, n_prev)) * np.sqrt(2 / n_prev)).astype(dtype), "
-        "bl = np.zeros((n_l, 1), dtype=dtype)",
+        "Wl = rng.standard_normal((n_l, n_prev)) * np.sqrt(2 / n_prev), bl = np.zeros((n_l, 1))",
 })
 
 

@@ -24,6 +24,12 @@ def cd_forward(J, theta, epsilon=1e-6):
     return np.array([[(J(_nudged(theta, i, epsilon)[0]) - J(theta)) / epsilon] for i in range(theta.shape[0])])
 
 
+@mistake(CD, "use the epsilon argument: a constant such as 1e-7 written in the formula ignores the epsilon the "
+         "caller passes")
+def cd_fixed_epsilon(J, theta, epsilon=1e-6):
+    return np.array([[(J(p) - J(q)) / (2 * 1e-7)] for p, q in (_nudged(theta, i, 1e-7) for i in range(len(theta)))])
+
+
 @mistake(CD, "divide by 2 * epsilon: theta + epsilon and theta - epsilon are 2 epsilon apart")
 def cd_over_epsilon(J, theta, epsilon=1e-6):
     return np.array([[(J(p) - J(q)) / epsilon] for p, q in (_nudged(theta, i, epsilon) for i in range(len(theta)))])

@@ -59,6 +59,18 @@ def cost_last_layer_only(AL, Y, parameters, lambd):
     return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(_weights(parameters)[-1:])
 
 
+@mistake(COST, "every layer's weights are regularized, the last one too: loop over W1..WL, range(1, L + 1) with "
+         "L = len(parameters) // 2; range(1, L) stops before WL")
+def cost_last_layer_skipped(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(_weights(parameters)[:-1])
+
+
+@mistake(COST, "lambd / 2 * m is (lambd / 2) * m, m times too large rather than divided by it: write "
+         "lambd / (2 * m), with the brackets")
+def cost_precedence(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y) + lambd / 2 * Y.shape[1] * _squares(_weights(parameters))
+
+
 @mistake(COST, "the regularized cost is the cross-entropy cost PLUS the L2 term: add compute_cost(AL, Y)")
 def cost_penalty_only(AL, Y, parameters, lambd):
     return lambd / (2 * Y.shape[1]) * _squares(_weights(parameters))

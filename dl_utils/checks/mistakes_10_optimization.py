@@ -77,8 +77,12 @@ def mom_old_velocity(parameters, grads, v, beta, learning_rate):
                      lambda nv, v, g: v)
 
 
+def _step(v_hat, s_hat, epsilon):
+    return v_hat / (np.sqrt(s_hat) + epsilon)
+
+
 def _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, correct_v=None, correct_s=None,
-          betas=None, store_corrected=False):
+          betas=None, store_corrected=False, step=_step):
     b1, b2 = betas(beta1, beta2) if betas else (beta1, beta2)
     correct_v = correct_v or (lambda x: x / (1 - beta1**t))
     correct_s = correct_s or (lambda x: x / (1 - beta2**t))
@@ -88,7 +92,7 @@ def _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, corr
         new_v = b1 * v[d] + (1 - b1) * grads[d]
         new_s = b2 * s[d] + (1 - b2) * grads[d] ** 2
         v_hat, s_hat = correct_v(new_v), correct_s(new_s)
-        out_p[key] = value - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+        out_p[key] = value - learning_rate * step(v_hat, s_hat, epsilon)
         out_v[d], out_s[d] = (v_hat, s_hat) if store_corrected else (new_v, new_s)
     return out_p, out_v, out_s
 
@@ -155,6 +159,42 @@ def adam_s_not_squared(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9
             step = out_v[d] / (1 - beta1**t) / (np.sqrt(out_s[d] / (1 - beta2**t)) + epsilon)
         out_p[key] = value - learning_rate * step
     return out_p, out_v, out_s
+
+
+@mistake(ADAM, "the step goes against the gradient's average: W = W - learning_rate * v_hat / (np.sqrt(s_hat) + "
+         "epsilon), a minus")
+def adam_plus(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, step=lambda a, b, e: -_step(a, b, e))
+
+
+EPSILON_OUTSIDE = ("epsilon belongs in the denominator, beside the square root: v_hat / (np.sqrt(s_hat) + epsilon); "
+                   "v_hat / np.sqrt(s_hat) + epsilon divides by zero where s_hat is 0")
+
+
+@mistake(ADAM, EPSILON_OUTSIDE)
+def adam_epsilon_outside(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    # W - learning_rate * v_hat / np.sqrt(s_hat) + epsilon
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
+                     step=lambda v_hat, s_hat, e: v_hat / np.sqrt(s_hat) - e / learning_rate)
+
+
+@mistake(ADAM, EPSILON_OUTSIDE)
+def adam_epsilon_outside_step(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    # W - learning_rate * (v_hat / np.sqrt(s_hat) + epsilon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon,
+                     step=lambda v_hat, s_hat, e: v_hat / np.sqrt(s_hat) + e)
+
+
+@mistake(ADAM, "correct v as well as s: v_hat = v / (1 - beta1**t), and step with v_hat, not v")
+def adam_v_uncorrected(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, correct_v=lambda x: x)
+
+
+@mistake(ADAM, "correct s as well as v: s_hat = s / (1 - beta2**t), and step with np.sqrt(s_hat), not np.sqrt(s)")
+def adam_s_uncorrected(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    return _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, correct_s=lambda x: x)
 
 
 EQUATIONS.update({

@@ -101,7 +101,14 @@ class CourseNotebook:
         # exercise's copy of the process is then sent the rest of what that exercise may use (stage_request).
         self.held = {ex.function: strip.held(library, ex.uses, self.hidden) for ex in self.exercises}
         self.on_disk = set.intersection(*self.held.values()) if self.held else strip.held(library, (), self.hidden)
-        self._write(self.library_dir, strip.deny(strip.strip(library, self.hidden, name), self.on_disk, name))
+        # Which exercises may use each function when judged (the exercises before them judged: what those use too),
+        # for the message of the copy on disk's stand-ins.
+        order = [ex.function for ex in self.exercises]
+        staged = [(ex.function, strip.held(library, ex.uses, self.hidden - set(order[:k])))
+                  for k, ex in enumerate(self.exercises)]
+        handed = {f: tuple(e for e, holds in staged if f in holds) for _, holds in staged for f in holds}
+        self._write(self.library_dir, strip.deny(strip.strip(library, self.hidden, name), self.on_disk, name,
+                                                 handed=handed))
         # The datasets (package data of dl_utils): mounted read-only where the library copy looks for them.
         self.data_dir = Path(dl_utils.__file__).resolve().parent / DATASETS_PACKAGE_DIR
         (self.library_dir / "dl_utils" / DATASETS_PACKAGE_DIR).mkdir(parents=True, exist_ok=True)

@@ -142,13 +142,30 @@ def strip(sources, names, notebook):
     return out
 
 
-def _empty(node, text):
-    body = ast.parse(f"raise RuntimeError({text!r})").body
+# The body of an emptied function. While an exercise is judged, the harness binds what it may use, by name, in the
+# library's modules (dl_utils.activations.relu: the staged dl_stage_N's function); a name the notebook took before
+# (`from dl_utils import relu as g`, {"relu": relu}) still holds this one, which then calls what its module's name is
+# bound to if that is a staged function, as the name itself would. Otherwise it raises, saying why.
+FORWARD = """
+bound = globals().get({name!r})
+if getattr(bound, "__code__", None) is not __import__("sys")._getframe(0).f_code and \\
+        str(getattr(bound, "__module__", "") or "").startswith("dl_stage_"):
+    return bound(*args, **kwargs)
+raise RuntimeError({text!r})
+"""
+
+
+def _empty(node, text, forward=False):
+    """Make ``node`` raise ``text``; with ``forward`` (the grader's copies, :func:`deny`), a function forwards first."""
     if isinstance(node, ast.ClassDef):
         init = ast.parse(f"def __init__(self, *args, **kwargs):\n    raise RuntimeError({text!r})").body
         node.body, node.decorator_list, node.bases, node.keywords = init, [], [], []
+    elif not forward:
+        node.body, node.decorator_list = ast.parse(f"raise RuntimeError({text!r})").body, []
     else:
-        node.body, node.decorator_list = body, []
+        node.body, node.decorator_list = ast.parse(FORWARD.format(name=node.name, text=text)).body, []
+        node.args = ast.arguments(posonlyargs=[], args=[], vararg=ast.arg("args"), kwonlyargs=[], kw_defaults=[],
+                                  kwarg=ast.arg("kwargs"), defaults=[])
 
 
 # ---------------------------------------------------------------- deny by default
@@ -231,9 +248,14 @@ def _references_of(sources):
     return refs
 
 
-def deny_message(name, notebook, exercise=None, uses=()):
-    """Why ``dl_utils.<name>`` raises in the sandbox: what the judged exercise (or the notebook) may use instead."""
-    if exercise is None:
+def deny_message(name, notebook, exercise=None, uses=(), handed=()):
+    """Why ``dl_utils.<name>`` raises in the sandbox: what the judged exercise (or the notebook) may use instead.
+
+    ``handed``: without ``exercise`` (the copy on disk), the notebook's exercises that may use it, if any.
+    """
+    if exercise is None and handed:
+        why = f"of its exercises only {', '.join(handed)} may use it"
+    elif exercise is None:
         why = "no exercise of it is handed it"
     else:
         why = f"{exercise} is handed {', '.join(uses) if uses else 'no library function'}"
@@ -241,8 +263,11 @@ def deny_message(name, notebook, exercise=None, uses=()):
             "data, plots); write the rest yourself")
 
 
-def deny(sources, keep, notebook, exercise=None, uses=()):
-    """``sources`` with every top-level function and class not in ``keep`` emptied (it raises, saying why)."""
+def deny(sources, keep, notebook, exercise=None, uses=(), handed=None):
+    """``sources`` with every top-level function and class not in ``keep`` emptied (it raises, saying why).
+
+    ``handed``: ``{name: exercises that may use it}``, for the copy on disk (no ``exercise``), named in the message.
+    """
     out = {}
     for path, source in sources.items():
         tree = ast.parse(source)
@@ -251,6 +276,7 @@ def deny(sources, keep, notebook, exercise=None, uses=()):
             out[path] = source
             continue
         for node in gone:
-            _empty(node, deny_message(node.name, notebook, exercise, uses))
+            _empty(node, deny_message(node.name, notebook, exercise, uses, (handed or {}).get(node.name, ())),
+                   forward=True)
         out[path] = ast.unparse(tree) + "\n"
     return out

@@ -87,8 +87,20 @@ def test_l2_penalty_is_not_held_while_compute_cost_with_regularization_is_judged
 
 
 def _working_on_disk(folder):
-    """The top-level functions and classes of the library copy in ``folder`` whose body is not the stand-in's raise."""
+    """The top-level functions and classes of the library copy in ``folder`` whose body is not a stand-in's.
+
+    A stand-in raises; the grader's may first call what its module's name is bound to, if that is a staged function
+    (a dl_stage_N's, bound while an exercise that may use it is judged): its only return is that call.
+    """
     import ast
+
+    def stand_in(body):
+        returns = [n for n in ast.walk(ast.Module(body=body, type_ignores=[])) if isinstance(n, ast.Return)]
+        staged_only = all(isinstance(r.value, ast.Call) and ast.unparse(r.value.func) == "bound" for r in returns)
+        binds = [n for n in body if isinstance(n, ast.Assign)]
+        return isinstance(body[-1], ast.Raise) and staged_only and all(
+            "dl_stage_" in ast.unparse(n) for n in body if isinstance(n, ast.If)) and all(
+            ast.unparse(n.value).startswith("globals().get(") for n in binds)
 
     found = set()
     for path in (folder / "dl_utils").rglob("*.py"):
@@ -96,7 +108,7 @@ def _working_on_disk(folder):
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 body = node.body[0].body if isinstance(node, ast.ClassDef) and len(node.body) == 1 and \
                     isinstance(node.body[0], ast.FunctionDef) else node.body
-                if not (len(body) == 1 and isinstance(body[0], ast.Raise)):
+                if not stand_in(body):
                     found.add(node.name)
     return found
 
@@ -159,3 +171,81 @@ def test_compute_cost_plus_l2_penalty_scores_zero(report_09, learner):
 def test_the_solved_notebook_09_still_scores_full_marks(report_09):
     solved = [r for (lr, _), r in report_09.items() if lr == "solved"]
     assert len(solved) == 4 and all((r.points, r.status) == (r.max_points, "passed") for r in solved), solved
+
+
+# ---------------------------------------------------------------- a handed function under another name, graded
+
+# Right answers that reach a function their exercise is handed through a name the notebook took before the grader
+# staged it: an alias, a dict of functions. They pass in the learner's kernel; the grader must agree (one verdict).
+LAF = "def linear_activation_forward(A_prev, W, b, activation):\n"
+ALIASED = {
+    ("02_forward", "linear_activation_forward"): {
+        "alias": "from dl_utils import relu as g_relu, sigmoid as g_sigmoid\n\n" + LAF + (
+            "    Z, linear_cache = linear_forward(A_prev, W, b)\n"
+            "    A, activation_cache = g_relu(Z) if activation == 'relu' else g_sigmoid(Z)\n"
+            "    return A, (linear_cache, activation_cache)\n"),
+        "dict": "ACTIVATIONS = {'relu': relu, 'sigmoid': sigmoid}\n\n" + LAF + (
+            "    Z, linear_cache = linear_forward(A_prev, W, b)\n"
+            "    A, activation_cache = ACTIVATIONS[activation](Z)\n"
+            "    return A, (linear_cache, activation_cache)\n"),
+    },
+    ("04_backward", "sigmoid_backward"): {
+        "alias": "from dl_utils import sigmoid as _sig\n\ndef sigmoid_backward(dA, cache):\n"
+                 "    s, _ = _sig(cache)\n    return dA * s * (1 - s)\n",
+    },
+    ("09_regularization", "compute_cost_with_regularization"): {
+        "alias": "cross_entropy = compute_cost\n\n" + CCR + (
+            "    m = Y.shape[1]\n"
+            "    squares = sum(np.sum(np.square(parameters[f'W{l}'])) for l in range(1, len(parameters) // 2 + 1))\n"
+            "    return float(cross_entropy(AL, Y) + lambd / (2 * m) * squares)\n"),
+    },
+}
+
+
+# And one that reaches, under another name, a function its exercise is not handed (linear_forward is handed
+# nothing): the name still raises, saying why.
+NOT_HANDED = ("from dl_utils import relu as g_relu\n\n"
+              "def linear_forward(A_prev, W, b):\n    Z = W @ A_prev + b\n    g_relu(Z)\n"
+              "    return Z, (A_prev, W, b)\n")
+
+
+@pytest.fixture(scope="module")
+def report_aliased(tmp_path_factory):
+    require_sandbox()
+    folder = tmp_path_factory.mktemp("aliased")
+    for (notebook, exercise), answers in ALIASED.items():
+        for way, source in answers.items():
+            nb = nbformat.read(COURSE / f"{notebook}.ipynb", as_version=4)
+            next(c for c in nb.cells if grade_id(c) == f"ex_{exercise}").source = source
+            (folder / f"{exercise}_{way}").mkdir()
+            nbformat.write(nb, folder / f"{exercise}_{way}" / f"{notebook}.ipynb")
+    nb = nbformat.read(COURSE / "02_forward.ipynb", as_version=4)
+    next(c for c in nb.cells if grade_id(c) == "ex_linear_forward").source = NOT_HANDED
+    (folder / "not_handed").mkdir()
+    nbformat.write(nb, folder / "not_handed" / "02_forward.ipynb")
+    rows = grade.grade(folder, COURSE, timeout=60, jobs=2, notebooks=sorted({n for n, _ in ALIASED}))
+    return {(r.learner, r.exercise): r for r in rows}
+
+
+@pytest.mark.parametrize("exercise, way", [(e, w) for (_, e), answers in ALIASED.items() for w in answers])
+def test_a_handed_function_under_another_name_scores_as_in_the_notebook(report_aliased, exercise, way):
+    notebook = next(n for n, e in ALIASED if e == exercise)
+    namespace = {}
+    exec("import numpy as np\nfrom dl_utils import *\n" + ALIASED[notebook, exercise][way], namespace)  # noqa: S102
+    getattr(checks, exercise)(namespace[exercise], hidden=True)  # the learner's kernel: passes
+    r = report_aliased[f"{exercise}_{way}", exercise]
+    assert (r.points, r.status) == (r.max_points, "passed"), r
+
+
+def test_a_function_not_handed_stays_out_of_reach_under_another_name(report_aliased):
+    r = report_aliased["not_handed", "linear_forward"]
+    assert (r.points, r.status) == (0.0, "failed"), r
+    assert "dl_utils.relu is not available while 02_forward is graded" in r.message, r
+    assert report_aliased["not_handed", "linear_activation_forward"].status == "passed"
+
+
+def test_the_copy_on_disk_says_which_exercises_are_handed_a_function():
+    course = grade.course_for(COURSE, "dl_utils.checks")
+    source = (course["02_forward"].library_dir / "dl_utils" / "activations.py").read_text()
+    # linear_activation_forward is handed relu; L_model_forward is handed linear_activation_forward, which uses it.
+    assert "of its exercises only linear_activation_forward, L_model_forward may use it" in source

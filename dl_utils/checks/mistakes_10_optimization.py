@@ -82,8 +82,9 @@ def _step(v_hat, s_hat, epsilon):
 
 
 def _adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, correct_v=None, correct_s=None,
-          betas=None, store_corrected=False, step=_step):
+          betas=None, store_corrected=False, step=None):
     b1, b2 = betas(beta1, beta2) if betas else (beta1, beta2)
+    step = step or _step
     correct_v = correct_v or (lambda x: x / (1 - beta1**t))
     correct_s = correct_s or (lambda x: x / (1 - beta2**t))
     out_p, out_v, out_s = {}, {}, {}

@@ -105,7 +105,9 @@ def _encode(value, seen, types, depth):
         base = tuple if isinstance(value, tuple) else list
         return {base.__name__: [_encode(v, seen, types, depth + 1) for v in base.__iter__(value)]}
     if isinstance(value, dict):
-        items = list(dict.items(value))
+        # A str subclass key (numpy's str_, from np.char or an array of names) is the string it holds, as a
+        # learner's kernel compares it; read through str's own method, whatever the subclass overrides.
+        items = [(str.__str__(k) if isinstance(k, str) else k, v) for k, v in dict.items(value)]
         if not all(type(k) in (str, int) for k, _ in items):
             return {"opaque": "dict_with_keys_that_are_not_strings"}
         return {"dict": [[k if type(k) is int else k[:MAX_KEY], _encode(v, seen, types, depth + 1)]

@@ -26,6 +26,16 @@ def zeros_from_pairs(layers_dims):
             for key, value in ((f"W{l}", np.zeros((n, n_prev))), (f"b{l}", np.zeros((n, 1))))}
 
 
+def zeros_numpy_names(layers_dims):
+    # Keys made by numpy (np.str_, a str): the same dict to a learner's kernel, and to the grader (its wire).
+    names = np.char.add("W", np.arange(1, len(layers_dims)).astype(str))
+    parameters = {}
+    for l, name in enumerate(names, start=1):
+        parameters[name] = np.zeros((layers_dims[l], layers_dims[l - 1]))
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+    return parameters
+
+
 def he_normal_with_scale(layers_dims, seed=0):
     rng = np.random.default_rng(seed)
     return {key: value for l in range(1, len(layers_dims)) for key, value in (
@@ -43,7 +53,8 @@ def he_divide_by_sqrt_half_n(layers_dims, seed=0):
 
 
 CORRECT = {
-    "initialize_parameters_zeros": [dl_utils.initialize_parameters_zeros, zeros_loop, zeros_from_pairs],
+    "initialize_parameters_zeros": [dl_utils.initialize_parameters_zeros, zeros_loop, zeros_from_pairs,
+                                    zeros_numpy_names],
     "initialize_parameters_he": [dl_utils.initialize_parameters_he, he_normal_with_scale, he_divide_by_sqrt_half_n],
 }
 MISTAKES = mistakes_of(NAMES)

@@ -323,6 +323,23 @@ def compute_cost(AL, Y):
     m = Y.shape[0]
     return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
 """)
+# A number returned as text, as True/False or as a longdouble: float() takes the first two, so the check judged the
+# number inside and passed them; the grader's wire carries no longdouble (issue 25: one rule per class of answer).
+wrong(CC, "cost_as_text", ["is a str", "not text made from it"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return f"{float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m):.10f}"
+""")
+wrong(CC, "cost_as_bool", ["is a bool", "True/False"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m > 0
+""")
+wrong(CC, "cost_as_longdouble", ["dtype float128", "return float(...)"], """
+def compute_cost(AL, Y):
+    m = Y.shape[1]
+    return np.longdouble(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+""")
 wrong(CC, "cost_logs_swapped", ["swapped"], """
 def compute_cost(AL, Y):
     m = Y.shape[1]

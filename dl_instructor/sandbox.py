@@ -48,6 +48,10 @@ from pathlib import Path
 HARNESS_DIR = Path(__file__).resolve().parent
 MAX_OUTPUT = 100_000  # bytes of the learner's output kept per notebook run
 MAX_REPLY = 64 * 2**20  # bytes of one reply
+# JSON values of one reply, counted before it is parsed: a reply holds a value and the arguments after the call, each
+# at most wire.MAX_ITEMS items of about 3 values; 60 MB of "{}," (20 million dicts) took 1.7 GB once parsed.
+MAX_REPLY_VALUES = 1_000_000
+MAX_REPLY_DEPTH = 80  # lists and objects inside one another: wire.MAX_DEPTH (32) for each of a value's levels and more
 START_TIMEOUT = 60  # seconds for the sandbox to start and import numpy
 
 
@@ -423,6 +427,12 @@ class Sandbox:
 
     @staticmethod
     def _parse(line):
+        from .submission import json_shape  # numpy's byte counting, linear in the size
+
+        depth, values = json_shape(line)
+        if depth > MAX_REPLY_DEPTH or values > MAX_REPLY_VALUES:
+            return {"protocol_error": f"a reply of {values} JSON values nested {depth} deep, not read (the grader "
+                                      f"reads at most {MAX_REPLY_VALUES} values, {MAX_REPLY_DEPTH} deep)"}
         try:
             message = json.loads(line.decode("utf-8", "replace"))
         except (ValueError, RecursionError):

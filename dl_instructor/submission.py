@@ -116,7 +116,7 @@ def _parse_json(data, text):
     """
     too_deep = InvalidSubmission(f"the file is JSON nested more than {MAX_JSON_DEPTH} lists or objects deep, "
                                  "which no notebook needs: it was not read further")
-    depth, values = _shape(data)
+    depth, values = json_shape(data)
     if depth > MAX_JSON_DEPTH:
         raise too_deep
     if values > MAX_JSON_VALUES:
@@ -146,7 +146,7 @@ _STEP = np.zeros(256, dtype=np.int8)
 _STEP[[ord("["), ord("{")]], _STEP[[ord("]"), ord("}")]], _STEP[ord(",")] = 1, -1, 2
 
 
-def _shape(data):
+def json_shape(data):
     """``(depth, values)`` of the JSON ``data`` (bytes): how deep lists and objects nest, about how many values.
 
     Linear in the size, whatever the bytes (a regular expression for JSON strings, tried on

@@ -45,6 +45,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .jsonshape import json_shape
+
 HARNESS_DIR = Path(__file__).resolve().parent
 MAX_OUTPUT = 100_000  # bytes of the learner's output kept per notebook run
 MAX_REPLY = 64 * 2**20  # bytes of one reply
@@ -427,8 +429,6 @@ class Sandbox:
 
     @staticmethod
     def _parse(line):
-        from .submission import json_shape  # numpy's byte counting, linear in the size
-
         depth, values = json_shape(line)
         if depth > MAX_REPLY_DEPTH or values > MAX_REPLY_VALUES:
             return {"protocol_error": f"a reply of {values} JSON values nested {depth} deep, not read (the grader "

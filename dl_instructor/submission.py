@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 import nbformat
-import numpy as np
+
+from .jsonshape import json_shape
 
 MAX_NOTEBOOK_BYTES = 50_000_000
 
@@ -129,7 +130,7 @@ def _parse_json(data, text):
     except json.JSONDecodeError as e:
         raise InvalidSubmission(f"the file is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}): "
                                 "was it saved from Jupyter, and not edited as text?") from None
-    except RecursionError:  # json's parser recurses once per level; _shape should have said so
+    except RecursionError:  # json's parser recurses once per level; json_shape should have said so
         raise too_deep from None
     except ValueError as e:  # a number of more than 4300 digits (sys.get_int_max_str_digits())
         raise InvalidSubmission(f"the file is not valid JSON for the grader ({str(e).split(';')[0]})") from None
@@ -142,42 +143,6 @@ def _parse_json(data, text):
 
 
 # What a byte outside strings does: +1 opens a list or an object, -1 closes one, 2 (a comma) ends a value.
-_STEP = np.zeros(256, dtype=np.int8)
-_STEP[[ord("["), ord("{")]], _STEP[[ord("]"), ord("}")]], _STEP[ord(",")] = 1, -1, 2
-
-
-def json_shape(data):
-    """``(depth, values)`` of the JSON ``data`` (bytes): how deep lists and objects nest, about how many values.
-
-    Linear in the size, whatever the bytes (a regular expression for JSON strings, tried on
-    ``"\\"\\"\\"...`` that never ends, takes a minute for 80 kB): escaped backslashes and
-    escaped quotes are removed, so that every quote left opens or closes a string, then
-    numpy finds, 4 MB at a time, the bytes outside strings (an even number of quotes before
-    them) and counts brackets for the depth, commas and opening brackets for the values. If
-    ``data`` is not valid JSON the counts may be off, and json says what is wrong next.
-    """
-    code = np.frombuffer(data.replace(b"\\\\", b"").replace(b'\\"', b""), dtype=np.uint8)
-    depth = deepest = quotes = 0
-    values = 1
-    for start in range(0, len(code), 1 << 22):
-        chunk = code[start:start + (1 << 22)]
-        quote = chunk == ord('"')
-        inside = np.cumsum(quote, dtype=np.uint8)  # wraps around at 256, which keeps its parity
-        inside += quotes & 1
-        inside &= 1
-        quotes += int(np.count_nonzero(quote))
-        step = _STEP[chunk]
-        step[inside.view(bool)] = 0
-        step = step[step != 0]
-        commas = step == 2
-        values += len(step) - int(np.count_nonzero(step == -1))
-        step = step[~commas]
-        if len(step):
-            levels = depth + np.cumsum(step, dtype=np.int64)
-            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
-    return deepest, values
-
-
 def _mend_all(raw):
     """``raw`` with every lone surrogate, in keys and values, replaced by U+FFFD (in place where it can)."""
     if isinstance(raw, str):

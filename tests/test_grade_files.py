@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dl_instructor import files, report, submission
+from dl_instructor import files, jsonshape, report, submission
 from dl_instructor.files import Problem, find_submissions, printable, read_bytes
 from dl_instructor.submission import InvalidSubmission, read_submission
 
@@ -329,7 +329,7 @@ def test_json_of_too_many_values_is_refused_before_it_is_parsed():
 @pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")),
                          ids=lambda p: p.stem)
 def test_every_course_notebook_is_well_within_the_limits(path):
-    assert submission.json_shape(path.read_bytes()) < (10, 2_000)
+    assert jsonshape.json_shape(path.read_bytes()) < (10, 2_000)
     assert len(read_submission(path.read_bytes())) == len(nbformat.read(path, as_version=4).cells)
 
 
@@ -338,7 +338,7 @@ def test_every_course_notebook_is_well_within_the_limits(path):
     (b'"[[[["', 0), (b"[[[[", 4), (b'[["]"]]', 2),
 ])
 def test_the_depth_counts_brackets_outside_strings_only(data, depth):
-    assert submission.json_shape(data)[0] == depth
+    assert jsonshape.json_shape(data)[0] == depth
 
 
 def test_the_shape_of_an_endless_string_of_escaped_quotes_takes_linear_time():

@@ -3,7 +3,7 @@
 A learner's cell can write to the harness's reply pipe itself. json.loads of 60 MB of "{}," (20 million
 empty dicts) took a grader worker 1.7 GB; a worker killed for memory breaks the process pool, and every
 notebook still pending with it. The reader (``Sandbox._parse``) counts the JSON values and the nesting
-first, linearly in the bytes (``submission.json_shape``), and refuses a reply past ``MAX_REPLY_VALUES``
+first, linearly in the bytes (``jsonshape.json_shape``), and refuses a reply past ``MAX_REPLY_VALUES``
 values or ``MAX_REPLY_DEPTH`` levels as a protocol error: that sandbox has crashed, as for a reply that is
 not JSON.
 """

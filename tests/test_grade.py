@@ -209,7 +209,8 @@ def test_renamed_function(report):
 
 
 def test_wrong_type(report):
-    assert_row(report, "renamed__wrong_type", "mean_of", 0.0, "failed", "the result is a str, expected a single number")
+    assert_row(report, "renamed__wrong_type", "mean_of", 0.0, "failed", "the result is a str ('[1. 2. 6.]')",
+               "expected a number (a float): return the number itself, not text made from it")
 
 
 def test_exception(report):

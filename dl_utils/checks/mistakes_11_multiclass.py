@@ -82,6 +82,21 @@ def sm_sum_everything(Z):
     return _divided_by(Z, np.sum)
 
 
+@mistake(SM, "the max is taken down each column, but the sum along each row (axis=1, across the examples): sum "
+         "down each column too, np.sum(E, axis=0, keepdims=True), so that every column sums to 1")
+def sm_sum_rows(Z):
+    with np.errstate(over="ignore", invalid="ignore"):  # the rows' sums of a wide case may overflow
+        return _divided_by(Z, lambda E: np.sum(E, axis=1, keepdims=True))
+
+
+@mistake(SM, "the max is taken along each row (axis=1, across the examples), the sum down each column: take both "
+         "down each column, np.exp(Z - np.max(Z, axis=0, keepdims=True))")
+def sm_max_rows(Z):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        E = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+        return E / np.sum(E, axis=0, keepdims=True), Z
+
+
 @mistake(SM, "the cache is Z, the input, as relu and sigmoid keep it: return A, Z")
 def sm_cache_A(Z):
     A = _probabilities(Z)
@@ -132,6 +147,15 @@ def cost_sm_binary(ZL, Y):
     return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / Y.shape[1])
 
 
+@mistake(COST, "the log-softmax normalises each column, one example: take the max and the log of the sum of "
+         "exponents down each column, axis=0, not along each row (axis=1, across the examples)")
+def cost_sm_log_softmax_rows(ZL, Y):
+    shifted = ZL - np.max(ZL, axis=1, keepdims=True)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        log_A = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return float(-np.sum(Y * log_A) / Y.shape[1])
+
+
 @mistake(COST, "the cost takes the logits ZL: apply softmax first (or use log-softmax, ZL - max - "
          "log(sum(exp(ZL - max)))), not np.log(ZL)")
 def cost_sm_log_of_logits(ZL, Y):
@@ -146,6 +170,14 @@ def oh_transposed(y, num_classes):
 
 
 FLATTEN = "y has shape (1, m): index with the 1-D array of its labels, y[0] or y.ravel(), to get (C, m)"
+
+
+@mistake(OH, "set one entry per column, the label's row in that example's column: Y[y[0], np.arange(m)] = 1; "
+         "Y[y[0]] = 1 fills the whole row of every label")
+def oh_whole_rows(y, num_classes):
+    Y = np.zeros((num_classes, y.shape[1]))
+    Y[y[0].astype(int)] = 1
+    return Y
 
 
 @mistake(OH, FLATTEN)

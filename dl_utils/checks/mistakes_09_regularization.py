@@ -71,6 +71,12 @@ def cost_precedence(AL, Y, parameters, lambd):
     return cst.compute_cost(AL, Y) + lambd / 2 * Y.shape[1] * _squares(_weights(parameters))
 
 
+@mistake(COST, "the L2 term is missing (it came out 0): add lambd / (2 * m) times the sum of the squares of the "
+         "weights; lambd // (2 * m), floor division, is 0 whenever lambd < 2 * m")
+def cost_no_l2(AL, Y, parameters, lambd):
+    return cst.compute_cost(AL, Y)
+
+
 @mistake(COST, "the regularized cost is the cross-entropy cost PLUS the L2 term: add compute_cost(AL, Y)")
 def cost_penalty_only(AL, Y, parameters, lambd):
     return lambd / (2 * Y.shape[1]) * _squares(_weights(parameters))

@@ -104,8 +104,7 @@ class CourseNotebook:
         # Which exercises may use each function when judged (the exercises before them judged: what those use too),
         # for the message of the copy on disk's stand-ins.
         order = [ex.function for ex in self.exercises]
-        staged = [(ex.function, strip.held(library, ex.uses, self.hidden - set(order[:k])))
-                  for k, ex in enumerate(self.exercises)]
+        staged = [(ex.function, self.holds(ex, order[:k])) for k, ex in enumerate(self.exercises)]
         handed = {f: tuple(e for e, holds in staged if f in holds) for _, holds in staged for f in holds}
         self._write(self.library_dir, strip.deny(strip.strip(library, self.hidden, name), self.on_disk, name,
                                                  handed=handed))
@@ -120,6 +119,10 @@ class CourseNotebook:
             path = folder / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+    def holds(self, ex, judged):
+        """What the exercise ``ex``'s sandbox holds once the exercises ``judged`` have been: its uses, and theirs."""
+        return strip.held(self.library, ex.uses, self.hidden - set(judged))
 
     def function_names(self):
         return [ex.function for ex in self.exercises]
@@ -139,7 +142,7 @@ class CourseNotebook:
         if key not in self._stages:
             ex = next(e for e in self.exercises if e.function == function)
             hidden = self.hidden - set(judged)
-            keep = strip.held(self.library, ex.uses, hidden)
+            keep = self.holds(ex, judged)
             package = f"dl_stage_{len(self._stages)}"
             files = strip.deny(strip.strip(self.library, hidden, self.name), keep, self.name, function, ex.uses)
             self._stages[key] = {"op": "stage", "package": package, "names": list(judged),
